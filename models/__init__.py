@@ -1,0 +1,1 @@
+"""Domain model of Samplan: tables, database access, rules. Never imports Streamlit."""

@@ -1,0 +1,157 @@
+"""The one authorisation check, and the audit writer every citizen-scoped call goes through.
+
+Rules:
+- an administrator may see and change every citizen (audited like everyone else);
+- a staff user may see and change a citizen while they have an active team membership;
+- a citizen's personal link may read that one citizen's current plan, nothing else.
+A refusal never says whether the citizen exists, and its audit row survives the rollback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import exists, select
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+
+from models.errors import AccessDenied
+from models.tables import AuditEvent, Citizen, TeamMembership, UserAccount, utcnow
+
+READ_ONLY_PREFIXES = ("read", "export", "view")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting. Built from the database on every request, never trusted from the client."""
+
+    user_id: int | None
+    username: str
+    full_name: str
+    role: str  # "admin" | "staff" | "citizen_link"
+    link_citizen_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @classmethod
+    def from_user(cls, user: UserAccount) -> Actor:
+        assert user.id is not None
+        return cls(user_id=user.id, username=user.username, full_name=user.full_name, role=user.role)
+
+
+def write_audit(
+    session: Session,
+    *,
+    actor: Actor | None,
+    action: str,
+    citizen_id: int | None = None,
+    outcome: str = "ok",
+    entity: str | None = None,
+    entity_id: int | None = None,
+) -> None:
+    """Add one audit row to the caller's transaction. Only codes and ids, never free text."""
+    session.add(
+        AuditEvent(
+            at=utcnow(),
+            user_id=actor.user_id if actor else None,
+            action=action[:60],
+            citizen_id=citizen_id,
+            outcome=outcome,
+            entity=entity,
+            entity_id=entity_id,
+        )
+    )
+
+
+PENDING_DENIALS = "samplan_pending_denials"
+
+
+def _remember_denial(session: Session, event: AuditEvent) -> None:
+    """Refusals must survive the rollback that the AccessDenied causes: session_scope writes
+    them after rolling back (or with the commit, if the caller handled the refusal)."""
+    session.info.setdefault(PENDING_DENIALS, []).append(event)
+
+
+def pop_pending_denials(session: Session) -> list[AuditEvent]:
+    return session.info.pop(PENDING_DENIALS, [])
+
+
+def _is_on_team(session: Session, *, user_id: int, citizen_id: int) -> bool:
+    stmt = select(
+        exists().where(
+            TeamMembership.citizen_id == citizen_id,  # type: ignore[arg-type]
+            TeamMembership.user_id == user_id,  # type: ignore[arg-type]
+            TeamMembership.ended_at.is_(None),  # type: ignore[union-attr]
+        )
+    )
+    return bool(session.execute(stmt).scalar())
+
+
+def may_access(session: Session, *, actor: Actor | None, citizen_id: int, action: str) -> bool:
+    if actor is None or not isinstance(citizen_id, int) or isinstance(citizen_id, bool):
+        return False
+    if actor.role == "citizen_link":
+        return actor.link_citizen_id == citizen_id and action.startswith(READ_ONLY_PREFIXES)
+    if actor.user_id is None:
+        return False
+    if session.get(Citizen, citizen_id) is None:
+        return False
+    if actor.is_admin:
+        return True
+    return _is_on_team(session, user_id=actor.user_id, citizen_id=citizen_id)
+
+
+def authorize(
+    session: Session,
+    *,
+    actor: Actor | None,
+    citizen_id: int,
+    action: str,
+    entity: str | None = None,
+    entity_id: int | None = None,
+) -> None:
+    """Allow or refuse one citizen-scoped read, write or export, and audit it.
+
+    `action` is a short code such as "plan.read", "goal.write", "plan.export_docx". Allowed:
+    the audit row joins the caller's transaction (it commits with the change, or not at all).
+    Refused: AccessDenied; session_scope audits the refusal even though the work rolls back.
+    """
+    if may_access(session, actor=actor, citizen_id=citizen_id, action=action):
+        write_audit(
+            session,
+            actor=actor,
+            action=action,
+            citizen_id=citizen_id,
+            entity=entity,
+            entity_id=entity_id,
+        )
+        return
+    _remember_denial(
+        session,
+        AuditEvent(
+            at=utcnow(),
+            user_id=actor.user_id if actor else None,
+            action=action[:60],
+            citizen_id=citizen_id if isinstance(citizen_id, int) else None,
+            outcome="denied",
+            entity=entity,
+            entity_id=entity_id,
+        ),
+    )
+    raise AccessDenied()
+
+
+def visible_citizens_filter(actor: Actor) -> ColumnElement[bool]:
+    """A WHERE clause on Citizen for lists (pickers, overviews): only what the actor may open."""
+    if actor.role == "citizen_link":
+        return Citizen.id == actor.link_citizen_id  # type: ignore[return-value]
+    if actor.is_admin:
+        return Citizen.id.is_not(None)  # type: ignore[union-attr]
+    return Citizen.id.in_(  # type: ignore[union-attr]
+        select(TeamMembership.citizen_id).where(
+            TeamMembership.user_id == actor.user_id,  # type: ignore[arg-type]
+            TeamMembership.ended_at.is_(None),  # type: ignore[union-attr]
+        )
+    )

@@ -1,0 +1,42 @@
+"""Errors a person sees. They carry a catalogue key, so the UI and the CLI can say them in Danish."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class UserError(Exception):
+    """A problem the user can fix. `key` is a catalogue key in locales/*.toml."""
+
+    def __init__(self, key: str, *, field: str | None = None, **params: Any) -> None:
+        self.key = key
+        self.field = field
+        self.params = params
+        super().__init__(key)
+
+    def message(self, lang: str = "da") -> str:
+        from models.i18n import translate
+
+        return translate(self.key, lang, **self.params)
+
+    def __str__(self) -> str:
+        return self.message("da")
+
+
+class AccessDenied(UserError):
+    """The user may not see or change this citizen. Says nothing about whether the citizen exists."""
+
+    def __init__(self) -> None:
+        super().__init__("error.access_denied")
+
+
+class NotFound(UserError):
+    def __init__(self, what: str = "record") -> None:
+        super().__init__("error.not_found", what=what)
+
+
+class StaleVersion(UserError):
+    """Someone else saved the same row after this user loaded it; their text must be kept."""
+
+    def __init__(self) -> None:
+        super().__init__("error.stale_version")

@@ -1,0 +1,472 @@
+"""The SQLModel tables. English names; the Danish words live in locales/.
+
+Conventions:
+- Times are stored as naive UTC (`utcnow()`); dates as plain dates. The UI shows
+  Europe/Copenhagen.
+- Every foreign key has an index (SQLModel does not add one by itself).
+- Rows that people edit on shared screens carry `version` for optimistic concurrency:
+  saves run `UPDATE ... WHERE id = :id AND version = :seen` (see models/db.py).
+- The citizen's own words (goals, preparation) are stored verbatim after sanitising.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+# Named constraints, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    """Naive UTC, so SQLite and PostgreSQL store and compare the same values."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _text_column() -> Column:  # type: ignore[type-arg]
+    return Column(Text, nullable=True)
+
+
+def _required_text_column() -> Column:  # type: ignore[type-arg]
+    return Column(Text, nullable=False)
+
+
+# --- People who use the system -------------------------------------------------------------
+
+ROLES = ("admin", "staff")
+
+
+class Department(SQLModel, table=True):
+    """A department or an outside body (e.g. Jobcenter, Familieafdelingen, a hospital)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200, unique=True)
+    is_outside_body: bool = False
+
+
+class UserAccount(SQLModel, table=True):
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'staff')", name="role"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=100, unique=True)
+    full_name: str = Field(max_length=200)
+    email: str | None = Field(default=None, max_length=254, unique=True)
+    role: str = Field(default="staff", max_length=10)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    password_hash: str = Field(max_length=200)
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class LoginSession(SQLModel, table=True):
+    """A server-side login, so logout and idle/absolute timeouts are enforced by the app."""
+
+    __tablename__ = "login_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    last_seen_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+
+
+# --- The citizen and the people around them ------------------------------------------------
+
+
+class Citizen(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    birth_date: date | None = None
+    phone: str | None = Field(default=None, max_length=40)
+    email: str | None = Field(default=None, max_length=254)
+    # The one person the citizen chose to call ("én indgang"). use_alter breaks the FK cycle.
+    contact_person_id: int | None = Field(
+        default=None,
+        sa_column=Column(
+            Integer,
+            ForeignKey("person.id", use_alter=True, name="fk_citizen_contact_person_id_person"),
+            nullable=True,
+            index=True,
+        ),
+    )
+    meetings_per_year: int = 3
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+PERSON_KINDS = ("professional", "private")
+
+
+class Person(SQLModel, table=True):
+    """Someone in a citizen's team (a professional) or private network (family, supporter)."""
+
+    __table_args__ = (CheckConstraint("kind IN ('professional', 'private')", name="kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=20)
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    title: str | None = Field(default=None, max_length=200)
+    relation: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=40)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    is_coordinator: bool = False
+    is_deputy: bool = False
+    added_on: date = Field(default_factory=lambda: utcnow().date())
+    removed_on: date | None = None
+    version: int = 1
+
+
+class TeamMembership(SQLModel, table=True):
+    """Which user accounts work on which citizen, and when. Grants access; ends keep history."""
+
+    __tablename__ = "team_membership"
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = None
+    end_reason: str | None = Field(default=None, max_length=300)
+
+
+Index(
+    "ix_team_membership_user_active",
+    TeamMembership.user_id,  # type: ignore[arg-type]
+    TeamMembership.citizen_id,  # type: ignore[arg-type]
+    TeamMembership.ended_at,  # type: ignore[arg-type]
+)
+
+
+CONSENT_KINDS = ("joint_plan", "sharing")
+CONSENT_FORMS = ("written", "oral")
+
+
+class Consent(SQLModel, table=True):
+    """A consent as given. Never overwritten: withdrawal sets withdrawn_on; a new consent is a new row."""
+
+    __table_args__ = (
+        CheckConstraint("kind IN ('joint_plan', 'sharing')", name="kind"),
+        CheckConstraint("form IS NULL OR form IN ('written', 'oral')", name="form"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    kind: str = Field(default="sharing", max_length=20)
+    scope: str | None = Field(default=None, sa_column=_text_column())
+    given_on: date
+    expires_on: date | None = None
+    withdrawn_on: date | None = None
+    form: str | None = Field(default=None, max_length=10)
+    recorded_at: datetime = Field(default_factory=utcnow)
+    recorded_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+
+
+class ConsentParty(SQLModel, table=True):
+    """A department or outside body a consent covers, by name as the citizen gave it."""
+
+    __tablename__ = "consent_party"
+
+    id: int | None = Field(default=None, primary_key=True)
+    consent_id: int = Field(foreign_key="consent.id", index=True)
+    name: str = Field(max_length=200)
+    position: int = 0
+
+
+# --- Goals and actions --------------------------------------------------------------------
+
+GOAL_AREAS = (
+    "work_education",
+    "health",
+    "family",
+    "housing",
+    "economy",
+    "social_life",
+    "daily_life",
+    "other",
+)
+GOAL_STATUSES = ("active", "achieved", "paused", "dropped")
+MAX_ACTIVE_GOALS = 3
+
+
+class Goal(SQLModel, table=True):
+    """A goal in the citizen's own words (never paraphrased); 'active' means a focus goal."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('active', 'achieved', 'paused', 'dropped')", name="status"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    own_words: str = Field(sa_column=_required_text_column())
+    professional_note: str | None = Field(default=None, sa_column=_text_column())
+    area: str | None = Field(default=None, max_length=30)
+    status: str = Field(default="active", max_length=10)
+    created_on: date = Field(default_factory=lambda: utcnow().date())
+    position: int = 0
+    version: int = 1
+
+
+class GoalScore(SQLModel, table=True):
+    """The citizen's own 0-10 rating of a goal at one meeting."""
+
+    __tablename__ = "goal_score"
+    __table_args__ = (
+        UniqueConstraint("goal_id", "meeting_id", name="uq_goal_score_meeting"),
+        CheckConstraint("score >= 0 AND score <= 10", name="range"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    goal_id: int = Field(foreign_key="goal.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    score: int
+    note: str | None = Field(default=None, sa_column=_text_column())
+    next_step: str | None = Field(default=None, sa_column=_text_column())
+    recorded_at: datetime = Field(default_factory=utcnow)
+
+
+ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
+
+
+class Action(SQLModel, table=True):
+    """An agreement ("aftale"): something one owner will do by a date.
+
+    Exactly one owner: a person from the network, or the citizen (owner_is_citizen). While a
+    meeting is running an agreement may still lack owner or date; it is then 'unfinished'.
+    """
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('open', 'in_progress', 'done', 'cancelled')", name="status"
+        ),
+        CheckConstraint(
+            "NOT (owner_is_citizen AND owner_person_id IS NOT NULL)", name="one_owner"
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    text: str = Field(sa_column=_required_text_column())
+    owner_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    owner_is_citizen: bool = False
+    due_on: date | None = None
+    status: str = Field(default="open", max_length=12)
+    trial: bool = False
+    agreed_at_meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    done_on: date | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    version: int = 1
+
+
+Index(
+    "ix_action_owner_status_due",
+    Action.owner_person_id,  # type: ignore[arg-type]
+    Action.status,  # type: ignore[arg-type]
+    Action.due_on,  # type: ignore[arg-type]
+)
+
+ACTION_EVENT_KINDS = ("created", "status", "due_moved", "owner_changed", "edited")
+
+
+class ActionEvent(SQLModel, table=True):
+    """Status history of an agreement: what changed, when, by whom, why. Owner changes are measured."""
+
+    __tablename__ = "action_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    action_id: int = Field(foreign_key="action.id", index=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    kind: str = Field(max_length=20)
+    from_value: str | None = Field(default=None, max_length=200)
+    to_value: str | None = Field(default=None, max_length=200)
+    note: str | None = Field(default=None, sa_column=_text_column())
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+
+
+# --- Meetings -----------------------------------------------------------------------------
+
+MEETING_STATUSES = ("draft", "planned", "in_progress", "held", "cancelled")
+
+
+class Meeting(SQLModel, table=True):
+    """A network meeting. draft -> planned (confirmed, invitations may go) -> in_progress -> held."""
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'planned', 'in_progress', 'held', 'cancelled')",
+            name="status",
+        ),
+        CheckConstraint("minutes >= 5 AND minutes <= 480", name="minutes"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    starts_at: datetime = Field(index=True)  # naive UTC
+    minutes: int = 60
+    place: str | None = Field(default=None, max_length=300)
+    video_link: str | None = Field(default=None, max_length=500)
+    status: str = Field(default="draft", max_length=12)
+    leader_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    note_taker_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    citizen_present: bool | None = None
+    current_agenda_position: int | None = None
+    speaker_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    speaker_is_citizen: bool = False
+    speaker_since: datetime | None = None
+    citizen_speaking_seconds: int = 0
+    total_speaking_seconds: int = 0
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    citizen_agrees: bool | None = None
+    citizen_disagreement: str | None = Field(default=None, sa_column=_text_column())
+    version: int = 1
+
+
+Index(
+    "ix_meeting_citizen_starts",
+    Meeting.citizen_id,  # type: ignore[arg-type]
+    Meeting.starts_at,  # type: ignore[arg-type]
+)
+
+ATTENDANCE = ("invited", "present", "apologies", "absent")
+
+
+class MeetingParticipant(SQLModel, table=True):
+    """Someone invited to a meeting, with attendance and a written status if they cannot come."""
+
+    __tablename__ = "meeting_participant"
+    __table_args__ = (UniqueConstraint("meeting_id", "person_id", name="uq_meeting_person"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    person_id: int = Field(foreign_key="person.id", index=True)
+    attendance: str = Field(default="invited", max_length=12)
+    written_status: str | None = Field(default=None, sa_column=_text_column())
+    position: int = 0
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int = 0
+    title: str = Field(max_length=300)
+    minutes: int = 10
+    started_at: datetime | None = None
+    ended_at: datetime | None = None
+
+
+class Preparation(SQLModel, table=True):
+    """What the citizen prepared before a meeting, in their own words (kept verbatim)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", unique=True, index=True)
+    matters_most: str | None = Field(default=None, sa_column=_text_column())
+    dream: str | None = Field(default=None, sa_column=_text_column())
+    going_well: str | None = Field(default=None, sa_column=_text_column())
+    questions: str | None = Field(default=None, sa_column=_text_column())
+    not_to_raise: str | None = Field(default=None, sa_column=_text_column())
+    when_hard: str | None = Field(default=None, sa_column=_text_column())
+    version: int = 1
+
+
+class Decision(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    text: str = Field(sa_column=_required_text_column())
+    position: int = 0
+
+
+class UnmetNeed(SQLModel, table=True):
+    """A need no department has the legal basis or budget to meet; goes to the leaders."""
+
+    __tablename__ = "unmet_need"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    text: str = Field(sa_column=_required_text_column())
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
+    answer: str | None = Field(default=None, sa_column=_text_column())
+    answered_at: datetime | None = None
+    position: int = 0
+
+
+class PlanVersion(SQLModel, table=True):
+    """An immutable snapshot of the joint plan, taken when a meeting closes."""
+
+    __tablename__ = "plan_version"
+    __table_args__ = (UniqueConstraint("citizen_id", "number", name="uq_plan_version_number"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    number: int
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    snapshot_json: str = Field(sa_column=_required_text_column())
+
+
+class CitizenLink(SQLModel, table=True):
+    """A personal read-only link for the citizen. Only the SHA-256 of the token is stored."""
+
+    __tablename__ = "citizen_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    expires_at: datetime
+    revoked_at: datetime | None = None
+
+
+# --- Audit --------------------------------------------------------------------------------
+
+
+class AuditEvent(SQLModel, table=True):
+    """Who did what to which citizen's data, and whether it was allowed.
+
+    Append-only. Holds codes and ids only: no free text from the citizen's record ever goes here.
+    """
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, index=True)
+    user_id: int | None = Field(default=None, index=True)  # no FK: the trail outlives accounts
+    action: str = Field(max_length=60)
+    citizen_id: int | None = Field(default=None, index=True)  # no FK: kept after erasure
+    outcome: str = Field(max_length=12)  # "ok" | "denied" | "failed"
+    entity: str | None = Field(default=None, max_length=40)
+    entity_id: int | None = None

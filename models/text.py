@@ -1,0 +1,90 @@
+"""The one sanitiser every write path uses (forms, import, CLI).
+
+Why: NUL cannot be stored in PostgreSQL, Word files cannot hold most control characters,
+and the same text must compare equal whichever keyboard or OS typed it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from models.errors import UserError
+
+NAME_MAX = 200
+TEXT_MAX = 10_000
+SHORT_MAX = 300
+
+# C0 controls except tab (\x09) and newline (\x0a), DEL and C1 controls, lone surrogates,
+# the two non-characters python-docx refuses, and bidi embeddings/overrides/isolates (they
+# can make a name display as something else; real right-to-left text does not need them).
+_FORBIDDEN = re.compile(
+    r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def clean_text(
+    value: object,
+    *,
+    field: str,
+    max_length: int = TEXT_MAX,
+    required: bool = False,
+    single_line: bool = False,
+) -> str:
+    """Normalise user text and enforce its length; raise UserError with a Danish message."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise UserError("error.text_not_text", field=field)
+    text = value.replace("\r\n", "\n").replace("\r", "\n")
+    text = _FORBIDDEN.sub("", text)
+    text = unicodedata.normalize("NFC", text)
+    if single_line:
+        # A name with a newline could forge a log line or break a table: one line only.
+        text = text.replace("\n", " ").replace("\t", " ").strip()
+    elif not text.strip():
+        text = ""  # whitespace only counts as empty; other text is kept verbatim
+    if required and not text:
+        raise UserError("error.required", field=field)
+    if len(text) > max_length:
+        raise UserError("error.too_long", field=field, max=max_length, length=len(text))
+    return text
+
+
+def clean_name(value: object, *, field: str = "name", required: bool = True) -> str:
+    """Names are one line and at most 200 characters."""
+    return clean_text(value, field=field, max_length=NAME_MAX, required=required, single_line=True)
+
+
+def clean_optional(value: object, *, field: str, max_length: int = TEXT_MAX) -> str | None:
+    """Like clean_text, but an empty answer is stored as NULL."""
+    text = clean_text(value, field=field, max_length=max_length)
+    return text or None
+
+
+def clean_score(value: object, *, field: str = "score") -> int:
+    """The citizen's own scaling score, 0-10."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise UserError("error.score_range", field=field)
+    try:
+        score = int(value)
+    except ValueError as exc:
+        raise UserError("error.score_range", field=field) from exc
+    if not 0 <= score <= 10:
+        raise UserError("error.score_range", field=field)
+    return score
+
+
+def parse_date(value: object, *, field: str) -> date | None:
+    """Accept a date or an ISO string (YYYY-MM-DD); refuse impossible dates in Danish."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError as exc:
+            raise UserError("error.bad_date", field=field, value=value[:40]) from exc
+    raise UserError("error.bad_date", field=field, value=str(value)[:40])

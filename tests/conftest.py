@@ -1,0 +1,87 @@
+"""Shared fixtures: a fresh, real database for every test.
+
+SQLite (default): a temporary file per test. PostgreSQL (CI's second run): set
+SAMPLAN_TEST_POSTGRES_URL to a server's admin URL; each xdist worker gets a database of its
+own and every test starts from empty tables. No mocks of the database anywhere.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import Engine, make_url
+from sqlmodel import Session, SQLModel
+
+from models import db
+from models.i18n import catalogue
+
+POSTGRES_ADMIN_URL = os.environ.get("SAMPLAN_TEST_POSTGRES_URL", "").strip()
+
+
+def _worker_name() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+@pytest.fixture(scope="session")
+def _postgres_worker_url() -> Iterator[str | None]:
+    if not POSTGRES_ADMIN_URL:
+        yield None
+        return
+    from sqlalchemy import create_engine
+
+    admin_url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+psycopg")
+    name = f"samplan_test_{_worker_name()}"
+    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = admin_url.set(database=name).render_as_string(hide_password=False)
+    db.create_all(db.get_engine(url))
+    yield url
+    db.dispose_engines()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def db_url(
+    tmp_path: os.PathLike, monkeypatch: pytest.MonkeyPatch, _postgres_worker_url: str | None
+) -> Iterator[str]:
+    """The URL of an empty, fully created database; also set as SAMPLAN_DATABASE_URL."""
+    if _postgres_worker_url:
+        url = _postgres_worker_url
+        engine = db.get_engine(url)
+        tables = ", ".join(f'"{t.name}"' for t in SQLModel.metadata.sorted_tables)
+        with engine.begin() as conn:
+            conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    else:
+        url = f"sqlite:///{tmp_path}/samplan-test.db"
+        db.create_all(db.get_engine(url))
+    monkeypatch.setenv("SAMPLAN_DATABASE_URL", url)
+    yield url
+    if not _postgres_worker_url:
+        engine = db._engines.pop(url, None)
+        if engine is not None:
+            engine.dispose()
+
+
+@pytest.fixture
+def engine(db_url: str) -> Engine:
+    return db.get_engine(db_url)
+
+
+@pytest.fixture
+def session(engine: Engine) -> Iterator[Session]:
+    """A plain session for arranging and checking data; domain calls open their own."""
+    with Session(engine, expire_on_commit=False) as s:
+        yield s
+
+
+@pytest.fixture(autouse=True)
+def _fresh_catalogue() -> Iterator[None]:
+    yield
+    catalogue.cache_clear()
