@@ -1,8 +1,8 @@
 """The SQLModel tables. English names; the Danish words live in locales/.
 
 Conventions:
-- Times are stored as naive UTC (`utcnow()`); dates as plain dates. The UI shows
-  Europe/Copenhagen.
+- Times are timezone-aware UTC (`utcnow()`; SQLModel stores them as UTC and returns them
+  aware on SQLite and PostgreSQL alike); dates are plain dates. The UI shows Europe/Copenhagen.
 - Every foreign key has an index (SQLModel does not add one by itself).
 - Rows that people edit on shared screens carry `version` for optimistic concurrency:
   saves run `UPDATE ... WHERE id = :id AND version = :seen` (see models/db.py).
@@ -12,6 +12,7 @@ Conventions:
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     CheckConstraint,
@@ -35,8 +36,16 @@ SQLModel.metadata.naming_convention = {
 
 
 def utcnow() -> datetime:
-    """Naive UTC, so SQLite and PostgreSQL store and compare the same values."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    """Aware UTC: SQLModel refuses naive datetimes, and UTC compares the same everywhere."""
+    return datetime.now(UTC)
+
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def today() -> date:
+    """Today's date where the municipality is (Europe/Copenhagen), not in UTC."""
+    return datetime.now(COPENHAGEN).date()
 
 
 def _text_column() -> Column:  # type: ignore[type-arg]
@@ -135,7 +144,7 @@ class Person(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     is_coordinator: bool = False
     is_deputy: bool = False
-    added_on: date = Field(default_factory=lambda: utcnow().date())
+    added_on: date = Field(default_factory=today)
     removed_on: date | None = None
     version: int = 1
 
@@ -228,7 +237,7 @@ class Goal(SQLModel, table=True):
     professional_note: str | None = Field(default=None, sa_column=_text_column())
     area: str | None = Field(default=None, max_length=30)
     status: str = Field(default="active", max_length=10)
-    created_on: date = Field(default_factory=lambda: utcnow().date())
+    created_on: date = Field(default_factory=today)
     position: int = 0
     version: int = 1
 
@@ -330,7 +339,7 @@ class Meeting(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
-    starts_at: datetime = Field(index=True)  # naive UTC
+    starts_at: datetime = Field(index=True)  # aware; stored as UTC
     minutes: int = 60
     place: str | None = Field(default=None, max_length=300)
     video_link: str | None = Field(default=None, max_length=500)
