@@ -8,9 +8,9 @@ updates in a measurement here. PostgreSQL: the same code through psycopg 3.
 from __future__ import annotations
 
 import threading
-from pathlib import Path
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event, text, update
