@@ -15,9 +15,12 @@ class UserError(Exception):
         super().__init__(key)
 
     def message(self, lang: str = "da") -> str:
-        from models.i18n import translate
+        from models.i18n import field_label, translate
 
-        return translate(self.key, lang, **self.params)
+        params = dict(self.params)
+        if self.field is not None:
+            params.setdefault("field", field_label(self.field, lang))
+        return translate(self.key, lang, **params)
 
     def __str__(self) -> str:
         return self.message("da")

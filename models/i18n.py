@@ -43,3 +43,8 @@ def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):
         return template
+
+
+def field_label(field: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A form field's name as the user knows it ("field.name" -> "navn"); the code name if none."""
+    return catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE).get(f"field.{field}", field)

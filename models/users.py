@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -157,12 +158,12 @@ def authenticate(*, session: Session, username: str, password: str) -> Actor:
     if user is None or not user.is_active:
         _verify_quietly(_DUMMY_HASH, password)
         write_audit(session, actor=None, action="login", outcome="failed")
-        raise UserError("error.login_failed")
+        _refuse_login(session)
     actor = Actor.from_user(user)
     if user.locked_until is not None and user.locked_until > now:
         _verify_quietly(_DUMMY_HASH, password)
         write_audit(session, actor=actor, action="login", outcome="locked")
-        raise UserError("error.login_failed")
+        _refuse_login(session)
     if not _verify_quietly(user.password_hash, password):
         user.failed_logins += 1
         if user.failed_logins >= MAX_FAILED_LOGINS:
@@ -170,7 +171,7 @@ def authenticate(*, session: Session, username: str, password: str) -> Actor:
             user.failed_logins = 0
         session.add(user)
         write_audit(session, actor=actor, action="login", outcome="failed")
-        raise UserError("error.login_failed")
+        _refuse_login(session)
     user.failed_logins = 0
     user.locked_until = None
     if _hasher.check_needs_rehash(user.password_hash):
@@ -178,6 +179,13 @@ def authenticate(*, session: Session, username: str, password: str) -> Actor:
     session.add(user)
     write_audit(session, actor=actor, action="login", outcome="ok")
     return actor
+
+
+def _refuse_login(session: Session) -> NoReturn:
+    """Commit the failure count and the audit row first: the UserError would roll them back,
+    and a lockout that forgets its failures locks nobody out."""
+    session.commit()
+    raise UserError("error.login_failed")
 
 
 def _verify_quietly(password_hash: str, password: str) -> bool:

@@ -1,0 +1,74 @@
+# Samplan developer commands. `make help` lists them.
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+# The venv is (re)installed when pyproject.toml changes, otherwise `make venv` is instant.
+STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: help venv run upgrade test test-postgres chromium lint migration
+
+help:
+	@echo "make venv           create .venv and install samplan with [postgres,test] extras"
+	@echo "make run            migrate the database and start the app (streamlit run app.py)"
+	@echo "make upgrade        migrate the database (SAMPLAN_DATABASE_URL, default data/samplan.db)"
+	@echo "make test           the whole suite on SQLite, end-to-end tests included (pytest -n 2)"
+	@echo "make test-postgres  the suite (without e2e) against a throwaway PostgreSQL"
+	@echo "make lint           ruff check + mypy"
+	@echo 'make migration m="add meeting room"   autogenerate a migration from models/tables.py'
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet -e ".[postgres,test]"
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+upgrade: venv
+	$(PY) -c "from models.migrate import upgrade_database; upgrade_database()"
+
+run: venv
+	if [ -f cli.py ] && $(VENV)/bin/samplan init --help >/dev/null 2>&1; then \
+	    $(VENV)/bin/samplan init; \
+	else \
+	    $(PY) -c "from models.migrate import upgrade_database; upgrade_database()"; \
+	fi
+	$(VENV)/bin/streamlit run app.py
+
+chromium:
+	if [ ! -x $(CHROMIUM) ]; then \
+	    if [ "$$(id -u)" -eq 0 ]; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; \
+	    else \
+	        echo "The end-to-end tests need Debian's chromium at $(CHROMIUM)." >&2; \
+	        echo "Install it as root:  apt-get install -y chromium fonts-noto-color-emoji" >&2; \
+	        echo "(playwright install does not work here.)" >&2; \
+	        exit 1; \
+	    fi; \
+	fi
+
+test: venv chromium
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+# The e2e tests always run the app on SQLite, so they are not repeated here.
+test-postgres: venv
+	bash scripts/with-postgres $(PY) -m pytest -n 2 -m "not e2e" $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+# Autogenerate against a scratch SQLite database at head, so only the new changes appear.
+migration: venv
+	if [ -z "$(m)" ]; then echo 'usage: make migration m="what changed"' >&2; exit 2; fi
+	scratch=$$(mktemp -d); trap 'rm -rf "$$scratch"' EXIT; \
+	url="sqlite:///$$scratch/autogenerate.db"; \
+	$(PY) -c "import sys; from models.migrate import upgrade_database; upgrade_database(sys.argv[1])" "$$url"; \
+	$(VENV)/bin/alembic -x url="$$url" revision --autogenerate -m "$(m)"
+	@echo "Review the new file in migrations/versions/, then: make test"

@@ -1,0 +1,103 @@
+"""Bring a database to the newest schema with Alembic, from any working directory.
+
+Called on every app start and by `samplan init`, so the common case — already at head — is
+answered by one small query against alembic_version, without loading Alembic's environment.
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import inspect
+
+from models import db, settings
+from models.settings import PROJECT_ROOT
+
+ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+
+# Two Streamlit sessions starting at once must not both run the same migration.
+_upgrade_lock = threading.Lock()
+
+
+def normalise_url(url: str) -> str:
+    """psycopg 3 is the PostgreSQL driver we ship; accept the common short spellings too."""
+    for short in ("postgresql://", "postgres://"):
+        if url.startswith(short):
+            return "postgresql+psycopg://" + url.removeprefix(short)
+    return url
+
+
+def _resolve(url: str | None) -> str:
+    if url is None:
+        url = settings.database_url()
+    return normalise_url(url)
+
+
+def alembic_config(url: str | None = None) -> Config:
+    """An Alembic Config with absolute paths; `url` (if given) is passed to migrations/env.py."""
+    config = Config(str(ALEMBIC_INI)) if ALEMBIC_INI.exists() else Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["configure_logger"] = False
+    if url is not None:
+        config.attributes["url"] = normalise_url(url)
+    return config
+
+
+@cache
+def head_revisions() -> tuple[str, ...]:
+    """The head revision(s) of migrations/versions (read once per process: files do not change)."""
+    script = ScriptDirectory.from_config(alembic_config())
+    return tuple(sorted(script.get_heads()))
+
+
+def current_revisions(url: str | None = None) -> tuple[str, ...]:
+    """The revision(s) the database is at; empty for a database Alembic has never touched."""
+    with db.get_engine(_resolve(url)).connect() as connection:
+        return tuple(sorted(MigrationContext.configure(connection).get_current_heads()))
+
+
+def current_revision(url: str | None = None) -> str | None:
+    """The single revision the database is at, or None for an empty database."""
+    heads = current_revisions(url)
+    return heads[0] if heads else None
+
+
+def is_up_to_date(url: str | None = None) -> bool:
+    return current_revisions(url) == head_revisions()
+
+
+def upgrade_database(url: str | None = None) -> None:
+    """`alembic upgrade head` for `url` (default: SAMPLAN_DATABASE_URL / the SQLite file)."""
+    resolved = _resolve(url)
+    if is_up_to_date(resolved):
+        return
+    with _upgrade_lock:
+        if not is_up_to_date(resolved):
+            _refuse_unversioned_schema(resolved)
+            command.upgrade(alembic_config(resolved), "head")
+
+
+def _refuse_unversioned_schema(url: str) -> None:
+    """A database with our tables but no alembic_version was made by create_all (tests, old dev
+    copies); migrating it would fail half-way on "table already exists", so say so up front."""
+    if current_revisions(url):
+        return
+    with db.get_engine(url).connect() as connection:
+        existing = set(inspect(connection).get_table_names())
+    if existing & {"citizen", "user_account", "department"}:
+        raise RuntimeError(
+            f"{db.get_engine(url).url.render_as_string(hide_password=True)} has Samplan tables but no "
+            "Alembic version. If its schema is current, mark it with `alembic -x url=... stamp head`; "
+            "a development copy can simply be deleted."
+        )
+
+
+def downgrade_database(url: str | None, revision: str) -> None:
+    """`alembic downgrade REVISION` (tests and careful manual repairs only)."""
+    command.downgrade(alembic_config(_resolve(url)), revision)
