@@ -7,7 +7,9 @@ Every name is fictional; e-mail addresses use the reserved .example domain and n
 numbers are made up (a random number could belong to someone).
 
 Safety: the demo creates an administrator with a password printed on the screen, so it only
-loads into an empty database. Run twice, the second run sees "demo-admin" and changes nothing.
+loads into a database without citizens (an administrator from the first-run screen may exist;
+demo accounts whose name or e-mail is taken are skipped). Run twice, the second run sees
+"demo-admin" and changes nothing.
 """
 
 from __future__ import annotations
@@ -619,13 +621,23 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
         usernames = tuple(s.username for s in STAFF)
         if session.execute(select(UserAccount.id).where(UserAccount.username == DEMO_ADMIN)).first():
             return DemoResult(usernames=usernames, password=None, citizens_created=0, already_loaded=True)
-        users = session.execute(select(func.count()).select_from(UserAccount)).scalar_one()
+        # An administrator made on the first-run screen may exist; citizens must not.
         citizens = session.execute(select(func.count()).select_from(Citizen)).scalar_one()
-        if users or citizens:
+        if citizens:
             raise UserError("cli.demo_not_empty")
+        taken = {
+            value.lower()
+            for row in session.execute(select(UserAccount.username, UserAccount.email)).all()
+            for value in row
+            if value
+        }
         imported = import_document(session=session, doc=demo_document(seed=seed), actor=None)
         password = _new_password()
+        created = []
         for staff in STAFF:
+            if staff.username in taken or staff.email in taken:
+                continue
+            created.append(staff.username)
             # create_user links each account to the citizens where its e-mail appears.
             create_user(
                 session=session,
@@ -635,4 +647,4 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
                 role=staff.role,
                 password=password,
             )
-    return DemoResult(usernames=usernames, password=password, citizens_created=len(imported))
+    return DemoResult(usernames=tuple(created), password=password, citizens_created=len(imported))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -14,12 +15,16 @@ class UserError(Exception):
         self.params = params
         super().__init__(key)
 
-    def message(self, lang: str = "da") -> str:
+    def message(self, lang: str = "da", *, quote: Callable[[str], str] | None = None) -> str:
+        """The sentence in `lang`. `quote` is applied to every value filled in (the UI escapes
+        Markdown there, since a value may be what the user typed)."""
         from models.i18n import field_label, translate
 
         params = dict(self.params)
         if self.field is not None:
             params.setdefault("field", field_label(self.field, lang))
+        if quote is not None:
+            params = {name: quote(str(value)) for name, value in params.items()}
         return translate(self.key, lang, **params)
 
     def __str__(self) -> str:

@@ -246,3 +246,22 @@ def end_login_session(*, session: Session, token: str | None) -> None:
         user = session.get(UserAccount, row.user_id)
         if user is not None:
             write_audit(session, actor=Actor.from_user(user), action="logout")
+
+
+def create_first_admin(
+    *, session: Session, username: str, full_name: str, email: str | None, password: str, repeat: str
+) -> Actor:
+    """The first-run screen: the first account is an administrator, and only while none exists.
+
+    Call in a write session: BEGIN IMMEDIATE makes two browsers racing here create one admin.
+    """
+    if has_users(session=session):
+        raise UserError("error.already_set_up")
+    if password != repeat:
+        raise UserError("cli.password_mismatch")
+    user = create_user(
+        session=session, username=username, full_name=full_name, email=email, role="admin", password=password
+    )
+    account = session.get(UserAccount, user.id)
+    assert account is not None
+    return Actor.from_user(account)

@@ -21,6 +21,20 @@ from models.i18n import catalogue
 POSTGRES_ADMIN_URL = os.environ.get("SAMPLAN_TEST_POSTGRES_URL", "").strip()
 
 
+def _create_at_head(url: str) -> None:
+    """create_all (fast) plus the alembic_version row, so the app sees a current schema;
+    tests/test_migrations.py proves the migrated schema equals the models."""
+    from models.migrate import head_revisions
+
+    engine = db.get_engine(url)
+    db.create_all(engine)
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
+        conn.execute(text("DELETE FROM alembic_version"))
+        for head in head_revisions():
+            conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:v)"), {"v": head})
+
+
 def _worker_name() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
@@ -39,7 +53,7 @@ def _postgres_worker_url() -> Iterator[str | None]:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     url = admin_url.set(database=name).render_as_string(hide_password=False)
-    db.create_all(db.get_engine(url))
+    _create_at_head(url)
     yield url
     db.dispose_engines()
     with admin.connect() as conn:
@@ -60,7 +74,7 @@ def db_url(
             conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     else:
         url = f"sqlite:///{tmp_path}/samplan-test.db"
-        db.create_all(db.get_engine(url))
+        _create_at_head(url)
     monkeypatch.setenv("SAMPLAN_DATABASE_URL", url)
     yield url
     if not _postgres_worker_url:

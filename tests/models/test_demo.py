@@ -15,7 +15,7 @@ from models.demo import DEMO_ADMIN, DEPARTMENTS, STAFF, demo_document, ditte_doc
 from models.errors import UserError
 from models.exchange import validate_document
 from models.tables import Citizen, Department, UserAccount
-from models.users import authenticate
+from models.users import authenticate, create_user
 from tests.factories import make_citizen
 
 SHARED_EXAMPLE = Path("/work/shared/spec/example-ditte.json")
@@ -121,3 +121,12 @@ def test_demo_refuses_a_database_that_is_in_use(db_url):
     with session_scope() as s:
         assert s.execute(select(func.count()).select_from(Citizen)).scalar_one() == 1
         assert s.execute(select(func.count()).select_from(UserAccount)).scalar_one() == 0
+
+
+def test_demo_loads_next_to_the_first_administrator(db_url):
+    with session_scope(write=True) as s:
+        create_user(session=s, username="rasmus", full_name="Rasmus Admin", email=None, role="admin",
+                    password="korrekt-hest-batteri")
+    result = load_demo()
+    assert result.citizens_created == 41
+    assert "rasmus" not in result.usernames and "mette" in result.usernames

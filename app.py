@@ -1,0 +1,56 @@
+"""Samplan: page config, database start-up, the login gate and the navigation."""
+
+import logging
+
+import streamlit as st
+
+from models.db import session_scope
+from models.migrate import upgrade_database
+from models.settings import database_url
+from models.users import has_users
+from ui.context import resolve_actor
+from ui.i18n import t
+from ui.sidebar import render_sidebar
+from ui.theme import apply_theme
+
+logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+st.set_page_config(page_title="Samplan", page_icon="🤝", layout="wide")
+
+
+@st.cache_resource(show_spinner=False)
+def _database_ready(url: str) -> bool:
+    """Migrate once per process and database (the engine holds no citizen data)."""
+    upgrade_database(url)
+    return True
+
+
+_database_ready(database_url())
+apply_theme()
+
+actor = resolve_actor()
+if actor is None:
+    with session_scope() as session:
+        first_run = not has_users(session=session)
+    if first_run:
+        navigation = st.navigation([st.Page("pages/first_run.py", title=t("nav.first_run"), icon="🌱")])
+    else:
+        navigation = st.navigation([st.Page("pages/login.py", title=t("nav.login"), icon="🔑")])
+else:
+    render_sidebar(actor)
+    work = [
+        st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True),
+        st.Page("pages/prepare.py", title=t("nav.prepare"), icon="📝"),
+        st.Page("pages/meeting.py", title=t("nav.meeting"), icon="🤝"),
+        st.Page("pages/plan.py", title=t("nav.plan"), icon="📄"),
+        st.Page("pages/follow_up.py", title=t("nav.follow_up"), icon="✅"),
+        st.Page("pages/overview.py", title=t("nav.overview"), icon="📊"),
+    ]
+    sections = {t("nav.section_work"): work}
+    if actor.is_admin:
+        sections[t("nav.section_admin")] = [
+            st.Page("pages/admin.py", title=t("nav.admin"), icon="⚙️"),
+        ]
+    navigation = st.navigation(sections)
+
+navigation.run()

@@ -1,0 +1,122 @@
+"""AppTest fixtures: the real app.py on the test's own database, logged in as a real user.
+
+    def test_plan(open_page, ditte):
+        at = open_page("pages/plan.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+        assert not at.exception
+
+The login goes through models.users (a real server-side login session), exactly as the login
+page does it; the page is reached through app.py's st.navigation, as a user reaches it.
+
+An AppTest fact (streamlit 1.67): with st.navigation only the first run() executes app.py;
+later runs (clicks, switch_page) execute the page script alone. So what app.py decides per run
+(the login gate, the sidebar) is checked on a fresh AppTest: open_page(token=...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from models.access import Actor
+from models.db import session_scope
+from models.tables import Citizen, Person, UserAccount
+from models.users import start_login_session
+from tests.factories import (
+    make_action,
+    make_consent,
+    make_goal,
+    make_meeting,
+    make_membership,
+    make_person,
+    make_user,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+APP = str(ROOT / "app.py")
+TIMEOUT = 30
+
+
+@pytest.fixture(autouse=True)
+def _clear_streamlit_caches() -> Iterator[None]:
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def login_token(user: UserAccount) -> str:
+    with session_scope(write=True) as session:
+        return start_login_session(session=session, actor=Actor.from_user(user))
+
+
+@pytest.fixture
+def open_page(db_url: str) -> Callable[..., AppTest]:
+    """Run app.py, logged in as `user` (or logged out), with `citizen_id` chosen, on `page`."""
+
+    def _open(
+        page: str | None = None,
+        *,
+        user: UserAccount | None = None,
+        token: str | None = None,
+        citizen_id: int | None = None,
+        lang: str | None = None,
+    ) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        if user is not None:
+            token = login_token(user)
+        if token is not None:
+            at.session_state["login_token"] = token
+        if citizen_id is not None:
+            at.session_state["citizen_id"] = citizen_id
+        if lang is not None:
+            at.session_state["lang"] = lang
+        at.run()
+        if page is not None:
+            at.switch_page(str(ROOT / page)).run()
+        return at
+
+    return _open
+
+
+@dataclass
+class Team:
+    citizen: Citizen
+    admin: UserAccount
+    staff_user: UserAccount  # on the citizen's team
+    outsider: UserAccount  # staff, not on the team
+    coordinator: Person
+
+
+@pytest.fixture
+def ditte(db_url: str) -> Team:
+    """A citizen with a team, consent, a goal with a score, agreements and a coming meeting."""
+    with session_scope(write=True) as s:
+        from tests.factories import make_citizen, make_score
+
+        admin = make_user(s, username="admin", full_name="Anne Admin", role="admin")
+        staff = make_user(s, username="rasmus", full_name="Rasmus Holm")
+        outsider = make_user(s, username="olga", full_name="Olga Udenfor")
+        citizen = make_citizen(s, name="Ditte Mikkelsen")
+        coordinator = make_person(
+            s, citizen=citizen, name="Rasmus Holm", department="Jobcenter",
+            title="koordinerende sagsbehandler", user=staff, is_coordinator=True, phone="12345678",
+        )
+        mother = make_person(s, citizen=citizen, name="Lone Mikkelsen", kind="private", relation="mor")
+        citizen.contact_person_id = coordinator.id
+        s.add(citizen)
+        make_membership(s, citizen=citizen, user=staff, person=coordinator)
+        make_consent(s, citizen=citizen)
+        held = make_meeting(s, citizen=citizen, status="held", decisions=("Ditte får en mentor.",),
+                            participants=(coordinator, mother), leader=coordinator)
+        goal = make_goal(s, citizen=citizen, own_words="Jeg vil gerne i praktik i en børnehave 🌱")
+        make_score(s, goal=goal, meeting=held, score=4)
+        make_action(s, citizen=citizen, goal=goal, owner=coordinator, agreed_at=held)
+        make_action(s, citizen=citizen, goal=goal, owner_is_citizen=True, agreed_at=held,
+                    text="Ringe til børnehaven Solsikken.")
+        make_meeting(s, citizen=citizen, status="planned", participants=(coordinator, mother),
+                     preparation={"matters_most": "At komme ud af huset hver dag."})
+    return Team(citizen=citizen, admin=admin, staff_user=staff, outsider=outsider, coordinator=coordinator)

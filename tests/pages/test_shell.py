@@ -1,0 +1,137 @@
+"""The app shell: first run, login, navigation, the citizen picker and the language."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from models.db import session_scope
+from models.tables import AuditEvent, UserAccount
+from tests.factories import PASSWORD, make_user
+from tests.pages.conftest import ROOT
+
+CITIZEN_PAGES = ["pages/prepare.py", "pages/meeting.py", "pages/plan.py", "pages/follow_up.py"]
+ALL_PAGES = ["pages/home.py", *CITIZEN_PAGES, "pages/overview.py", "pages/admin.py"]
+
+
+def test_a_fresh_database_shows_the_first_run_screen(open_page):
+    at = open_page()
+    assert not at.exception
+    assert at.title[0].value == "Velkommen til Samplan"
+
+
+def test_first_run_creates_an_administrator_and_logs_in(open_page):
+    at = open_page()
+    at.text_input(key="first_full_name").input("Anne Admin")
+    at.text_input(key="first_username").input("anne")
+    at.text_input(key="first_password").input(PASSWORD)
+    at.text_input(key="first_repeat").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert at.session_state["login_token"]
+    with session_scope() as s:
+        assert s.execute(select(UserAccount.role)).scalars().all() == ["admin"]
+    # The next request (AppTest reruns only the page; a fresh run goes through app.py).
+    after = open_page(token=at.session_state["login_token"])
+    assert after.title[0].value == "Start"
+    assert after.button(key="load_demo").label == "Indlæs demodata"
+
+
+def test_first_run_keeps_the_typing_and_explains_a_short_password_in_danish(open_page):
+    at = open_page()
+    at.text_input(key="first_full_name").input("Anne Admin")
+    at.text_input(key="first_username").input("anne")
+    at.text_input(key="first_password").input("kort")
+    at.text_input(key="first_repeat").input("kort")
+    at.button[0].click().run()
+    assert "Adgangskoden skal være på mindst 10 tegn." in at.error[0].value
+    assert at.text_input(key="first_full_name").value == "Anne Admin"
+
+
+def test_login_with_a_wrong_password_says_so_in_danish(open_page, session):
+    make_user(session, username="rasmus")
+    session.commit()
+    at = open_page()
+    assert at.title[0].value == "Log ind i Samplan"
+    at.text_input(key="login_username").input("rasmus")
+    at.text_input(key="login_password").input("forkert-kodeord")
+    at.button[0].click().run()
+    assert "Forkert brugernavn eller adgangskode" in at.error[0].value
+
+
+def test_login_with_the_right_password_opens_the_start_page(open_page, session):
+    make_user(session, username="rasmus")
+    session.commit()
+    at = open_page()
+    at.text_input(key="login_username").input("rasmus")
+    at.text_input(key="login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    after = open_page(token=at.session_state["login_token"])
+    assert after.title[0].value == "Start"
+
+
+@pytest.mark.parametrize("page_path", ALL_PAGES)
+def test_every_page_renders_for_a_team_member(open_page, ditte, page_path):
+    at = open_page(page_path, user=ditte.admin if page_path == "pages/admin.py" else ditte.staff_user,
+                   citizen_id=ditte.citizen.id)
+    assert not at.exception, at.exception
+
+
+@pytest.mark.parametrize("page_path", ALL_PAGES)
+def test_logged_out_every_page_shows_only_the_login(open_page, ditte, page_path):
+    at = open_page()
+    # Without a login the navigation has only the login page: any other page is unreachable.
+    assert at.title[0].value == "Log ind i Samplan"
+    assert not at.exception
+
+
+@pytest.mark.parametrize("page_path", CITIZEN_PAGES)
+def test_a_citizen_page_shows_the_goal_in_the_citizens_own_words(open_page, ditte, page_path):
+    at = open_page(page_path, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    texts = [t.value for t in at.text]
+    if page_path in ("pages/meeting.py", "pages/plan.py"):
+        assert "Jeg vil gerne i praktik i en børnehave 🌱" in texts
+    assert any("Rasmus Holm" in t for t in texts)  # the contact person, at the top
+
+
+@pytest.mark.parametrize("page_path", CITIZEN_PAGES)
+def test_a_forged_citizen_id_gets_nothing_and_is_audited(open_page, ditte, page_path):
+    # The sidebar drops an id the user may not pick; a forged one that reaches the page anyway
+    # (session or URL) must still be refused by models/ and audited.
+    at = open_page(user=ditte.outsider)
+    at.session_state["citizen_id"] = ditte.citizen.id
+    at.switch_page(str(ROOT / page_path)).run()
+    assert not at.exception
+    assert "Du har ikke adgang til denne borger" in at.error[0].value
+    assert all("Ditte" not in t.value for t in at.text)
+    with session_scope() as s:
+        denied = s.execute(
+            select(AuditEvent).where(AuditEvent.outcome == "denied", AuditEvent.user_id == ditte.outsider.id)
+        ).scalars().all()
+    assert len(denied) == 1 and denied[0].citizen_id == ditte.citizen.id
+
+
+def test_the_citizen_picker_lists_only_the_users_own_citizens(open_page, ditte, session):
+    from tests.factories import make_citizen, make_membership
+
+    other = make_citizen(session, name="Bo Andersen")
+    make_membership(session, citizen=other, user=ditte.outsider)
+    session.commit()
+    at = open_page(user=ditte.staff_user)
+    assert at.sidebar.selectbox(key="citizen_picker").options == ["Ditte Mikkelsen"]
+
+
+def test_english_is_available(open_page, ditte):
+    at = open_page("pages/plan.py", user=ditte.staff_user, citizen_id=ditte.citizen.id, lang="en")
+    assert at.title[0].value == "The plan"
+
+
+def test_logout_ends_the_session_on_the_server(open_page, ditte):
+    at = open_page(user=ditte.staff_user)
+    token = at.session_state["login_token"]
+    at.sidebar.button(key="logout").click().run()
+    assert "login_token" not in at.session_state
+    assert open_page(token=token).title[0].value == "Log ind i Samplan"
+    with session_scope() as s:
+        assert s.execute(select(AuditEvent.action).where(AuditEvent.action == "logout")).scalars().all()

@@ -1,0 +1,79 @@
+"""Who is logged in and which citizen is chosen, for one script run.
+
+The login token lives in st.session_state (server-side, per browser tab); the actor is looked
+up from the database on every run (app.py), so an ended or timed-out login stops at once.
+Pages ask for the actor and the chosen citizen here; authorisation itself happens in models/.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.access import Actor
+from models.citizens import CitizenChoice, list_visible_citizens
+from models.db import session_scope
+from models.users import end_login_session, resume_login_session, start_login_session
+from ui.i18n import t
+
+TOKEN_KEY = "login_token"
+ACTOR_KEY = "_actor"  # set by app.py on every run from the token, never from the browser
+CITIZEN_KEY = "citizen_id"
+EXPIRED_KEY = "_login_expired"
+
+
+def resolve_actor() -> Actor | None:
+    """Look the token up (and touch it): None when logged out, ended or timed out."""
+    token = st.session_state.get(TOKEN_KEY)
+    actor = None
+    if token:
+        with session_scope(write=True) as session:
+            actor = resume_login_session(session=session, token=token)
+        if actor is None:
+            st.session_state.pop(TOKEN_KEY, None)
+            st.session_state[EXPIRED_KEY] = True
+    st.session_state[ACTOR_KEY] = actor
+    return actor
+
+
+def log_in(actor: Actor) -> None:
+    with session_scope(write=True) as session:
+        token = start_login_session(session=session, actor=actor)
+    st.session_state[TOKEN_KEY] = token
+    st.session_state.pop(EXPIRED_KEY, None)
+
+
+def log_out() -> None:
+    token = st.session_state.get(TOKEN_KEY)
+    with session_scope(write=True) as session:
+        end_login_session(session=session, token=token)
+    for key in list(st.session_state.keys()):
+        if key != "lang":
+            del st.session_state[key]
+
+
+def current_actor() -> Actor:
+    """The logged-in actor; a page run without one (never through app.py) stops here."""
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is None:
+        st.warning(t("login.required"))
+        st.stop()
+    return actor
+
+
+def visible_citizens(actor: Actor) -> list[CitizenChoice]:
+    with session_scope() as session:
+        return list_visible_citizens(session=session, actor=actor)
+
+
+def selected_citizen_id() -> int | None:
+    value = st.session_state.get(CITIZEN_KEY)
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def require_citizen() -> int:
+    """The chosen citizen's id, or a hint to choose one and an end to the page."""
+    citizen_id = selected_citizen_id()
+    if citizen_id is None:
+        st.info(t("citizen.choose_hint"))
+        st.stop()
+    return citizen_id

@@ -1,0 +1,32 @@
+"""Showing user text safely: always as text, never as Markdown or HTML.
+
+Streamlit renders Markdown in st.write/st.markdown/st.error and in widget labels. Content
+typed by people goes through `show_text` (st.text: no parsing at all); where a label or a
+message must hold user text, `escape_markdown` turns every Markdown character into a literal.
+"""
+
+from __future__ import annotations
+
+import re
+
+import streamlit as st
+
+# Every ASCII punctuation character can be backslash-escaped in CommonMark; escaping all of
+# them also defuses Streamlit's extras (:emoji:, :red[colour], $LaTeX$) and raw HTML.
+_MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&\"'=/@%^;?,])")
+
+
+def escape_markdown(text: object) -> str:
+    """A string that Streamlit's Markdown shows exactly as typed (one line, for labels)."""
+    value = "" if text is None else str(text)
+    value = value.replace("\n", " ").replace("\t", " ")
+    return _MARKDOWN_CHARS.sub(r"\\\1", value)
+
+
+def show_text(text: object, *, key: str | None = None) -> None:
+    """User text, verbatim, with its line breaks. Nothing is interpreted."""
+    if key is None:
+        st.text("" if text is None else str(text))
+    else:
+        with st.container(key=key):
+            st.text("" if text is None else str(text))

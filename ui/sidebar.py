@@ -1,0 +1,64 @@
+"""The sidebar on every page: the user, the citizen picker (own citizens only), language, logout."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.access import Actor
+from models.i18n import LANGUAGES
+from ui.context import CITIZEN_KEY, log_out, visible_citizens
+from ui.i18n import LANG_KEY, t
+from ui.safe import escape_markdown
+
+PICKER_KEY = "citizen_picker"
+
+
+def _sync_citizen_from_url(choices: dict[int, str]) -> None:
+    """A deep link ?citizen=ID selects that citizen only if the user may see it."""
+    raw = st.query_params.get("citizen")
+    if raw and CITIZEN_KEY not in st.session_state:
+        try:
+            wanted = int(raw)
+        except ValueError:
+            return
+        if wanted in choices:
+            st.session_state[CITIZEN_KEY] = wanted
+
+
+def render_sidebar(actor: Actor) -> None:
+    with st.sidebar:
+        role = t(f"role.{actor.role}")
+        st.caption(escape_markdown(t("sidebar.logged_in_as", name=actor.full_name, role=role)))
+        choices = {c.id: c.name for c in visible_citizens(actor)}
+        _sync_citizen_from_url(choices)
+        if st.session_state.get(CITIZEN_KEY) not in choices:
+            st.session_state.pop(CITIZEN_KEY, None)
+        options = list(choices)
+        chosen = st.session_state.get(CITIZEN_KEY)
+
+        def _choose() -> None:
+            # The choice lives in a plain key (CITIZEN_KEY), which outlives the widget's state.
+            st.session_state[CITIZEN_KEY] = st.session_state[PICKER_KEY]
+
+        st.selectbox(
+            t("sidebar.citizen"),
+            options=options,
+            format_func=lambda cid: choices[cid],
+            index=options.index(chosen) if chosen in choices else None,
+            placeholder=t("sidebar.citizen_placeholder"),
+            key=PICKER_KEY,
+            on_change=_choose,
+        )
+        if st.session_state.get(CITIZEN_KEY) is not None:
+            st.query_params["citizen"] = str(st.session_state[CITIZEN_KEY])
+        elif "citizen" in st.query_params:
+            del st.query_params["citizen"]
+        st.radio(
+            t("sidebar.language"),
+            options=list(LANGUAGES),
+            format_func=lambda code: t(f"language.{code}"),
+            horizontal=True,
+            key=LANG_KEY,
+        )
+        # A callback, so the logout happens before anything else of the next run.
+        st.button(t("sidebar.logout"), key="logout", on_click=log_out)

@@ -1,0 +1,43 @@
+"""Pieces several pages show the same way."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.formatting import format_day, format_moment
+from models.plans import JointPlan, PersonView
+from ui.i18n import lang, t
+from ui.safe import escape_markdown, show_text
+
+
+def person_line(person: PersonView | None) -> str:
+    """'Rasmus Holm, koordinerende sagsbehandler, Jobcenter' as plain text."""
+    if person is None:
+        return t("citizen.no_contact")
+    parts = [person.name, person.title or person.relation or "", person.department or ""]
+    return ", ".join(p for p in parts if p)
+
+
+def citizen_header(plan: JointPlan) -> None:
+    """The citizen's name and their one contact person, at the top of every citizen page."""
+    st.header(escape_markdown(plan.citizen.name), anchor=False)
+    contact = plan.contact_person
+    with st.container(key="contact-person"):
+        st.caption(t("citizen.contact_person"))
+        details = [person_line(contact)]
+        if contact is not None:
+            details += [value for value in (contact.phone, contact.email) if value]
+        show_text(" · ".join(details))
+
+
+def day(value) -> str:  # noqa: ANN001 - date or datetime
+    return format_day(value, lang())
+
+
+def moment(value) -> str:  # noqa: ANN001
+    return format_moment(value, lang())
+
+
+def goal_words(text: str, *, key: str) -> None:
+    """A goal in the citizen's own words, verbatim and large."""
+    show_text(text, key=f"own-words-{key}")
