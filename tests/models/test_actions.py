@@ -78,7 +78,8 @@ def test_done_sets_the_date_and_dropping_needs_a_reason(team):
                           status="cancelled", note="")
     assert caught.value.key == "agreement.reason_required"
     with session_scope(write=True) as s:
-        done = set_action_status(session=s, actor=team["actor"], action_id=saved.id, seen_version=saved.version,
+        done = set_action_status(session=s, actor=team["actor"], action_id=saved.id,
+                                 seen_version=saved.version,
                                  status="done", note="Klaret", on=date(2026, 11, 20))
     with session_scope() as s:
         row = s.get(Action, saved.id)
