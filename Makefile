@@ -11,11 +11,12 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help venv run upgrade test test-postgres chromium lint migration
+.PHONY: help venv run upgrade demo test test-postgres chromium lint migration
 
 help:
 	@echo "make venv           create .venv and install samplan with [postgres,test] extras"
 	@echo "make run            migrate the database and start the app (streamlit run app.py)"
+	@echo "make demo           load the fictional demo data (prints the demo users and their password)"
 	@echo "make upgrade        migrate the database (SAMPLAN_DATABASE_URL, default data/samplan.db)"
 	@echo "make test           the whole suite on SQLite, end-to-end tests included (pytest -n 2)"
 	@echo "make test-postgres  the suite (without e2e) against a throwaway PostgreSQL"
@@ -25,10 +26,21 @@ help:
 venv: $(STAMP)
 
 $(STAMP): pyproject.toml
+	if ! $(PYTHON) -c "import ensurepip, venv" 2>/dev/null; then \
+	    if [ "$$(id -u)" -eq 0 ]; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv; \
+	    else \
+	        echo "Python's venv module is missing. Install it as root: apt-get install -y python3-venv" >&2; \
+	        exit 1; \
+	    fi; \
+	fi
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet -e ".[postgres,test]"
 	rm -f $(VENV)/.installed-*
 	touch $@
+
+demo: venv
+	$(VENV)/bin/samplan demo
 
 upgrade: venv
 	$(PY) -c "from models.migrate import upgrade_database; upgrade_database()"
