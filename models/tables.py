@@ -22,7 +22,9 @@ from sqlalchemy import (
     Integer,
     Text,
     UniqueConstraint,
+    event,
 )
+from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
 # Named constraints, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -479,3 +481,11 @@ class AuditEvent(SQLModel, table=True):
     outcome: str = Field(max_length=12)  # "ok" | "denied" | "failed"
     entity: str | None = Field(default=None, max_length=40)
     entity_id: int | None = None
+
+
+@event.listens_for(AuditEvent.__table__, "after_create")
+def _audit_append_only(_table: object, connection: Connection, **_kw: object) -> None:
+    """create_all (tests) gets the same append-only trigger as the migrated databases."""
+    from models import audit_guard
+
+    audit_guard.install(connection)

@@ -40,7 +40,7 @@ def database(tmp_path, monkeypatch):
 
 def samplan(*args, stdin=None, entry="module"):
     """Run the command as a person would; `entry="script"` uses the installed console script."""
-    command = [str(SAMPLAN_SCRIPT)] if entry == "script" else [sys.executable, "-m", "cli"]
+    command = [str(SAMPLAN_SCRIPT)] if entry == "script" else [sys.executable, "-m", "cli", *(["--debug"] if os.environ.get("SAMPLAN_TEST_CLI_DEBUG") else [])]
     result = subprocess.run(
         [*command, *map(str, args)],
         cwd=ROOT,
@@ -129,7 +129,7 @@ def test_init_user_import_export_backup_journey(database, tmp_path):
 
     result = samplan("demo")  # never into a database with real users and citizens
     assert result.returncode == 1
-    assert "tom database" in result.stderr
+    assert "uden borgere" in result.stderr
     assert count(database, "citizen") == 1
 
 
