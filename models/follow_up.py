@@ -1,0 +1,388 @@
+"""Follow-up between meetings: "Mine opgaver" and the coordinator's view of one citizen.
+
+- `my_agreements`: every agreement a user owns (through the user's Person rows) across the
+  citizens the user may open (models.access.visible_citizens_filter), in one query. Each citizen
+  shown gets one audit row (codes and ids only); no query per agreement or per citizen.
+- `coordinator_view`: all of one citizen's agreements with owner and department, and what needs
+  attention now; authorised through load_joint_plan (models.access.authorize, audited).
+
+Buckets (decided here, tested in tests/models/test_follow_up.py):
+- overdue: open or in progress with a date before today;
+- due_soon: open or in progress, due today or within the next 6 days ("this week");
+- later: open or in progress, due in 7 days or more, or without a date;
+- done: done or dropped (only those finished in the last DONE_SHOWN_DAYS days are listed).
+Changes go through models.actions (authorised, versioned, with history).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import aliased
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session, col
+
+from models.access import Actor, visible_citizens_filter, write_audit
+from models.cadence import suggest_next_meeting_date
+from models.consent import ConsentStatus
+from models.formatting import local
+from models.plans import ActionView, JointPlan, load_joint_plan
+from models.tables import COPENHAGEN, Action, Citizen, Department, Goal, Meeting, Person, today
+
+OPEN_STATUSES = ("open", "in_progress")
+FINISHED_STATUSES = ("done", "cancelled")
+DUE_SOON_DAYS = 7  # today + 0..6 days is "this week"
+DONE_SHOWN_DAYS = 14
+CONSENT_WARNING_DAYS = 30
+MEETING_GRACE_DAYS = 30
+BUCKETS = ("overdue", "due_soon", "later", "done")
+
+
+def bucket_for(*, status: str, due_on: date | None, on: date) -> str:
+    """Which list an agreement belongs in on day `on` (see the module notes)."""
+    if status in FINISHED_STATUSES:
+        return "done"
+    if due_on is None:
+        return "later"
+    if due_on < on:
+        return "overdue"
+    if due_on < on + timedelta(days=DUE_SOON_DAYS):
+        return "due_soon"
+    return "later"
+
+
+@dataclass(frozen=True)
+class MyAgreement:
+    id: int
+    version: int
+    text: str
+    status: str
+    due_on: date | None
+    done_on: date | None
+    trial: bool
+    bucket: str
+    citizen_id: int
+    citizen_name: str
+    owner_person_id: int
+    goal_id: int | None
+    goal_words: str | None
+    meeting_id: int | None
+    meeting_starts_at: datetime | None
+
+    @property
+    def days_overdue(self) -> int:
+        return 0 if self.due_on is None or self.bucket != "overdue" else (today() - self.due_on).days
+
+
+@dataclass(frozen=True)
+class OwnerChoice:
+    """Someone an agreement can be handed to: a person in the citizen's network, or the citizen."""
+
+    citizen_id: int
+    person_id: int | None  # None: the citizen
+    name: str
+    department: str | None = None
+
+
+def _sort_key(item: MyAgreement) -> tuple[int, int, int]:
+    order = BUCKETS.index(item.bucket)
+    if item.bucket == "done":  # the most recently finished first
+        return order, -(item.done_on or item.due_on or date.min).toordinal(), item.id
+    return order, (item.due_on or date.max).toordinal(), item.id
+
+
+def my_agreements(
+    *, session: Session, actor: Actor, on: date | None = None, include_done: bool = True
+) -> list[MyAgreement]:
+    """The actor's agreements: overdue first (oldest date first), then due soon, later, done.
+
+    One query for the list (citizen, goal and meeting joined in), whatever the number.
+    """
+    day = on or today()
+    if actor.user_id is None:
+        return []
+    owner = aliased(Person)
+    finished_since = day - timedelta(days=DONE_SHOWN_DAYS)
+    status_filter: ColumnElement[bool] = col(Action.status).in_(OPEN_STATUSES)
+    if include_done:
+        status_filter = or_(
+            status_filter,
+            (col(Action.status) == "done") & (col(Action.done_on) >= finished_since),
+            (col(Action.status) == "cancelled") & (col(Action.updated_at) >= _start_of(finished_since)),
+        )
+    rows = session.execute(
+        select(  # type: ignore[call-overload, misc]
+            Action.id,
+            Action.version,
+            Action.text,
+            Action.status,
+            Action.due_on,
+            Action.done_on,
+            Action.trial,
+            Action.citizen_id,
+            Citizen.name.label("citizen_name"),  # type: ignore[attr-defined]
+            Action.owner_person_id,
+            Action.goal_id,
+            Goal.own_words,
+            Action.agreed_at_meeting_id,
+            Meeting.starts_at,
+        )
+        .join(owner, owner.id == Action.owner_person_id)
+        .join(Citizen, col(Citizen.id) == Action.citizen_id)
+        .outerjoin(Goal, col(Goal.id) == Action.goal_id)
+        .outerjoin(Meeting, col(Meeting.id) == Action.agreed_at_meeting_id)
+        .where(
+            owner.user_id == actor.user_id,
+            owner.removed_on.is_(None),  # type: ignore[union-attr]
+            visible_citizens_filter(actor),
+            status_filter,
+        )
+    ).all()
+    items = [
+        MyAgreement(
+            id=r.id,
+            version=r.version,
+            text=r.text,
+            status=r.status,
+            due_on=r.due_on,
+            done_on=r.done_on,
+            trial=r.trial,
+            bucket=bucket_for(status=r.status, due_on=r.due_on, on=day),
+            citizen_id=r.citizen_id,
+            citizen_name=r.citizen_name,
+            owner_person_id=r.owner_person_id,
+            goal_id=r.goal_id,
+            goal_words=r.own_words,
+            meeting_id=r.agreed_at_meeting_id,
+            meeting_starts_at=r.starts_at,
+        )
+        for r in rows
+    ]
+    items.sort(key=_sort_key)
+    # One audit row per citizen shown (the filter above already allowed them): who saw whose list.
+    for citizen_id in sorted({i.citizen_id for i in items}):
+        write_audit(session, actor=actor, action="follow_up.read_mine", citizen_id=citizen_id)
+    return items
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time(), tzinfo=COPENHAGEN)
+
+
+def bucket_counts(items: list[MyAgreement]) -> dict[str, int]:
+    counts = dict.fromkeys(BUCKETS, 0)
+    for item in items:
+        counts[item.bucket] += 1
+    return counts
+
+
+def handover_choices(*, session: Session, actor: Actor, citizen_ids: list[int]) -> list[OwnerChoice]:
+    """Who each of these citizens' agreements may be handed to (active people, and the citizen).
+
+    One query for the people; only citizens the actor may open. The handover itself is
+    authorised again in models.actions.hand_over.
+    """
+    if not citizen_ids:
+        return []
+    rows = session.execute(
+        select(  # type: ignore[call-overload]
+            Person.id, Person.citizen_id, Person.name, col(Department.name).label("department")
+        )
+        .join(Citizen, col(Citizen.id) == Person.citizen_id)
+        .outerjoin(Department, col(Department.id) == Person.department_id)
+        .where(
+            col(Person.citizen_id).in_(citizen_ids),
+            col(Person.removed_on).is_(None),
+            visible_citizens_filter(actor),
+        )
+        .order_by(Person.citizen_id, Person.kind, Person.name)
+    ).all()
+    names: dict[int, str] = dict(
+        session.execute(
+            select(col(Citizen.id), col(Citizen.name)).where(
+                col(Citizen.id).in_(citizen_ids), visible_citizens_filter(actor)
+            )
+        ).all()
+    )
+    choices = [OwnerChoice(cid, None, name) for cid, name in sorted(names.items())]
+    choices += [OwnerChoice(r.citizen_id, r.id, r.name, r.department) for r in rows]
+    return choices
+
+
+# --- The coordinator's view of one citizen ---------------------------------------------------
+
+ATTENTION_KINDS = (
+    "overdue_action",
+    "consent_missing",
+    "consent_expiring",
+    "no_meeting",
+    "goal_not_moving",
+    "unmet_need",
+)
+# Where each kind of item is fixed (the UI links there with the citizen chosen).
+TARGET_PAGES = {
+    "overdue_action": "pages/follow_up.py",
+    "consent_missing": "pages/prepare.py",
+    "consent_expiring": "pages/prepare.py",
+    "no_meeting": "pages/meeting.py",
+    "goal_not_moving": "pages/plan.py",
+    "unmet_need": "pages/overview.py",
+}
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """One thing that needs attention now. `text` is user text (show it as text, never Markdown)."""
+
+    kind: str
+    target_page: str
+    entity_id: int | None = None
+    text: str | None = None
+    due_on: date | None = None  # the date that was missed or is coming (agreement, consent, cadence)
+    days: int | None = None  # days overdue / days left
+
+
+@dataclass(frozen=True)
+class CoordinatorAgreement:
+    id: int
+    version: int
+    text: str
+    status: str
+    bucket: str
+    due_on: date | None
+    done_on: date | None
+    owner_name: str | None
+    owner_is_citizen: bool
+    department: str | None
+    goal_words: str | None
+
+
+@dataclass(frozen=True)
+class CoordinatorView:
+    citizen_id: int
+    citizen_name: str
+    agreements: tuple[CoordinatorAgreement, ...]
+    attention: tuple[AttentionItem, ...]
+    next_meeting_due: date | None  # the date the cadence points to
+
+
+def goal_is_stuck(scores: list[int]) -> bool:
+    """A goal has not moved in two meetings: its last three scores are the same (unchanged at
+    the two most recent meetings). Fewer than three scores: too early to tell."""
+    return len(scores) >= 3 and len(set(scores[-3:])) == 1
+
+
+def meeting_missing(*, due: date, coming: list[date], on: date) -> bool:
+    """No meeting held or planned within the cadence.
+
+    `due` is the date the cadence points to (models.cadence). Nothing to do while it is more than
+    MEETING_GRACE_DAYS away. Otherwise a meeting must be planned on or before `due`; once `due`
+    has passed, a meeting within the next MEETING_GRACE_DAYS days is the fix.
+    """
+    if (due - on).days > MEETING_GRACE_DAYS:
+        return False
+    deadline = due if due >= on else on + timedelta(days=MEETING_GRACE_DAYS)
+    return not any(on <= day <= deadline for day in coming)
+
+
+def _cadence_due(plan: JointPlan) -> date:
+    last = plan.last_held_meeting
+    start = local(last.starts_at).date() if last is not None else _plan_start(plan)
+    return suggest_next_meeting_date(last_meeting=start, meetings_per_year=plan.citizen.meetings_per_year)
+
+
+def _plan_start(plan: JointPlan) -> date:
+    """No meeting held yet: the cadence runs from the first goal, consent or the team's start."""
+    dates = [g.created_on for g in plan.goals] + [c.given_on for c in plan.consents]
+    dates += [p.added_on for p in plan.people]
+    return min(dates) if dates else plan.loaded_on
+
+
+def attention_items(plan: JointPlan, *, on: date) -> list[AttentionItem]:
+    """What needs attention now, from the loaded plan (no further queries)."""
+    items: list[AttentionItem] = []
+    for action in sorted(plan.actions, key=lambda a: (a.due_on or date.max, a.id)):
+        if action.is_open and action.due_on is not None and action.due_on < on:
+            items.append(
+                AttentionItem("overdue_action", TARGET_PAGES["overdue_action"], action.id, action.text,
+                              action.due_on, (on - action.due_on).days)
+            )  # fmt: skip
+    valid = [c for c in plan.consents if c.status(on) == ConsentStatus.VALID]
+    if not valid:
+        items.append(AttentionItem("consent_missing", TARGET_PAGES["consent_missing"]))
+    else:
+        # Only when no other valid consent runs beyond the warning window.
+        horizon = on + timedelta(days=CONSENT_WARNING_DAYS)
+        if all(c.expires_on is not None and c.expires_on <= horizon for c in valid):
+            soonest = min(valid, key=lambda c: c.expires_on or date.max)
+            assert soonest.expires_on is not None
+            items.append(
+                AttentionItem("consent_expiring", TARGET_PAGES["consent_expiring"], soonest.id, None,
+                              soonest.expires_on, (soonest.expires_on - on).days)
+            )  # fmt: skip
+    due = _cadence_due(plan)
+    if meeting_missing(
+        due=due,
+        coming=[
+            local(m.starts_at).date()
+            for m in plan.meetings
+            if m.status in ("draft", "planned", "in_progress")
+        ],
+        on=on,
+    ):
+        items.append(
+            AttentionItem("no_meeting", TARGET_PAGES["no_meeting"], None, None, due, (due - on).days)
+        )
+    for goal in plan.active_goals:
+        if goal_is_stuck([s.score for s in goal.scores]):
+            items.append(AttentionItem("goal_not_moving", TARGET_PAGES["goal_not_moving"], goal.id,
+                                       goal.own_words, None, goal.scores[-1].score))  # fmt: skip
+    for meeting in plan.meetings:
+        for need in meeting.unmet_needs:
+            if not (need.answer or "").strip():
+                items.append(AttentionItem("unmet_need", TARGET_PAGES["unmet_need"], need.id, need.text))
+    return items
+
+
+def _coordinator_agreement(plan: JointPlan, action: ActionView, on: date) -> CoordinatorAgreement:
+    owner = plan.person(action.owner_person_id)
+    goal = next((g for g in plan.goals if g.id == action.goal_id), None)
+    return CoordinatorAgreement(
+        id=action.id,
+        version=action.version,
+        text=action.text,
+        status=action.status,
+        bucket=bucket_for(status=action.status, due_on=action.due_on, on=on),
+        due_on=action.due_on,
+        done_on=action.done_on,
+        owner_name=action.owner_name,
+        owner_is_citizen=action.owner_is_citizen,
+        department=owner.department if owner else None,
+        goal_words=goal.own_words if goal else None,
+    )
+
+
+def coordinator_view(
+    *, session: Session, actor: Actor, citizen_id: int, on: date | None = None
+) -> CoordinatorView:
+    """All the citizen's agreements across departments, and what needs attention now.
+
+    Authorised and audited as "follow_up.coordinator" (raises AccessDenied otherwise).
+    """
+    day = on or today()
+    plan = load_joint_plan(
+        session=session, actor=actor, citizen_id=citizen_id, purpose="follow_up.coordinator"
+    )
+    agreements = sorted(
+        (_coordinator_agreement(plan, a, day) for a in plan.actions),
+        key=lambda a: (BUCKETS.index(a.bucket), a.due_on or date.max, a.id),
+    )
+    return CoordinatorView(
+        citizen_id=plan.citizen.id,
+        citizen_name=plan.citizen.name,
+        agreements=tuple(agreements),
+        attention=tuple(attention_items(plan, on=day)),
+        next_meeting_due=_cadence_due(plan),
+    )
