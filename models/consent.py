@@ -8,8 +8,18 @@ Decisions (tested in tests/models/test_consent.py):
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Protocol
+
+from sqlmodel import Session
+
+from models.access import Actor, authorize
+from models.errors import NotFound, UserError
+from models.tables import CONSENT_FORMS, CONSENT_KINDS, Consent, ConsentParty
+from models.text import clean_name, clean_optional, parse_date
 
 
 class ConsentStatus(StrEnum):
@@ -29,3 +39,183 @@ def consent_status(
     if expires_on is not None and expires_on <= on:
         return ConsentStatus.EXPIRED
     return ConsentStatus.VALID
+
+
+# --- Recording consent ----------------------------------------------------------------------
+#
+# A consent is never overwritten: recording makes a new row, withdrawal only sets the date.
+# The joint-plan consent is the citizen's yes to having a plan at all; a sharing consent names
+# the parties (departments or outside bodies) that may share what the scope says.
+
+MAX_PARTIES = 30
+
+
+@dataclass(frozen=True)
+class ConsentSaved:
+    id: int
+    citizen_id: int
+
+
+def _clean_parties(parties: object) -> list[str]:
+    if isinstance(parties, str):
+        parties = [part for line in parties.splitlines() for part in line.split(",")]
+    if not isinstance(parties, list | tuple):
+        raise UserError("before.error.parties_required")
+    names: list[str] = []
+    for raw in parties:
+        name = clean_name(raw, field="parter", required=False)
+        if name and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    if len(names) > MAX_PARTIES:
+        raise UserError("before.error.too_many_parties", max=MAX_PARTIES)
+    return names
+
+
+def record_consent(
+    *,
+    session: Session,
+    actor: Actor | None,
+    citizen_id: int,
+    kind: str,
+    parties: object,
+    scope: object,
+    form: str | None,
+    given_on: object,
+    expires_on: object = None,
+) -> ConsentSaved:
+    """Record a consent as the citizen gave it. A sharing consent must name at least one party."""
+    authorize(session, actor=actor, citizen_id=citizen_id, action="consent.record", entity="consent")
+    if kind not in CONSENT_KINDS:
+        raise UserError("before.error.bad_consent_kind")
+    if form not in CONSENT_FORMS:
+        raise UserError("before.error.consent_form_required")
+    names = _clean_parties(parties)
+    if kind == "sharing" and not names:
+        raise UserError("before.error.parties_required")
+    given = parse_date(given_on, field="givet")
+    if given is None:
+        raise UserError("error.required", field="givet")
+    expires = parse_date(expires_on, field="udløber")
+    if expires is not None and expires <= given:
+        raise UserError("before.error.expiry_before_given")
+    consent = Consent(
+        citizen_id=citizen_id,
+        kind=kind,
+        scope=clean_optional(scope, field="omfang"),
+        given_on=given,
+        expires_on=expires,
+        form=form,
+        recorded_by_user_id=actor.user_id if actor else None,
+    )
+    session.add(consent)
+    session.flush()
+    assert consent.id is not None
+    session.add_all(
+        ConsentParty(consent_id=consent.id, name=name, position=n) for n, name in enumerate(names)
+    )
+    session.flush()
+    return ConsentSaved(id=consent.id, citizen_id=citizen_id)
+
+
+def withdraw_consent(
+    *, session: Session, actor: Actor | None, consent_id: int, withdrawn_on: object
+) -> ConsentSaved:
+    """Record that the citizen withdrew a consent from a date (as easy as recording it)."""
+    consent = session.get(Consent, consent_id) if isinstance(consent_id, int) else None
+    if consent is None:
+        raise NotFound("consent")
+    authorize(session, actor=actor, citizen_id=consent.citizen_id, action="consent.withdraw",
+              entity="consent", entity_id=consent_id)
+    day = parse_date(withdrawn_on, field="tilbagekaldt")
+    if day is None:
+        raise UserError("error.required", field="tilbagekaldt")
+    if consent.withdrawn_on is not None:
+        raise UserError("before.error.already_withdrawn")
+    if day < consent.given_on:
+        raise UserError("before.error.withdrawn_before_given")
+    consent.withdrawn_on = day
+    session.add(consent)
+    session.flush()
+    return ConsentSaved(id=consent_id, citizen_id=consent.citizen_id)
+
+
+# --- Coverage: which professionals may receive the citizen's information on a day ------------
+
+
+class ConsentLike(Protocol):
+    """models.plans.ConsentView has these (plans imports this module, so no import back)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def parties(self) -> tuple[str, ...]: ...
+    @property
+    def given_on(self) -> date: ...
+    @property
+    def expires_on(self) -> date | None: ...
+    @property
+    def withdrawn_on(self) -> date | None: ...
+
+
+class PersonLike(Protocol):
+    """models.plans.PersonView."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def department(self) -> str | None: ...
+    @property
+    def removed_on(self) -> date | None: ...
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def covered_parties(consents: Iterable[ConsentLike], *, on: date) -> frozenset[str]:
+    """The parties (normalised names) that a valid sharing consent covers on `on`."""
+    return frozenset(
+        _key(party)
+        for c in consents
+        if c.kind == "sharing"
+        and consent_status(given_on=c.given_on, expires_on=c.expires_on, withdrawn_on=c.withdrawn_on, on=on)
+        is ConsentStatus.VALID
+        for party in c.parties
+    )
+
+
+def is_covered(person: PersonLike, consents: Iterable[ConsentLike], *, on: date) -> bool:
+    """Private network members are the citizen's own people: consent to sharing between
+    authorities is about professionals. A professional without a department is never covered."""
+    if person.kind != "professional":
+        return True
+    return person.department is not None and _key(person.department) in covered_parties(consents, on=on)
+
+
+def uncovered_people(
+    *, people: Iterable[PersonLike], consents: Iterable[ConsentLike], on: date
+) -> tuple[PersonLike, ...]:
+    """The active professionals whose department no valid sharing consent names on `on`.
+
+    They are flagged wherever they appear, and nothing carrying the citizen's information
+    (the citizen's preparation, the plan, the calendar invitation) goes to them.
+    """
+    parties = covered_parties(list(consents), on=on)
+    return tuple(
+        p
+        for p in people
+        if p.kind == "professional"
+        and (p.removed_on is None or p.removed_on > on)
+        and (p.department is None or _key(p.department) not in parties)
+    )
+
+
+def has_joint_plan_consent(consents: Iterable[ConsentLike], *, on: date) -> bool:
+    return any(
+        c.kind == "joint_plan"
+        and consent_status(given_on=c.given_on, expires_on=c.expires_on, withdrawn_on=c.withdrawn_on, on=on)
+        is ConsentStatus.VALID
+        for c in consents
+    )

@@ -20,6 +20,10 @@ DAY = timedelta(days=1)
         (TODAY - 100 * DAY, None, TODAY + DAY, ConsentStatus.VALID),  # withdrawal not yet in force
         (TODAY + DAY, None, None, ConsentStatus.NOT_GIVEN),  # future start
         (TODAY - 100 * DAY, TODAY - DAY, TODAY - 2 * DAY, ConsentStatus.WITHDRAWN),  # withdrawal wins
+        (TODAY, TODAY + DAY, None, ConsentStatus.VALID),  # given today, expires tomorrow: holds today
+        (TODAY - DAY, TODAY + 30 * DAY, TODAY - DAY, ConsentStatus.WITHDRAWN),  # withdrawn the day given
+        (TODAY + DAY, TODAY + 30 * DAY, None, ConsentStatus.NOT_GIVEN),  # future start with an expiry
+        (TODAY + DAY, None, TODAY, ConsentStatus.WITHDRAWN),  # withdrawn before it started
     ],
 )
 def test_consent_status_on_a_day(given_on, expires_on, withdrawn_on, expected):
