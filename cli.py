@@ -65,6 +65,9 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help=t("cli.help_all"))
     export.add_argument("--format", choices=("json", "docx"), default="json", help=t("cli.help_format"))
     export.add_argument("--out", required=True, metavar="FILE", help=t("cli.help_out"))
+    export.add_argument(
+        "--variant", choices=("citizen", "team"), default="citizen", help=t("word.cli_help_variant")
+    )
     export.set_defaults(run=cmd_export)
 
     backup = commands.add_parser("backup", help=t("cli.help_backup"))
@@ -186,7 +189,7 @@ def _export_docx(args: argparse.Namespace) -> int:
         return 1
     with session_scope() as session:
         plan = plan_for_word_export(session=session, actor=None, citizen_id=args.citizen)
-    _write_output(args.out, build(plan))
+    _write_output(args.out, build(plan, variant=args.variant))
     print(t("cli.export_done", count=1, path=args.out), file=sys.stderr)
     return 0
 
