@@ -21,6 +21,24 @@ _CSS = """
 [class*="st-key-big"] [data-testid="stText"] { font-size: 2rem; line-height: 1.35; }
 [class*="st-key-big"] h1, [class*="st-key-big"] h2 { font-size: 2.6rem; }
 [class*="st-key-contact"] [data-testid="stText"] { font-size: 1.2rem; font-weight: 600; }
+/* Meeting mode (pages/meeting.py): the citizen's own words largest, dark on light, high contrast. */
+[class*="st-key-big"] [class*="st-key-own-words"] [data-testid="stText"] { font-size: 2.5rem;
+  font-weight: 600; color: #0B1F33; line-height: 1.3; }
+[class*="st-key-big"] [class*="st-key-own-words"] { border-left-width: 10px; background: #EAF0F7; }
+[class*="st-key-big"] [data-testid="stCaptionContainer"] { font-size: 1.3rem; color: #333; }
+[class*="st-key-big"] [data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
+[class*="st-key-big-meet-agenda"], [class*="st-key-big-meet-talk"] { background: #F7F7F2;
+  padding: 0.5rem 1rem; border-radius: 6px; }
+[class*="st-key-big-meet-readback"] [data-testid="stText"] { font-size: 1.8rem; }
+[class*="st-key-meet-speakers"] button { font-size: 1.25rem; min-height: 3rem; }
+[class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
+/* Compact mode: nothing but the meeting on the projector. */
+body:has([class*="st-key-meet-compact"]) [data-testid="stSidebar"],
+body:has([class*="st-key-meet-compact"]) [data-testid="stSidebarCollapsedControl"],
+body:has([class*="st-key-meet-compact"]) [data-testid="stHeader"] { display: none; }
+body:has([class*="st-key-meet-compact"]) [data-testid="stMainBlockContainer"] { padding-top: 1rem;
+  max-width: 100%; }
+[class*="st-key-meet-compact"] { display: none; }
 </style>
 """
 
