@@ -115,6 +115,12 @@ with st.container(key="big-meet-head"):
             if words:
                 st.caption(t(f"preparation.{field}"))
                 show_text(words, key=f"own-words-prep-{field}")
+    if st.session_state.get("meet_step") not in ("goals", "close") and plan.active_goals:
+        # The focus goals stay in sight; the goals and closing steps show them in full.
+        st.caption(t("plan.what_matters"))
+        for goal in plan.active_goals:
+            show_text(goal.own_words, key=f"own-words-head-{goal.id}")
+    if prep is not None:
         if prep.not_to_raise and not citizen_view:
             with st.container(key="meet-staff-not-to-raise"):
                 st.caption(t("meet.staff_only", what=t("preparation.not_to_raise")))
