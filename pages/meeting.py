@@ -120,11 +120,10 @@ with st.container(key="big-meet-head"):
         st.caption(t("plan.what_matters"))
         for goal in plan.active_goals:
             show_text(goal.own_words, key=f"own-words-head-{goal.id}")
-    if prep is not None:
-        if prep.not_to_raise and not citizen_view:
-            with st.container(key="meet-staff-not-to-raise"):
-                st.caption(t("meet.staff_only", what=t("preparation.not_to_raise")))
-                show_text(prep.not_to_raise)
+    if prep is not None and prep.not_to_raise and not citizen_view:
+        with st.container(key="meet-staff-not-to-raise"):
+            st.caption(t("meet.staff_only", what=t("preparation.not_to_raise")))
+            show_text(prep.not_to_raise)
 
 if meeting is None:
     st.info(t("meeting.none"))
