@@ -29,7 +29,12 @@ _database_ready(database_url())
 apply_theme()
 
 actor = resolve_actor()
-if actor is None:
+if actor is None and st.query_params.get("link"):
+    # The citizen's own link: one read-only page and no sidebar; the page checks the token.
+    navigation = st.navigation(
+        [st.Page("pages/my_plan.py", title=t("planview.nav_title"), icon="📄")], position="hidden"
+    )
+elif actor is None:
     with session_scope() as session:
         first_run = not has_users(session=session)
     if first_run:
@@ -43,6 +48,7 @@ else:
         st.Page("pages/prepare.py", title=t("nav.prepare"), icon="📝"),
         st.Page("pages/meeting.py", title=t("nav.meeting"), icon="🤝"),
         st.Page("pages/plan.py", title=t("nav.plan"), icon="📄"),
+        st.Page("pages/my_plan.py", title=t("planview.nav_title"), icon="🪟"),
         st.Page("pages/follow_up.py", title=t("nav.follow_up"), icon="✅"),
         st.Page("pages/overview.py", title=t("nav.overview"), icon="📊"),
     ]

@@ -1,41 +1,126 @@
-"""Planen: the joint plan as agreed — goals in the citizen's own words, agreements, decisions."""
+"""Planen: the joint plan as agreed, as Word for the citizen and the team, its history and
+readability, and the citizen's own read-only link.
+
+Thin: reads through models.plans / plan_history / citizen_links / readability, renders, and
+calls models/ to create or revoke a link. Word files are built when someone clicks download
+(a deferred download), so every export is authorised and audited as an export.
+"""
+
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
 
+from exports.word_plan import DOCX_MIME, build_plan_docx, file_name
+from models.access import Actor
+from models.citizen_links import (
+    DEFAULT_DAYS,
+    MAX_DAYS,
+    create_citizen_link,
+    link_path,
+    list_citizen_links,
+    revoke_citizen_link,
+)
+from models.db import session_scope
+from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions
+from models.plans import ActionView, load_joint_plan
+from models.readability import plan_readability
 from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor
-from ui.i18n import t
+from ui.feedback import attempt, flash, show_flash
+from ui.i18n import lang, t
 from ui.safe import show_text
 from ui.widgets import citizen_header, day, goal_words, moment
 
 actor = current_actor()
 st.title(t("nav.plan"))
+show_flash()
 plan = load_plan_or_stop(actor, purpose="plan.read")
+citizen_id = plan.citizen.id
 citizen_header(plan)
 if plan.plan_version_number:
     st.caption(t("plan.version", number=plan.plan_version_number))
 
+# --- Readability and the Word files ---------------------------------------------------------
+
+readability = plan_readability(plan)
+if readability.is_easy:
+    st.caption(t("planview.lix_ok", lix=f"{readability.lix:.0f}"))
+else:
+    st.warning(t("planview.lix_hint", lix=f"{readability.lix:.0f}"), icon="📖")
+
+
+def word_file(who: Actor, cid: int, variant: str, language: str):  # noqa: ANN201
+    """Built on click: loads the plan again, authorised and audited as an export."""
+
+    def build() -> bytes:
+        with session_scope() as session:
+            current = load_joint_plan(session=session, actor=who, citizen_id=cid, purpose="plan.export_docx")
+        return build_plan_docx(current, variant=variant, lang=language)
+
+    return build
+
+
+st.subheader(t("word.download_title"), anchor=False)
+left, right = st.columns(2)
+for column, variant in ((left, "citizen"), (right, "team")):
+    column.download_button(
+        t(f"word.download_{variant}"),
+        data=word_file(actor, citizen_id, variant, lang()),
+        file_name=file_name(plan, variant),
+        mime=DOCX_MIME,
+        key=f"download-{variant}",
+        on_click="ignore",
+        icon="📄",
+        help=t("word.download_help"),
+    )
+
+# --- The plan -------------------------------------------------------------------------------
+
+
+def owner_label(action: ActionView) -> str:
+    if action.owner_is_citizen:
+        return t("planview.owner_citizen", name=plan.citizen.name)
+    return action.owner_name or t("plan.no_owner")
+
+
+def action_table(actions: list[ActionView]) -> None:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("plan.col_action"): [a.text for a in actions],
+                t("plan.col_owner"): [owner_label(a) for a in actions],
+                t("plan.col_due"): [day(a.due_on) for a in actions],
+                t("plan.col_status"): [t(f"action.status_{a.status}") for a in actions],
+                t("planview.col_trial"): [t("planview.yes") if a.trial else "" for a in actions],
+            }
+        ),
+        hide_index=True,
+    )
+
+
 st.subheader(t("plan.what_matters"), anchor=False)
 if not plan.active_goals:
     st.info(t("plan.no_goals"))
+numbers = {goal.id: n for n, goal in enumerate(plan.active_goals, start=1)}
 for goal in plan.active_goals:
+    st.markdown(f"**{t('planview.goal_number', number=numbers[goal.id])}**")
     goal_words(goal.own_words, key=str(goal.id))
+    facts = [t(f"planview.area_{goal.area}")] if goal.area else []
     if goal.latest_score is not None:
-        st.caption(t("plan.latest_score", score=goal.latest_score))
-    actions = [a for a in plan.actions_for_goal(goal.id) if a.is_open]
+        facts.append(t("plan.latest_score", score=goal.latest_score))
+    if facts:
+        st.caption(" · ".join(facts))
+    actions = [a for a in plan.actions_for_goal(goal.id) if a.status != "cancelled"]
     if actions:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("plan.col_action"): [a.text for a in actions],
-                    t("plan.col_owner"): [a.owner_name or t("plan.no_owner") for a in actions],
-                    t("plan.col_due"): [day(a.due_on) for a in actions],
-                    t("plan.col_status"): [t(f"action.status_{a.status}") for a in actions],
-                }
-            ),
-            hide_index=True,
-        )
+        action_table(actions)
+
+others = [
+    a for a in plan.actions if (a.goal_id is None or a.goal_id not in numbers) and a.status != "cancelled"
+]
+if others:
+    st.subheader(t("planview.other_actions"), anchor=False)
+    action_table(others)
 
 held = plan.last_held_meeting
 if held is not None and held.decisions:
@@ -46,3 +131,153 @@ if held is not None and held.decisions:
 st.subheader(t("plan.next_meeting"), anchor=False)
 coming = plan.next_meeting
 st.write(moment(coming.starts_at) if coming else t("prepare.no_meeting"))
+if coming is not None and coming.place:
+    show_text(coming.place)
+
+
+# --- History --------------------------------------------------------------------------------
+
+
+def show_diff(diff: PlanDiff) -> None:
+    st.markdown(f"**{t('history.heading', older=diff.older, newer=diff.newer)}**")
+    if diff.is_empty:
+        st.info(t("history.no_changes"))
+        return
+
+    def status(value: str | None) -> str:
+        return t(f"history.goal_status_{value}") if value else t("history.removed")
+
+    def action_state(value: str | None) -> str:
+        return t(f"action.status_{value}") if value else t("history.removed")
+
+    def when(value: str | None) -> str:
+        return day(pd.Timestamp(value).date()) if value else t("history.nothing")
+
+    def change(text: str, before: str, after: str) -> str:
+        return f"{text} ({t('history.change', before=before, after=after)})"
+
+    def owner(value: str | None) -> str:
+        return value or t("plan.no_owner")
+
+    groups = (
+        ("history.goals_added", diff.goals_added, lambda c: c.own_words),
+        ("history.goals_reached", diff.goals_reached, lambda c: c.own_words),
+        ("history.goals_paused", diff.goals_paused, lambda c: c.own_words),
+        ("history.goals_other", diff.goals_other,
+         lambda c: change(c.own_words, status(c.before), status(c.after))),
+        ("history.actions_new", diff.actions_new, lambda c: c.text),
+        ("history.actions_done", diff.actions_done, lambda c: c.text),
+        ("history.actions_moved", diff.actions_moved,
+         lambda c: change(c.text, when(c.before), when(c.after))),
+        ("history.actions_new_owner", diff.actions_new_owner,
+         lambda c: change(c.text, owner(c.before), owner(c.after))),
+        ("history.actions_other", diff.actions_other,
+         lambda c: change(c.text, action_state(c.before), action_state(c.after))),
+    )  # fmt: skip
+    for key, changes, line in groups:
+        if changes:
+            st.markdown(f"**{t(key)}**")
+            for change in changes:
+                show_text("• " + line(change))
+
+
+st.subheader(t("history.title"), anchor=False)
+with session_scope() as session:
+    versions = list_plan_versions(session=session, actor=actor, citizen_id=citizen_id)
+if not versions:
+    st.caption(t("history.none"))
+else:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("history.col_number"): [v.number for v in versions],
+                t("history.col_created"): [moment(v.created_at) for v in versions],
+                t("history.col_by"): [v.created_by or "" for v in versions],
+            }
+        ),
+        hide_index=True,
+    )
+    if len(versions) > 1:
+        labels = {v.id: t("history.option", number=v.number, date=day(v.created_at)) for v in versions}
+        ids = list(labels)
+        first, second = st.columns(2)
+        older = first.selectbox(t("history.older"), ids, index=1, format_func=labels.get, key="hist-older")
+        newer = second.selectbox(t("history.newer"), ids, index=0, format_func=labels.get, key="hist-newer")
+        if older == newer:
+            st.info(t("history.same"))
+        else:
+            with session_scope() as session:
+                diff = compare_plan_versions(
+                    session=session, actor=actor, citizen_id=citizen_id, older_id=older, newer_id=newer
+                )
+            show_diff(diff)
+
+
+# --- The citizen's own link -----------------------------------------------------------------
+
+
+def app_root() -> str:
+    """The app's address as the browser sees it, so the link works when pasted elsewhere."""
+    parts = urlsplit(st.context.url or "")
+    base = (st.get_option("server.baseUrlPath") or "").strip("/")
+    if not parts.netloc:
+        return "/"
+    return f"{parts.scheme}://{parts.netloc}/" + (f"{base}/" if base else "")
+
+
+def create_link(days: int) -> object:
+    with session_scope(write=True) as session:
+        return create_citizen_link(session=session, actor=actor, citizen_id=citizen_id, days=days)
+
+
+def revoke_link(link_id: int) -> bool:
+    with session_scope(write=True) as session:
+        revoke_citizen_link(session=session, actor=actor, citizen_id=citizen_id, link_id=link_id)
+    return True
+
+
+st.subheader(t("link.title"), anchor=False)
+st.caption(t("link.intro"))
+with st.form("new-link", clear_on_submit=True):
+    days = st.number_input(t("link.days"), min_value=1, max_value=MAX_DAYS, value=DEFAULT_DAYS, step=1)
+    wanted = st.form_submit_button(t("link.create"))
+if wanted:
+    created = attempt(lambda: create_link(int(days)))
+    if created is not None:
+        # Shown once, in this run only: the token is stored nowhere but in the citizen's hands.
+        st.success(t("link.created", date=day(created.expires_at)), icon="🔗")
+        st.code(app_root() + link_path(created.token), language=None, wrap_lines=True)
+
+with session_scope() as session:
+    links = list_citizen_links(session=session, actor=actor, citizen_id=citizen_id)
+if not links:
+    st.caption(t("link.none"))
+else:
+
+    def link_status(link) -> str:  # noqa: ANN001
+        if link.revoked_at is not None:
+            return t("link.status_revoked")
+        return t("link.status_active") if link.is_active() else t("link.status_expired")
+
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("link.col_created"): [moment(link.created_at) for link in links],
+                t("link.col_by"): [link.created_by or "" for link in links],
+                t("link.col_expires"): [moment(link.expires_at) for link in links],
+                t("link.col_status"): [link_status(link) for link in links],
+            }
+        ),
+        hide_index=True,
+    )
+    active = {
+        link.id: t("link.option", created=moment(link.created_at), expires=day(link.expires_at))
+        for link in links
+        if link.is_active()
+    }
+    if active:
+        chosen = st.selectbox(t("link.revoke_choose"), list(active), format_func=active.get, key="link-pick")
+        revoke = st.button(t("link.revoke"), key="link-revoke")
+        if revoke and chosen is not None and attempt(lambda: revoke_link(chosen)):
+            flash("link.revoked")
+            st.rerun()

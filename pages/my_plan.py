@@ -1,0 +1,127 @@
+"""Min plan: the citizen's current plan, read-only, in plain language and large type.
+
+Two doors, one view: a staff user shows it on the shared screen for the chosen citizen, and
+the citizen opens it at home through their own link (?link=TOKEN, no login). Through the link
+the page resolves the token in models.citizen_links (audited); an unknown, expired or revoked
+token gets one neutral sentence and nothing else.
+"""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from models.citizen_links import load_plan_for_link
+from models.db import session_scope
+from models.plans import ActionView, JointPlan
+from models.readability import latest_when_hard
+from ui.citizen_page import load_plan_or_stop
+from ui.context import ACTOR_KEY
+from ui.i18n import t
+from ui.safe import escape_markdown, show_text
+from ui.widgets import day, goal_words, moment, person_line
+
+
+def plan_for_visitor() -> JointPlan:
+    actor = st.session_state.get(ACTOR_KEY)
+    if actor is not None:
+        return load_plan_or_stop(actor, purpose="plan.read_my_plan")
+    with session_scope() as session:
+        plan = load_plan_for_link(session=session, token=st.query_params.get("link"))
+    if plan is None:
+        st.info(t("link.invalid"))
+        st.stop()
+    return plan
+
+
+def action_line(action: ActionView, *, with_owner: bool) -> str:
+    owner = action.owner_name or t("plan.no_owner")
+    text = (t("planview.trial_prefix") if action.trial else "") + action.text
+    if with_owner:
+        if action.due_on:
+            return t("planview.action_line_owner", owner=owner, text=text, date=day(action.due_on))
+        return t("planview.action_line_owner_no_date", owner=owner, text=text)
+    if action.due_on:
+        return t("planview.action_line", text=text, date=day(action.due_on))
+    return t("planview.action_line_no_date", text=text)
+
+
+plan = plan_for_visitor()
+numbers = {goal.id: n for n, goal in enumerate(plan.active_goals, start=1)}
+
+with st.container(key="big-my-plan"):
+    st.title(t("planview.title"), anchor=False)
+    st.header(escape_markdown(plan.citizen.name), anchor=False)
+    st.caption(t("planview.read_only"))
+
+    st.subheader(t("planview.my_goals"), anchor=False)
+    if not plan.active_goals:
+        show_text(t("planview.no_goals"))
+    for goal in plan.active_goals:
+        st.markdown(f"**{t('planview.goal_number', number=numbers[goal.id])}**")
+        goal_words(goal.own_words, key=f"my-{goal.id}")
+        score = goal.latest_score
+        show_text(t("planview.score", score=score) if score is not None else t("planview.no_score"))
+
+    st.subheader(t("planview.progress"), anchor=False)
+    rows = [
+        {
+            t("planview.col_goal"): t("planview.goal_number", number=numbers[goal.id]),
+            t("planview.col_meeting"): s.meeting_starts_at.date(),
+            t("planview.col_score"): s.score,
+        }
+        for goal in plan.active_goals
+        for s in goal.scores
+    ]
+    if not rows:
+        show_text(t("planview.progress_none"))
+    else:
+        frame = pd.DataFrame(rows)
+        goal_col, meeting_col, score_col = frame.columns
+        chart = (
+            alt.Chart(frame)
+            .mark_line(point=alt.OverlayMarkDef(size=120), strokeWidth=4)
+            .encode(
+                x=alt.X(f"{meeting_col}:T", title=meeting_col, axis=alt.Axis(format="%d.%m.%Y")),
+                y=alt.Y(f"{score_col}:Q", title=score_col, scale=alt.Scale(domain=[0, 10])),
+                color=alt.Color(f"{goal_col}:N", title=goal_col),
+            )
+            .properties(height=320)
+        )
+        st.altair_chart(chart, width="stretch")
+        # The text alternative: the same numbers in sentences and as a plain table.
+        st.caption(t("planview.chart_in_words"))
+        for goal in plan.active_goals:
+            if goal.scores:
+                steps = ", ".join(
+                    t("planview.score_at", score=s.score, date=day(s.meeting_starts_at)) for s in goal.scores
+                )
+                show_text(t("planview.score_series", number=numbers[goal.id], scores=steps))
+        frame[meeting_col] = [day(value) for value in frame[meeting_col]]
+        st.dataframe(frame, hide_index=True)
+
+    open_actions = [a for a in plan.actions if a.is_open]
+    mine = [a for a in open_actions if a.owner_is_citizen]
+    theirs = [a for a in open_actions if not a.owner_is_citizen]
+    st.subheader(t("planview.i_do"), anchor=False)
+    show_text("\n".join("• " + action_line(a, with_owner=False) for a in mine) or t("planview.nothing_i_do"))
+    st.subheader(t("planview.others_do"), anchor=False)
+    show_text(
+        "\n".join("• " + action_line(a, with_owner=True) for a in theirs) or t("planview.nothing_others_do")
+    )
+
+    st.subheader(t("planview.when_hard"), anchor=False)
+    show_text(latest_when_hard(plan) or t("planview.when_hard_none"))
+
+    st.subheader(t("planview.contact"), anchor=False)
+    contact = plan.contact_person
+    if contact is None:
+        show_text(t("planview.no_contact"))
+    else:
+        show_text("\n".join([person_line(contact), *(v for v in (contact.phone, contact.email) if v)]))
+
+    st.subheader(t("planview.next_meeting"), anchor=False)
+    coming = plan.next_meeting
+    if coming is None:
+        show_text(t("planview.no_next_meeting"))
+    else:
+        show_text("\n".join(v for v in (moment(coming.starts_at), coming.place) if v))

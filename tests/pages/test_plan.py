@@ -1,0 +1,120 @@
+"""Planen (AppTest): the plan, the Word downloads, the LIX hint, history and the citizen's link."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlmodel import select
+
+from models.citizen_links import load_plan_for_link
+from models.db import session_scope
+from models.plans import load_joint_plan, plan_to_json
+from models.tables import Action, AuditEvent, CitizenLink, Goal, PlanVersion
+from tests.factories import make_actor
+
+PAGE = "pages/plan.py"
+
+
+def texts(at) -> list[str]:
+    return [element.value for element in at.text]
+
+
+def test_the_plan_shows_goals_agreements_downloads_and_history(open_page, ditte):
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert not at.exception
+    assert at.title[0].value == "Planen"
+    assert "Jeg vil gerne i praktik i en børnehave 🌱" in texts(at)
+    assert "Ditte får en mentor." in texts(at)
+    frames = [df.value for df in at.dataframe]
+    agreements = frames[0]
+    assert "Ringe til børnehaven Solsikken." in list(agreements["Aftale"])
+    assert "Ditte Mikkelsen selv" in list(agreements["Hvem gør det"])  # the citizen's own, marked
+    downloads = at.get("download_button")
+    assert [d.proto.label for d in downloads] == [
+        "Hent borgerens udgave (Word)", "Hent teamets udgave (Word)",
+    ]  # fmt: skip
+    assert any("Der er endnu ingen gemte versioner" in c.value for c in at.caption)
+    assert [w.value for w in at.warning if "LIX" in w.value] or [c for c in at.caption if "LIX" in c.value]
+
+
+def test_the_lix_hint_shows_above_35_and_not_below(open_page, ditte, session):
+    # Ditte's plan has many long words (praktikpladser, børnehaver, nærheden): LIX above 35.
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert not at.exception
+    assert len(at.warning) == 1
+    lix = int(re.search(r"svær at læse: LIX (\d+)", at.warning[0].value).group(1))
+    assert lix > 35
+    # The same plan in short, everyday words is "let": a quiet caption, no warning.
+    for goal in session.exec(select(Goal)).all():
+        goal.own_words = "Jeg vil i job. Det er godt."
+    for action in session.exec(select(Action)).all():
+        action.text = "Ring til dem."
+    session.commit()
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert not at.warning
+    assert any(re.search(r"let at læse \(LIX \d+\)", c.value) for c in at.caption)
+
+
+def test_a_link_is_created_shown_once_and_revoked(open_page, ditte):
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at.number_input[0].set_value(7)
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert "Linket er lavet" in at.success[0].value
+    url = at.code[0].value
+    token = url.split("?link=", 1)[1]
+    with session_scope() as s:
+        assert load_plan_for_link(session=s, token=token).citizen.id == ditte.citizen.id
+        link = s.exec(select(CitizenLink)).one()
+        assert link.expires_at - link.created_at == timedelta(days=7)
+    # The URL is shown in that one run only; after any other action it is gone for good.
+    at.run()
+    assert not at.code
+    assert list(at.dataframe[-1].value["Status"]) == ["Aktivt"]
+    at.button(key="link-revoke").click().run()
+    assert not at.exception
+    assert at.success[0].value == "Linket er tilbagekaldt og virker ikke mere."
+    assert list(at.dataframe[-1].value["Status"]) == ["Tilbagekaldt"]
+    with session_scope() as s:
+        assert load_plan_for_link(session=s, token=token) is None
+
+
+def test_two_versions_can_be_compared(open_page, ditte):
+    actor = make_actor(ditte.staff_user)
+    with session_scope(write=True) as s:
+        first = load_joint_plan(session=s, actor=actor, citizen_id=ditte.citizen.id)
+        s.add(PlanVersion(citizen_id=ditte.citizen.id, number=1, snapshot_json=plan_to_json(first)))
+        goal = s.exec(select(Goal)).first()
+        goal.status = "achieved"
+        s.add(Goal(citizen_id=ditte.citizen.id, own_words="Jeg vil have en cykel.", position=99))
+        action = s.exec(select(Action).where(Action.owner_is_citizen)).one()
+        action.status = "done"
+        s.flush()
+        second = load_joint_plan(session=s, actor=actor, citizen_id=ditte.citizen.id)
+        s.add(PlanVersion(citizen_id=ditte.citizen.id, number=2, snapshot_json=plan_to_json(second)))
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert not at.exception
+    assert [box.label for box in at.selectbox][:2] == ["Fra version", "Til version"]
+    shown = texts(at)
+    assert "• Jeg vil have en cykel." in shown  # new goal
+    assert "• Jeg vil gerne i praktik i en børnehave 🌱" in shown  # reached
+    assert "• Ringe til børnehaven Solsikken." in shown  # done
+    bold = [m.value for m in at.markdown]
+    assert "**Nye mål**" in bold and "**Mål nået**" in bold and "**Aftaler udført**" in bold
+    # Choosing the same version twice explains itself instead of comparing.
+    at.selectbox(key="hist-older").set_value(at.selectbox(key="hist-newer").value).run()
+    assert "Vælg to forskellige versioner" in at.info[0].value
+    with session_scope() as s:
+        actions = set(s.exec(select(AuditEvent.action)).all())
+    assert {"plan.history", "plan.compare"} <= actions
+
+
+def test_someone_outside_the_team_sees_nothing_of_the_plan(open_page, ditte):
+    at = open_page(PAGE, user=ditte.outsider, citizen_id=ditte.citizen.id)
+    assert not at.exception
+    assert "Jeg vil gerne i praktik i en børnehave 🌱" not in texts(at)
+    assert not at.get("download_button")
+    assert not at.dataframe
+    # The sidebar offers only the user's own citizens, so a forged choice is simply dropped.
+    assert at.info[0].value == "Vælg en borger i menuen til venstre."
