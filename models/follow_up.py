@@ -257,6 +257,7 @@ class CoordinatorAgreement:
     owner_is_citizen: bool
     department: str | None
     goal_words: str | None
+    owner_person_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -361,6 +362,7 @@ def _coordinator_agreement(plan: JointPlan, action: ActionView, on: date) -> Coo
         owner_is_citizen=action.owner_is_citizen,
         department=owner.department if owner else None,
         goal_words=goal.own_words if goal else None,
+        owner_person_id=action.owner_person_id,
     )
 
 

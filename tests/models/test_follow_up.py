@@ -170,9 +170,11 @@ def test_my_agreements_audits_one_row_per_citizen_and_runs_one_query(caseload, d
             event.remove(engine, "before_cursor_execute", count)
     assert len(statements) == 1
     with session_scope() as s:
-        rows = s.execute(
-            select(AuditEvent.citizen_id).where(AuditEvent.action == "follow_up.read_mine")
-        ).scalars().all()
+        rows = (
+            s.execute(select(AuditEvent.citizen_id).where(AuditEvent.action == "follow_up.read_mine"))
+            .scalars()
+            .all()
+        )
     assert sorted(rows) == sorted([caseload["anna"].id, caseload["bo"].id])
 
 
@@ -210,8 +212,7 @@ def attention_case(db_url):
         s.add(UnmetNeed(meeting_id=m3.id, citizen_id=citizen.id, text="Transport til behandling."))
         s.add(UnmetNeed(meeting_id=m3.id, citizen_id=citizen.id, text="Tandlæge.", answer="Sundhed betaler."))
         overdue = make_action(s, citizen=citizen, owner=helle, due_on=days(-4), text="Søge bostøtte")
-        make_action(s, citizen=citizen, owner=rasmus, due_on=days(-9), status="done",
-                    done_on=days(-9))
+        make_action(s, citizen=citizen, owner=rasmus, due_on=days(-9), status="done", done_on=days(-9))
         make_action(s, citizen=citizen, owner=rasmus, due_on=days(3))
     return {"actor": Actor.from_user(user), "citizen": citizen, "overdue": overdue, "stuck": stuck}
 
@@ -268,7 +269,9 @@ def test_coordinator_view_refuses_someone_outside_the_team_and_audits_it(attenti
     with pytest.raises(AccessDenied), session_scope(write=True) as s:
         coordinator_view(session=s, actor=outsider, citizen_id=attention_case["citizen"].id, on=DAY)
     with session_scope() as s:
-        outcomes = s.execute(
-            select(AuditEvent.outcome).where(AuditEvent.action == "follow_up.coordinator")
-        ).scalars().all()
+        outcomes = (
+            s.execute(select(AuditEvent.outcome).where(AuditEvent.action == "follow_up.coordinator"))
+            .scalars()
+            .all()
+        )
     assert outcomes == ["denied"]
