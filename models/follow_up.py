@@ -28,7 +28,7 @@ from models.access import Actor, visible_citizens_filter, write_audit
 from models.cadence import suggest_next_meeting_date
 from models.consent import ConsentStatus
 from models.formatting import local
-from models.plans import ActionView, JointPlan, load_joint_plan
+from models.plans import ActionView, JointPlan, PersonView, load_joint_plan
 from models.tables import COPENHAGEN, Action, Citizen, Department, Goal, Meeting, Person, today
 
 OPEN_STATUSES = ("open", "in_progress")
@@ -267,6 +267,7 @@ class CoordinatorView:
     agreements: tuple[CoordinatorAgreement, ...]
     attention: tuple[AttentionItem, ...]
     next_meeting_due: date | None  # the date the cadence points to
+    contact_person: PersonView | None = None  # the one person the citizen calls
 
 
 def goal_is_stuck(scores: list[int]) -> bool:
@@ -387,4 +388,5 @@ def coordinator_view(
         agreements=tuple(agreements),
         attention=tuple(attention_items(plan, on=day)),
         next_meeting_due=_cadence_due(plan),
+        contact_person=plan.contact_person,
     )

@@ -19,7 +19,7 @@ from ui.context import current_actor, selected_citizen_id
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day
+from ui.widgets import day, person_line
 
 # Colour and words say the same thing: the badge text is the meaning, the colour repeats it.
 COLOURS = {"overdue": "red", "due_soon": "orange", "later": "blue", "done": "green"}
@@ -210,6 +210,9 @@ with coordinator:
             show_user_error(error)
         if view is not None:
             st.header(escape_markdown(view.citizen_name), anchor=False)
+            with st.container(key="contact-person"):
+                st.caption(t("citizen.contact_person"))
+                show_text(person_line(view.contact_person))
             if view.next_meeting_due:
                 st.caption(t("followup.next_meeting_due", date=day(view.next_meeting_due)))
             st.subheader(t("followup.attention_title"), anchor=False)
