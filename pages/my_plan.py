@@ -81,11 +81,14 @@ with st.container(key="big-my-plan"):
             alt.Chart(frame)
             .mark_line(point=alt.OverlayMarkDef(size=120), strokeWidth=4)
             .encode(
-                x=alt.X(f"{meeting_col}:T", title=meeting_col, axis=alt.Axis(format="%d.%m.%Y")),
+                x=alt.X(f"{meeting_col}:T", title=meeting_col, axis=alt.Axis(format="%d.%m.%Y", tickCount=6)),
                 y=alt.Y(f"{score_col}:Q", title=score_col, scale=alt.Scale(domain=[0, 10])),
-                color=alt.Color(f"{goal_col}:N", title=goal_col),
+                color=alt.Color(f"{goal_col}:N", title=goal_col, scale=alt.Scale(scheme="category10")),
+                strokeDash=alt.StrokeDash(f"{goal_col}:N", title=goal_col),  # not by colour alone
             )
-            .properties(height=320)
+            .properties(height=340)
+            .configure_axis(labelFontSize=16, titleFontSize=16)
+            .configure_legend(labelFontSize=18, titleFontSize=18, symbolSize=300)
         )
         st.altair_chart(chart, width="stretch")
         # The text alternative: the same numbers in sentences and as a plain table.
