@@ -21,13 +21,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import func
-from sqlmodel import select
+from sqlalchemy import func, update
+from sqlmodel import Session, col, select
 
 from models.db import session_scope
 from models.errors import UserError
 from models.exchange import FORMAT, import_document
-from models.tables import COPENHAGEN, Citizen, UserAccount, today
+from models.tables import COPENHAGEN, Action, ActionEvent, Citizen, Meeting, Person, UserAccount, today
 from models.users import create_user
 
 DEMO_SEED = 20261122
@@ -557,8 +557,11 @@ def _actions(
     actions: list[dict[str, Any]] = []
     for meeting in held:
         agreed = date.fromisoformat(meeting["starts_at"][:10])
+        latest = meeting is held[-1]
         for _ in range(rng.randint(2, 3)):
             due = agreed + timedelta(days=rng.randint(14, 70))
+            if latest:  # agreed at the latest meeting: due around now, before the next meeting
+                due = max(agreed + timedelta(days=7), day + timedelta(days=rng.randint(-25, 45)))
             action: dict[str, Any] = {
                 "ref": f"a{len(actions) + 1}",
                 "text": rng.choice(_ACTIONS),
@@ -609,6 +612,61 @@ def _consents(
     return [consent]
 
 
+def _add_history(session: Session, rng: random.Random, citizen_ids: list[int]) -> None:
+    """What the exchange format does not carry: when each agreement was made (the meeting it
+    was agreed at) and some handovers between professionals, so the leaders' figures on speed
+    and owner changes show something real."""
+    agreed_at = (
+        select(Meeting.starts_at)
+        .where(col(Meeting.id) == Action.agreed_at_meeting_id)
+        .scalar_subquery()
+    )
+    session.execute(
+        update(Action).where(col(Action.agreed_at_meeting_id).is_not(None)).values(created_at=agreed_at)
+    )
+    professionals: dict[int, list[int]] = {}
+    for person_id, citizen_id in session.execute(
+        select(Person.id, Person.citizen_id)
+        .where(col(Person.citizen_id).in_(citizen_ids), Person.kind == "professional")
+        .order_by(Person.id)
+    ).all():
+        professionals.setdefault(citizen_id, []).append(person_id)
+    day = today()
+    actions = session.execute(
+        select(Action.id, Action.citizen_id, Action.owner_person_id, Action.created_at, Action.done_on)
+        .where(col(Action.citizen_id).in_(citizen_ids), col(Action.owner_person_id).is_not(None))
+        .order_by(Action.id)
+    ).all()
+    for action_id, citizen_id, owner_id, created_at, done_on in actions:
+        others = [p for p in professionals.get(citizen_id, []) if p != owner_id]
+        if not others or rng.random() >= 0.2:
+            continue
+        start = created_at.astimezone(COPENHAGEN).date()
+        end = min(done_on or day, day)
+        if end <= start:
+            continue
+        moment = datetime.combine(start + timedelta(days=rng.randint(1, (end - start).days)), time(11),
+                                  tzinfo=COPENHAGEN)  # fmt: skip
+        session.add(
+            ActionEvent(
+                action_id=action_id,
+                at=moment,
+                kind="owner_changed",
+                from_value=f"person:{rng.choice(others)}",
+                to_value=f"person:{owner_id}",
+                note=rng.choice(_HANDOVER_REASONS),
+            )
+        )
+
+
+_HANDOVER_REASONS = (
+    "Sagsbehandleren er stoppet.",
+    "Ny fordeling af sagerne i afdelingen.",
+    "Sygemelding; kollegaen tager over.",
+    "Opgaven hører hjemme i en anden afdeling.",
+)
+
+
 def _new_password() -> str:
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: it is read off a screen
     groups = ("".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(3))
@@ -632,6 +690,7 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
             if value
         }
         imported = import_document(session=session, doc=demo_document(seed=seed), actor=None)
+        _add_history(session, random.Random(seed + 1), [c.id for c in imported])
         password = _new_password()
         created = []
         for staff in STAFF:
