@@ -93,7 +93,11 @@ class Clash:
 
 
 def default_agenda(minutes: int = DEFAULT_MINUTES, *, lang: str = "da") -> tuple[AgendaLine, ...]:
-    """The good meeting's agenda with time boxes that add up to exactly `minutes`."""
+    """The good meeting's agenda with time boxes that add up to exactly `minutes`.
+
+    A meeting too short for one minute per item gets the one item that matters most."""
+    if minutes < len(AGENDA_TEMPLATE):
+        return (AgendaLine(translate("before.agenda.own_words", lang), max(1, minutes)),)
     base = sum(weight for _, weight in AGENDA_TEMPLATE)
     boxes = [max(1, round(weight * minutes / base)) for _, weight in AGENDA_TEMPLATE]
     # Rounding may leave a few minutes over or missing: the largest boxes absorb them.
