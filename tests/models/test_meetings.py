@@ -226,7 +226,8 @@ def test_agenda_is_saved_in_order_and_may_run_over(world):
         save_agenda(session=s, actor=world.actor, meeting_id=saved.id, seen_version=saved.version,
                     items=[("Velkomst", 10), ("", ""), ("Dittes ord", "40"), ("Aftaler", 20)])
     meeting = _plan(world).meetings[0]
-    assert [(a.title, a.minutes) for a in meeting.agenda] == [("Velkomst", 10), ("Dittes ord", 40), ("Aftaler", 20)]
+    assert [(a.title, a.minutes) for a in meeting.agenda] == [
+        ("Velkomst", 10), ("Dittes ord", 40), ("Aftaler", 20)]
     assert agenda_overrun(meeting.agenda, meeting.minutes) == 10
 
 
@@ -242,7 +243,8 @@ def test_agenda_is_saved_in_order_and_may_run_over(world):
 def test_bad_agenda_is_refused(world, items, key):
     saved = _schedule(world)
     with pytest.raises(UserError) as caught, session_scope(write=True) as s:
-        save_agenda(session=s, actor=world.actor, meeting_id=saved.id, seen_version=saved.version, items=items)
+        save_agenda(session=s, actor=world.actor, meeting_id=saved.id, seen_version=saved.version,
+                    items=items)
     assert caught.value.key == key
 
 
