@@ -130,7 +130,8 @@ if held is not None and held.decisions:
 
 st.subheader(t("plan.next_meeting"), anchor=False)
 coming = plan.next_meeting
-st.write(moment(coming.starts_at) if coming else t("prepare.no_meeting"))
+# As text: "10. februar 2027" would otherwise be read as a Markdown numbered list.
+show_text(moment(coming.starts_at) if coming else t("prepare.no_meeting"))
 if coming is not None and coming.place:
     show_text(coming.place)
 

@@ -55,8 +55,10 @@ def seed(database_url: str) -> None:
             goal = make_goal(s, citizen=ditte, own_words=words)
             for meeting, score in zip(meetings, scores, strict=True):
                 make_score(s, goal=goal, meeting=meeting, score=score)
-        make_action(s, citizen=ditte, goal=goal, owner_is_citizen=True, text="Ringe til børnehaven Solsikken.")
-        make_action(s, citizen=ditte, goal=goal, owner=rasmus, trial=True, text="Prøve en mentor i fire uger.")
+        make_action(s, citizen=ditte, goal=goal, owner_is_citizen=True,
+                    text="Ringe til børnehaven Solsikken.")  # fmt: skip
+        make_action(s, citizen=ditte, goal=goal, owner=rasmus, trial=True,
+                    text="Prøve en mentor i fire uger.")  # fmt: skip
         make_goal(s, citizen=other, own_words="Annas eget mål, som Ditte aldrig må se.")
 
 
@@ -105,6 +107,10 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
     wait_for_app(page)
     url = page.get_by_test_id("stCode").inner_text().strip()
     assert url.startswith(app_server.url) and "?link=" in url
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 2400})
+    wait_for_app(page)
+    page.screenshot(path=str(SCREENSHOTS / "plan-page.png"))
 
     # A fresh browser context: no cookies, no login, nothing shared with the staff user's tab.
     citizen = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -120,7 +126,6 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
         expect(home.get_by_test_id("stSidebar")).to_have_count(0)
         expect(home.get_by_label("Adgangskode")).to_have_count(0)
         expect(home.get_by_test_id("stException")).to_have_count(0)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         home.set_viewport_size({"width": 1280, "height": 2600})  # Streamlit scrolls inside its own box
         wait_for_app(home)
         home.screenshot(path=str(SCREENSHOTS / "my-plan-link.png"))

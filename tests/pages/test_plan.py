@@ -26,6 +26,7 @@ def test_the_plan_shows_goals_agreements_downloads_and_history(open_page, ditte)
     assert at.title[0].value == "Planen"
     assert "Jeg vil gerne i praktik i en børnehave 🌱" in texts(at)
     assert "Ditte får en mentor." in texts(at)
+    assert any(text.endswith("kl. 10.00") or " kl. " in text for text in texts(at))  # next meeting, as text
     frames = [df.value for df in at.dataframe]
     agreements = frames[0]
     assert "Ringe til børnehaven Solsikken." in list(agreements["Aftale"])
