@@ -66,6 +66,13 @@ def write_audit(
 
 
 PENDING_DENIALS = "samplan_pending_denials"
+AUTHORISED_USER = "samplan_authorised_user_id"
+
+
+def authorised_user_id(session: Session) -> int | None:
+    """The user this transaction was last authorised for (history rows name who changed what)."""
+    value = session.info.get(AUTHORISED_USER)
+    return value if isinstance(value, int) else None
 
 
 def _remember_denial(session: Session, event: AuditEvent) -> None:
@@ -119,6 +126,7 @@ def authorize(
     Refused: AccessDenied; session_scope audits the refusal even though the work rolls back.
     """
     if may_access(session, actor=actor, citizen_id=citizen_id, action=action):
+        session.info[AUTHORISED_USER] = actor.user_id if actor else None
         write_audit(
             session,
             actor=actor,

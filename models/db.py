@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import event, text, update
+from sqlalchemy import event, select, text, update
 from sqlalchemy.engine import Engine, make_url
 from sqlmodel import Session, SQLModel, create_engine
 
@@ -113,15 +113,44 @@ def create_all(engine: Engine | None = None) -> None:
     SQLModel.metadata.create_all(engine or get_engine())
 
 
+# Bookkeeping columns are not "corrections" of what a person said or decided.
+_UNTRACKED_COLUMNS = frozenset({"updated_at", "version", "last_seen_at"})
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if hasattr(value, "isoformat"):
+        return str(value.isoformat())
+    return str(value)
+
+
 def save_versioned(
     session: Session, model: type[SQLModel], *, row_id: int, seen_version: int, **values: Any
 ) -> int:
     """Update a versioned row only if nobody saved it since the user loaded `seen_version`.
 
     Returns the new version. Raises StaleVersion (a Danish message; the caller keeps the
-    user's text in the form) when the row changed underneath.
+    user's text in the form) when the row changed underneath. Every field whose value changes
+    leaves a Correction row with the old value, the user the transaction was authorised for
+    (models.access.authorize) and the time: corrections keep their history.
     """
+    from models.access import authorised_user_id
+    from models.tables import Correction
+
     table = model.__table__  # type: ignore[attr-defined]
+    tracked = [name for name in values if name not in _UNTRACKED_COLUMNS]
+    citizen_column = table.c.get("citizen_id")
+    before = None
+    if tracked:
+        columns = [table.c[name] for name in tracked]
+        if citizen_column is not None:
+            columns.append(citizen_column)
+        before = session.execute(
+            select(*columns).where(table.c.id == row_id, table.c.version == seen_version)
+        ).first()
     result = session.execute(
         update(table)
         .where(table.c.id == row_id, table.c.version == seen_version)
@@ -129,6 +158,21 @@ def save_versioned(
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleVersion()
+    if before is not None:
+        user_id = authorised_user_id(session)
+        citizen_id = before[-1] if citizen_column is not None else None
+        for name, old in zip(tracked, before, strict=False):
+            if old is not None and _as_text(old) != _as_text(values[name]):
+                session.add(
+                    Correction(
+                        user_id=user_id,
+                        citizen_id=citizen_id,
+                        table_name=table.name,
+                        row_id=row_id,
+                        column_name=name,
+                        old_value=_as_text(old),
+                    )
+                )
     return seen_version + 1
 
 

@@ -462,6 +462,23 @@ class CitizenLink(SQLModel, table=True):
     revoked_at: datetime | None = None
 
 
+class Correction(SQLModel, table=True):
+    """The value a field had before someone changed it: corrections keep history (who, when, old).
+
+    Written by models.db.save_versioned for every field a versioned save changes. Holds the old
+    text itself, so erasing a citizen erases these rows too (models/erasure.py).
+    """
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow)
+    user_id: int | None = Field(default=None, index=True)  # no FK: history outlives accounts
+    citizen_id: int | None = Field(default=None, index=True)
+    table_name: str = Field(max_length=40)
+    row_id: int = Field(index=True)
+    column_name: str = Field(max_length=40)
+    old_value: str | None = Field(default=None, sa_column=_text_column())
+
+
 # --- Audit --------------------------------------------------------------------------------
 
 
