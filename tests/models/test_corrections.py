@@ -26,7 +26,9 @@ def test_a_correction_keeps_who_when_and_the_old_value(db_url):
     with session_scope() as s:
         rows = s.execute(select(Correction).order_by(Correction.column_name)).scalars().all()
     # Only what changed; unchanged fields (owner, goal, trial) and bookkeeping leave no row.
-    assert [(r.column_name, r.old_value) for r in rows] == [("due_on", "2026-12-01"), ("text", "Ringe til lægen")]
+    assert [(r.column_name, r.old_value) for r in rows] == [
+        ("due_on", "2026-12-01"), ("text", "Ringe til lægen")
+    ]
     assert {(r.user_id, r.citizen_id, r.table_name, r.row_id) for r in rows} == {
         (user.id, citizen.id, "action", saved.id)
     }
