@@ -76,8 +76,13 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
 
     _heading(document, t("when_heading"))
     start = local(invitation.starts_at)
-    when = t("when", day=format_day(start, lang), start=format_clock(start, lang),
-             end=format_clock(invitation.ends_at, lang), minutes=invitation.minutes)
+    when = t(
+        "when",
+        day=format_day(start, lang),
+        start=format_clock(start, lang),
+        end=format_clock(invitation.ends_at, lang),
+        minutes=invitation.minutes,
+    )
     document.add_paragraph().add_run(when).bold = True
     if invitation.place:
         document.add_paragraph(t("where", place=invitation.place))

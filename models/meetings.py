@@ -210,13 +210,17 @@ def _check_people(
     chosen = list(dict.fromkeys(participant_ids))
     if not chosen:
         raise UserError("before.error.no_participants")
-    rows = session.execute(
-        select(Person.id).where(
-            col(Person.id).in_(chosen),
-            Person.citizen_id == citizen_id,
-            col(Person.removed_on).is_(None),
+    rows = (
+        session.execute(
+            select(Person.id).where(
+                col(Person.id).in_(chosen),
+                Person.citizen_id == citizen_id,
+                col(Person.removed_on).is_(None),
+            )
         )
-    ).scalars().all()
+        .scalars()
+        .all()
+    )
     if len(set(rows)) != len(chosen):
         raise NotFound("person")
     if leader_id is None:
@@ -266,12 +270,18 @@ def schedule_meeting(
     if values["starts_at"] <= utcnow():  # type: ignore[operator]
         raise UserError("before.error.in_past")
     chosen = _check_people(
-        session, citizen_id=citizen_id, participant_ids=participant_ids,
-        leader_id=leader_id, note_taker_id=note_taker_id,
+        session,
+        citizen_id=citizen_id,
+        participant_ids=participant_ids,
+        leader_id=leader_id,
+        note_taker_id=note_taker_id,
     )
     meeting = Meeting(
-        citizen_id=citizen_id, status="draft", leader_person_id=leader_id,
-        note_taker_person_id=note_taker_id, **values,  # type: ignore[arg-type]
+        citizen_id=citizen_id,
+        status="draft",
+        leader_person_id=leader_id,
+        note_taker_person_id=note_taker_id,
+        **values,  # type: ignore[arg-type]
     )
     session.add(meeting)
     session.flush()
@@ -289,8 +299,14 @@ def schedule_meeting(
 
 def _editable(session: Session, *, actor: Actor | None, meeting_id: object, action: str) -> Meeting:
     meeting = _meeting(session, meeting_id)
-    authorize(session, actor=actor, citizen_id=meeting.citizen_id, action=action,
-              entity="meeting", entity_id=meeting.id)
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=meeting.citizen_id,
+        action=action,
+        entity="meeting",
+        entity_id=meeting.id,
+    )
     if meeting.status not in EDITABLE_STATUSES:
         raise UserError("before.error.meeting_not_editable")
     return meeting
@@ -326,11 +342,20 @@ def update_meeting(
     if values["starts_at"] != meeting.starts_at and values["starts_at"] <= utcnow():  # type: ignore[operator]
         raise UserError("before.error.in_past")
     chosen = _check_people(
-        session, citizen_id=citizen_id, participant_ids=participant_ids,
-        leader_id=leader_id, note_taker_id=note_taker_id,
+        session,
+        citizen_id=citizen_id,
+        participant_ids=participant_ids,
+        leader_id=leader_id,
+        note_taker_id=note_taker_id,
     )
-    version = _bump(session, meeting, seen_version, leader_person_id=leader_id,
-                    note_taker_person_id=note_taker_id, **values)
+    version = _bump(
+        session,
+        meeting,
+        seen_version,
+        leader_person_id=leader_id,
+        note_taker_person_id=note_taker_id,
+        **values,
+    )
     existing = {
         mp.person_id: mp
         for mp in session.execute(
@@ -393,13 +418,23 @@ def save_written_status(
 def double_bookings(*, session: Session, actor: Actor | None, meeting_id: int) -> tuple[Clash, ...]:
     """Participants of this meeting who have another coming Samplan meeting at an overlapping time."""
     meeting = _meeting(session, meeting_id)
-    authorize(session, actor=actor, citizen_id=meeting.citizen_id, action="meeting.read",
-              entity="meeting", entity_id=meeting.id)
-    mine = session.execute(
-        select(Person)
-        .join(MeetingParticipant, MeetingParticipant.person_id == Person.id)  # type: ignore[arg-type]
-        .where(MeetingParticipant.meeting_id == meeting.id)
-    ).scalars().all()
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=meeting.citizen_id,
+        action="meeting.read",
+        entity="meeting",
+        entity_id=meeting.id,
+    )
+    mine = (
+        session.execute(
+            select(Person)
+            .join(MeetingParticipant, MeetingParticipant.person_id == Person.id)  # type: ignore[arg-type]
+            .where(MeetingParticipant.meeting_id == meeting.id)
+        )
+        .scalars()
+        .all()
+    )
     if not mine:
         return ()
     start = meeting.starts_at
@@ -583,8 +618,14 @@ class Invitation:
 
 def _invited(person: PersonView, meeting: MeetingView) -> InvitedPerson:
     return InvitedPerson(
-        id=person.id, name=person.name, kind=person.kind, title=person.title, relation=person.relation,
-        department=person.department, email=person.email, phone=person.phone,
+        id=person.id,
+        name=person.name,
+        kind=person.kind,
+        title=person.title,
+        relation=person.relation,
+        department=person.department,
+        email=person.email,
+        phone=person.phone,
         is_leader=person.id == meeting.leader_person_id,
         is_note_taker=person.id == meeting.note_taker_person_id,
         is_coordinator=person.is_coordinator,
@@ -615,7 +656,8 @@ def build_invitation(plan: JointPlan, meeting_id: int, *, on: date | None = None
     statuses = tuple(
         (person.name, mp.written_status)
         for mp in meeting.participants
-        if mp.written_status and (person := plan.person(mp.person_id)) is not None
+        if mp.written_status
+        and (person := plan.person(mp.person_id)) is not None
         and person.id not in uncovered
     )
     return Invitation(

@@ -89,8 +89,14 @@ def create_citizen(
     assert citizen.id is not None
     session.add(TeamMembership(citizen_id=citizen.id, user_id=actor.user_id))
     session.flush()
-    authorize(session, actor=actor, citizen_id=citizen.id, action="citizen.create",
-              entity="citizen", entity_id=citizen.id)
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=citizen.id,
+        action="citizen.create",
+        entity="citizen",
+        entity_id=citizen.id,
+    )
     return CitizenSaved(id=citizen.id, version=citizen.version)
 
 
@@ -107,8 +113,14 @@ def update_citizen(
 ) -> CitizenSaved:
     from models.db import save_versioned
 
-    authorize(session, actor=actor, citizen_id=citizen_id, action="citizen.write",
-              entity="citizen", entity_id=citizen_id)
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=citizen_id,
+        action="citizen.write",
+        entity="citizen",
+        entity_id=citizen_id,
+    )
     version = save_versioned(
         session,
         Citizen,
@@ -134,8 +146,14 @@ def set_contact_person(
     *, session: Session, actor: Actor | None, citizen_id: int, person_id: int | None
 ) -> None:
     """The one person the citizen calls. None clears the choice."""
-    authorize(session, actor=actor, citizen_id=citizen_id, action="citizen.contact_person",
-              entity="person", entity_id=person_id)
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=citizen_id,
+        action="citizen.contact_person",
+        entity="person",
+        entity_id=person_id,
+    )
     if person_id is not None:
         _active_person(session, citizen_id=citizen_id, person_id=person_id)
     session.execute(
@@ -236,8 +254,16 @@ def add_person(
     """Add a professional (name, department, title, contact) or someone from the private network."""
     authorize(session, actor=actor, citizen_id=citizen_id, action="person.add", entity="person")
     values = _person_values(
-        session, kind=kind, name=name, department=department, title=title, relation=relation,
-        email=email, phone=phone, is_coordinator=is_coordinator, is_deputy=is_deputy,
+        session,
+        kind=kind,
+        name=name,
+        department=department,
+        title=title,
+        relation=relation,
+        email=email,
+        phone=phone,
+        is_coordinator=is_coordinator,
+        is_deputy=is_deputy,
     )
     if user_id is not None and kind != "professional":
         raise UserError("before.error.user_private")
@@ -275,13 +301,27 @@ def update_person(
     if person is None:
         raise NotFound("person")
     citizen_id = person.citizen_id
-    authorize(session, actor=actor, citizen_id=citizen_id, action="person.write",
-              entity="person", entity_id=person_id)
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=citizen_id,
+        action="person.write",
+        entity="person",
+        entity_id=person_id,
+    )
     if person.removed_on is not None:
         raise UserError("before.error.person_removed")
     values = _person_values(
-        session, kind=person.kind, name=name, department=department, title=title, relation=relation,
-        email=email, phone=phone, is_coordinator=is_coordinator, is_deputy=is_deputy,
+        session,
+        kind=person.kind,
+        name=name,
+        department=department,
+        title=title,
+        relation=relation,
+        email=email,
+        phone=phone,
+        is_coordinator=is_coordinator,
+        is_deputy=is_deputy,
     )
     values.pop("kind")
     if is_coordinator:
@@ -293,15 +333,19 @@ def update_person(
     return PersonSaved(id=person_id, citizen_id=citizen_id, version=version)
 
 
-def remove_person(
-    *, session: Session, actor: Actor | None, person_id: int, on: object = None
-) -> PersonSaved:
+def remove_person(*, session: Session, actor: Actor | None, person_id: int, on: object = None) -> PersonSaved:
     """Take someone off the team or network from `on` (default today). The row stays as history."""
     person = session.get(Person, person_id) if isinstance(person_id, int) else None
     if person is None:
         raise NotFound("person")
-    authorize(session, actor=actor, citizen_id=person.citizen_id, action="person.remove",
-              entity="person", entity_id=person_id)
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=person.citizen_id,
+        action="person.remove",
+        entity="person",
+        entity_id=person_id,
+    )
     day = parse_date(on, field="dato") or today()
     if day < person.added_on:
         raise UserError("before.error.removed_before_added")
@@ -337,3 +381,19 @@ def linkable_users(*, session: Session, actor: Actor | None) -> list[UserChoice]
         .order_by(UserAccount.full_name, UserAccount.id)
     ).all()
     return [UserChoice(id=r.id, full_name=r.full_name, username=r.username) for r in rows]
+
+
+def person_version(*, session: Session, actor: Actor | None, person_id: int) -> int:
+    """The version an edit form starts from (optimistic concurrency across reruns)."""
+    person = session.get(Person, person_id) if isinstance(person_id, int) else None
+    if person is None:
+        raise NotFound("person")
+    authorize(
+        session,
+        actor=actor,
+        citizen_id=person.citizen_id,
+        action="person.read",
+        entity="person",
+        entity_id=person_id,
+    )
+    return person.version

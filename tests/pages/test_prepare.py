@@ -1,0 +1,191 @@
+"""The Forberedelse page, step by step, through AppTest (logged in as a real team member)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlmodel import select
+
+from models.db import session_scope
+from models.tables import Citizen, Consent, Meeting, Person, Preparation, today
+from tests.factories import make_consent, make_person, make_user
+
+
+def plain(text: str) -> str:
+    """Messages with user text are Markdown-escaped; compare the words, not the escapes."""
+    return text.replace("\\", "")
+
+
+def _button(at, label):
+    return next(b for b in at.button if b.label == label)
+
+
+def test_without_a_citizen_the_page_offers_to_create_one_and_keeps_text_on_error(open_page, db_url):
+    with session_scope(write=True) as s:
+        user = make_user(s, username="rasmus", full_name="Rasmus Holm")
+    at = open_page("pages/prepare.py", user=user)
+    assert not at.exception
+    at.text_input(key="nc-name-0").input("Ditte Mikkelsen")
+    at.text_input(key="nc-phone-0").input("ring mig")
+    _button(at, "Opret borger").click().run()
+    assert "ikke et telefonnummer" in at.error[0].value
+    assert at.text_input(key="nc-name-0").value == "Ditte Mikkelsen"  # nothing typed is lost
+    at.text_input(key="nc-phone-0").input("12 34 56 78")
+    _button(at, "Opret borger").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        citizen = s.execute(select(Citizen)).scalar_one()
+    assert citizen.phone == "12 34 56 78"
+    assert at.session_state["citizen_id"] == citizen.id
+    assert "Borgeren Ditte Mikkelsen er oprettet" in at.success[0].value
+    assert [t.label for t in at.tabs][0] == "1 · Borger"
+
+
+def test_step_1_edit_citizen_and_choose_the_contact_person(open_page, ditte):
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    cid = ditte.citizen.id
+    at.text_input(key=f"c-email-{cid}-1").input("ikke-en-adresse")
+    _button(at, "Gem").click().run()
+    assert "ikke en gyldig e-mailadresse" in at.error[0].value
+    assert at.text_input(key=f"c-email-{cid}-1").value == "ikke-en-adresse"
+    at.text_input(key=f"c-email-{cid}-1").input("ditte@example.dk")
+    _button(at, "Gem").click().run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] == [] and at.success[0].value == "Gemt."
+    with session_scope() as s:
+        mother = s.execute(select(Person).where(Person.kind == "private")).scalar_one()
+    at.selectbox(key=f"contact-choice-{cid}").set_value(mother.id)
+    at.button[[b.label for b in at.button].index("Gem", 1)].click().run()
+    with session_scope() as s:
+        assert s.get(Citizen, cid).contact_person_id == mother.id
+        assert s.get(Citizen, cid).email == "ditte@example.dk"
+
+
+def test_step_2_consent_is_recorded_and_a_missing_party_is_explained(open_page, ditte):
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert "Der er ikke gyldigt samtykke til den fælles plan" in at.warning[0].value
+    at.radio(key="co-form-0").set_value("oral")
+    at.text_area(key="co-scope-0").input("Alt om min angst")
+    _button(at, "Registrér et samtykke").click().run()
+    assert "mindst én part" in at.error[0].value
+    assert at.text_area(key="co-scope-0").value == "Alt om min angst"  # kept after the error
+    at.text_area(key="co-parties-0").input("Psykiatrien")
+    _button(at, "Registrér et samtykke").click().run()
+    assert not at.exception
+    with session_scope() as s:
+        consents = s.execute(select(Consent).order_by(Consent.id)).scalars().all()
+    assert consents[-1].form == "oral" and consents[-1].scope == "Alt om min angst"
+    assert at.text_area(key="co-scope-1").value == ""  # a fresh form for the next consent
+
+
+def test_step_3_team_shows_consent_flags_and_adds_people(open_page, ditte):
+    with session_scope(write=True) as s:
+        citizen = s.get(Citizen, ditte.citizen.id)
+        make_person(s, citizen=citizen, name="Sara Berg", department="Psykiatrien", title="sygeplejerske")
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert any("Sara Berg: ingen gyldigt samtykke" in plain(w.value) for w in at.warning)
+    table = at.dataframe[1].value if len(at.dataframe) > 1 else at.dataframe[0].value
+    flags = dict(zip(table["Navn"], table["Samtykke"], strict=True))
+    assert flags["Sara Berg"].startswith("⚠️") and flags["Rasmus Holm"] == "✓ Dækket"
+    at.text_input(key="pro-name-0").input("Ali Khan")
+    at.text_input(key="pro-dep-0").input("Jobcenter")
+    at.checkbox(key="pro-deputy-0").check()
+    _button(at, "Tilføj").click().run()
+    assert not at.exception
+    at.text_input(key="pri-name-0").input("Bo Bisidder")
+    at.text_input(key="pri-rel-0").input("bisidder")
+    [b for b in at.button if b.label == "Tilføj"][1].click().run()
+    with session_scope() as s:
+        ali = s.execute(select(Person).where(Person.name == "Ali Khan")).scalar_one()
+        bo = s.execute(select(Person).where(Person.name == "Bo Bisidder")).scalar_one()
+    assert ali.is_deputy and bo.kind == "private" and bo.relation == "bisidder"
+
+
+def _schedule(at, ditte, *, leader, notes):
+    at.text_input(key="m-place-0-0").input("Rådhuset")
+    at.multiselect(key="m-people-0-0").set_value([ditte.coordinator.id, *leader, *notes])
+    at.selectbox(key="m-leader-0-0").set_value(ditte.coordinator.id)
+    at.selectbox(key="m-notes-0-0").set_value(ditte.coordinator.id)
+    _button(at, "Gem som udkast").click().run()
+
+
+def test_step_4_to_7_draft_warning_confirm_and_invitations(open_page, ditte):
+    # Ditte's coming meeting from the fixture is removed, so the page plans a new one.
+    with session_scope(write=True) as s:
+        for m in s.execute(select(Meeting).where(Meeting.status == "planned")).scalars():
+            m.status = "cancelled"
+            s.add(m)
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert any("Forslag ud fra rytmen (3 møder om året)" in c.value for c in at.caption)
+    at.selectbox(key="m-leader-0-0").set_value(ditte.coordinator.id)
+    _button(at, "Gem som udkast").click().run()
+    assert "Skriv et sted eller et videolink" in at.error[0].value
+    _schedule(at, ditte, leader=[], notes=[])
+    assert not at.exception
+    assert any("både mødeleder og referent" in w.value for w in at.warning)
+    assert any("Udkast – ikke bekræftet" in w.value for w in at.warning)
+    assert any("Bekræft det i trin 4" in i.value for i in at.info)  # no downloads for a draft
+    assert not any(b.label.startswith("Hent") for b in at.get("download_button"))
+    # 5. the default agenda sums to the meeting's length
+    assert any(m.label == "I alt 60 af 60 minutter." for m in at.metric)
+    # 6. the citizen's preparation, verbatim
+    with session_scope() as s:
+        meeting = s.execute(select(Meeting).where(Meeting.status == "draft")).scalar_one()
+    words = "  Jeg vil kunne tage bussen alene 🚌\nog hente min datter  "
+    at.text_input(key=f"prep-mm0-{meeting.id}-0").input("Min datter")
+    at.text_area(key=f"prep-dream-{meeting.id}-0").input(words)
+    _button(at, "Gem borgerens forberedelse").click().run()
+    with session_scope() as s:
+        prep = s.execute(select(Preparation).where(Preparation.meeting_id == meeting.id)).scalar_one()
+    assert prep.dream == words and prep.matters_most == "Min datter"
+    # 4. confirm; 7. downloads offered
+    _button(at, "Bekræft mødet").click().run()
+    assert not at.exception
+    assert [b.label for b in at.get("download_button")] == [
+        "Hent kalenderfil (.ics)", "Hent brev til borgeren (Word)"]
+
+
+def test_step_5_agenda_over_length_is_flagged(open_page, ditte):
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    with session_scope() as s:
+        meeting = s.execute(select(Meeting).where(Meeting.status == "planned")).scalar_one()
+    # The fixture's meeting has no agenda: use the default, then make one item too long.
+    _button(at, "Brug standarddagsordenen for det gode møde").click().run()
+    assert any(m.label == "I alt 60 af 60 minutter." for m in at.metric)
+    at.number_input(key=f"ag-min-{meeting.version + 1}-0").set_value(30)
+    _button(at, "Gem dagsorden").click().run()
+    assert not at.exception
+    assert "25 minutter længere end mødet" in at.error[0].value
+
+
+def test_step_6_a_stale_preparation_keeps_the_citizens_text(open_page, ditte):
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    with session_scope(write=True) as s:
+        meeting = s.execute(select(Meeting).where(Meeting.status == "planned")).scalar_one()
+        prep = s.execute(select(Preparation).where(Preparation.meeting_id == meeting.id)).scalar_one()
+        prep.dream = "Skrevet af en anden"
+        prep.version += 1
+        s.add(prep)
+    key = f"prep-dream-{meeting.id}-1"
+    at.text_area(key=key).input("Mine egne ord")
+    _button(at, "Gem borgerens forberedelse").click().run()
+    assert "En anden har gemt" in at.error[0].value
+    assert at.text_area(key=key).value == "Mine egne ord"
+
+
+def test_step_7_uncovered_professionals_are_left_out_and_told_why(open_page, ditte):
+    with session_scope(write=True) as s:
+        citizen = s.get(Citizen, ditte.citizen.id)
+        sara = make_person(s, citizen=citizen, name="Sara Berg", department="Psykiatrien",
+                           email="sara@region.dk")
+        meeting = s.execute(select(Meeting).where(Meeting.status == "planned")).scalar_one()
+        from models.tables import MeetingParticipant
+
+        s.add(MeetingParticipant(meeting_id=meeting.id, person_id=sara.id, position=9))
+        make_consent(s, citizen=citizen, kind="joint_plan", parties=(), given_on=today() - timedelta(days=1))
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert not at.exception
+    assert any("Udeladt på grund af manglende samtykke: Sara Berg" in plain(w.value) for w in at.warning)
+    receivers = next(t.value for t in at.text if "Rasmus Holm" in t.value and "Lone" in t.value)
+    assert "Sara" not in receivers
+    assert any("Der er gyldigt samtykke til den fælles plan" in x.value for x in at.success)
