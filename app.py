@@ -44,13 +44,15 @@ elif actor is None:
 else:
     render_sidebar(actor)
     work = [
-        st.Page("pages/home.py", title=t("nav.home"), icon="🏠", default=True),
+        # A team member opens their follow-ups first (overdue agreements at the top).
+        st.Page("pages/follow_up.py", title=t("nav.follow_up"), icon="✅", default=True),
+        st.Page("pages/home.py", title=t("nav.home"), icon="🏠"),
         st.Page("pages/prepare.py", title=t("nav.prepare"), icon="📝"),
         st.Page("pages/meeting.py", title=t("nav.meeting"), icon="🤝"),
         st.Page("pages/plan.py", title=t("nav.plan"), icon="📄"),
         st.Page("pages/my_plan.py", title=t("planview.nav_title"), icon="🪟"),
-        st.Page("pages/follow_up.py", title=t("nav.follow_up"), icon="✅"),
         st.Page("pages/overview.py", title=t("nav.overview"), icon="📊"),
+        st.Page("pages/citizen_data.py", title=t("nav.citizen_data"), icon="🔒"),
     ]
     sections = {t("nav.section_work"): work}
     if actor.is_admin:

@@ -10,6 +10,7 @@ A refusal never says whether the citizen exists, and its audit row survives the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sqlalchemy import exists, select
 from sqlalchemy.sql import ColumnElement
@@ -136,6 +137,19 @@ def authorize(
             entity_id=entity_id,
         )
         return
+    refuse(session, actor=actor, citizen_id=citizen_id, action=action, entity=entity, entity_id=entity_id)
+
+
+def refuse(
+    session: Session,
+    *,
+    actor: Actor | None,
+    citizen_id: int | None,
+    action: str,
+    entity: str | None = None,
+    entity_id: int | None = None,
+) -> NoReturn:
+    """Refuse with AccessDenied; the 'denied' audit row survives the rollback that follows."""
     _remember_denial(
         session,
         AuditEvent(

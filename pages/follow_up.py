@@ -16,6 +16,7 @@ from models.errors import UserError
 from models.follow_up import BUCKETS, bucket_counts, coordinator_view, handover_choices, my_agreements
 from models.tables import today
 from ui.context import current_actor, selected_citizen_id
+from ui.demo_offer import offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
@@ -40,6 +41,7 @@ st.html(
 actor = current_actor()
 st.title(t("followup.title"))
 show_flash()
+offer_demo(actor)  # only an administrator on a database without citizens sees it
 
 
 def badge_text(bucket, status, due_on):

@@ -5,9 +5,9 @@ import streamlit as st
 
 from models.citizens import citizen_summaries
 from models.db import session_scope
-from models.demo import load_demo
 from ui.context import CITIZEN_KEY, current_actor
-from ui.feedback import attempt, show_flash
+from ui.demo_offer import offer_demo
+from ui.feedback import show_flash
 from ui.i18n import t
 from ui.safe import escape_markdown
 from ui.widgets import moment
@@ -20,16 +20,9 @@ st.write(escape_markdown(t("home.welcome", name=actor.full_name)))
 with session_scope() as session:
     summaries = citizen_summaries(session=session, actor=actor)
 
+offer_demo(actor)
 if not summaries:
     st.info(t("home.no_citizens"))
-    if actor.is_admin:
-        st.subheader(t("demo.title"), anchor=False)
-        st.write(t("demo.intro"))
-        if st.button(t("demo.load"), type="primary", key="load_demo"):
-            result = attempt(load_demo)
-            if result is not None:
-                st.session_state["_demo_result"] = (result.usernames, result.password)
-                st.rerun()
 else:
     frame = pd.DataFrame(
         {
@@ -49,11 +42,3 @@ else:
 
     st.caption(t("home.pick_hint"))
     st.dataframe(frame, hide_index=True, on_select=_pick, selection_mode="single-row", key="home_citizens")
-
-demo = st.session_state.get("_demo_result")
-if demo:
-    usernames, password = demo
-    st.success(t("demo.loaded", users=", ".join(usernames)))
-    if password:
-        st.code(password, language=None)
-        st.caption(t("demo.password_once"))

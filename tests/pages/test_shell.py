@@ -33,7 +33,7 @@ def test_first_run_creates_an_administrator_and_logs_in(open_page):
         assert s.execute(select(UserAccount.role)).scalars().all() == ["admin"]
     # The next request (AppTest reruns only the page; a fresh run goes through app.py).
     after = open_page(token=at.session_state["login_token"])
-    assert after.title[0].value == "Start"
+    assert after.title[0].value == "Opfølgning"  # the default page: my follow-ups
     assert after.button(key="load_demo").label == "Indlæs demodata"
 
 
@@ -68,7 +68,7 @@ def test_login_with_the_right_password_opens_the_start_page(open_page, session):
     at.button[0].click().run()
     assert not at.exception
     after = open_page(token=at.session_state["login_token"])
-    assert after.title[0].value == "Start"
+    assert after.title[0].value == "Opfølgning"
 
 
 @pytest.mark.parametrize("page_path", ALL_PAGES)

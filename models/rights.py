@@ -1,0 +1,84 @@
+"""The citizen's rights: a copy of everything about them, and who has looked at their data.
+
+The copy is the exchange document (samplan/1), the joint plan (for the Word file) and the
+access log. The access log is shown to the citizen's coordinator (and deputy) and to
+administrators: they are the ones who answer the citizen's questions about it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, select
+from sqlmodel import Session, col
+
+from models.access import Actor, authorize, refuse
+from models.exchange import export_citizen
+from models.plans import JointPlan, _load
+from models.tables import AuditEvent, Citizen, Person, UserAccount
+
+
+@dataclass(frozen=True)
+class AccessEntry:
+    at: datetime
+    user_name: str | None  # None: the command line or an anonymous attempt
+    action: str
+    outcome: str
+
+
+@dataclass(frozen=True)
+class CitizenCopy:
+    document: dict[str, Any]  # samplan/1 with this one citizen
+    plan: JointPlan
+    access_log: tuple[AccessEntry, ...]
+
+
+def may_read_access_log(session: Session, *, actor: Actor, citizen_id: int) -> bool:
+    """Administrators, and the citizen's coordinator or deputy (an active professional)."""
+    if actor.is_admin:
+        return True
+    if actor.user_id is None:
+        return False
+    return bool(
+        session.execute(
+            select(
+                exists().where(
+                    Person.citizen_id == citizen_id,
+                    Person.user_id == actor.user_id,
+                    col(Person.removed_on).is_(None),
+                    col(Person.is_coordinator) | col(Person.is_deputy),
+                )
+            )
+        ).scalar()
+    )
+
+
+def _entries(session: Session, citizen_id: int) -> tuple[AccessEntry, ...]:
+    rows = session.execute(
+        select(AuditEvent.at, UserAccount.full_name, AuditEvent.action, AuditEvent.outcome)
+        .outerjoin(UserAccount, col(UserAccount.id) == AuditEvent.user_id)
+        .where(AuditEvent.citizen_id == citizen_id)
+        .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
+    ).all()
+    return tuple(AccessEntry(at, name, action, outcome) for at, name, action, outcome in rows)
+
+
+def access_log(*, session: Session, actor: Actor, citizen_id: int) -> tuple[AccessEntry, ...]:
+    """Who looked at or changed the citizen's data, newest first (reading it is audited too)."""
+    if not may_read_access_log(session, actor=actor, citizen_id=citizen_id):
+        refuse(session, actor=actor, citizen_id=citizen_id, action="audit.read")
+    authorize(session, actor=actor, citizen_id=citizen_id, action="audit.read")
+    return _entries(session, citizen_id)
+
+
+def citizen_copy(*, session: Session, actor: Actor, citizen_id: int) -> CitizenCopy:
+    """Everything about one citizen and nothing about anyone else (the right of access)."""
+    if not may_read_access_log(session, actor=actor, citizen_id=citizen_id):
+        refuse(session, actor=actor, citizen_id=citizen_id, action="citizen.export_copy")
+    document = export_citizen(session=session, actor=actor, citizen_id=citizen_id)
+    citizen = session.get(Citizen, citizen_id)
+    assert citizen is not None  # export_citizen authorised it
+    log = _entries(session, citizen_id)
+    return CitizenCopy(document=document, plan=_load(session, citizen), access_log=log)

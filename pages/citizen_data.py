@@ -1,0 +1,75 @@
+"""Borgerens data: the citizen's rights — who has seen their data, a copy of all of it, erasure."""
+
+import pandas as pd
+import streamlit as st
+
+from exports.citizen_copy import build_citizen_copy_zip
+from models.db import session_scope
+from models.erasure import compact_database, erase_citizen
+from models.rights import access_log, citizen_copy
+from ui.citizen_page import load_plan_or_stop
+from ui.context import CITIZEN_KEY, current_actor
+from ui.feedback import attempt, flash, show_flash
+from ui.i18n import t
+from ui.widgets import citizen_header, moment
+
+actor = current_actor()
+st.title(t("rights.title"))
+show_flash()
+plan = load_plan_or_stop(actor, purpose="rights.read")
+citizen_header(plan)
+citizen_id = plan.citizen.id
+
+st.subheader(t("rights.log_title"), anchor=False)
+st.caption(t("rights.log_intro"))
+
+
+def _log():
+    with session_scope(write=True) as session:
+        return access_log(session=session, actor=actor, citizen_id=citizen_id)
+
+
+entries = attempt(_log)
+if entries is not None:
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("rights.col_when"): [moment(e.at) for e in entries],
+                t("rights.col_who"): [e.user_name or t("rights.system") for e in entries],
+                t("rights.col_what"): [e.action for e in entries],
+                t("rights.col_outcome"): [t(f"rights.outcome_{e.outcome}") for e in entries],
+            }
+        ),
+        hide_index=True,
+        height=320,
+    )
+
+    st.subheader(t("rights.copy_title"), anchor=False)
+    st.caption(t("rights.copy_intro"))
+
+    def _copy() -> bytes:
+        with session_scope(write=True) as session:
+            return build_citizen_copy_zip(citizen_copy(session=session, actor=actor, citizen_id=citizen_id))
+
+    st.download_button(
+        t("rights.copy_download"), data=_copy, file_name=f"samplan-borger-{citizen_id}.zip",
+        mime="application/zip", key="citizen_copy",
+    )
+
+if actor.is_admin:
+    st.subheader(t("rights.erase_title"), anchor=False)
+    st.warning(t("rights.erase_intro"))
+    with st.form("erase"):
+        typed = st.text_input(t("rights.erase_confirm"), key="erase_name")
+        if st.form_submit_button(t("rights.erase_button")):
+
+            def _erase():
+                with session_scope(write=True) as session:
+                    erase_citizen(session=session, actor=actor, citizen_id=citizen_id, confirm_name=typed)
+                compact_database()
+                return True
+
+            if attempt(_erase):
+                st.session_state.pop(CITIZEN_KEY, None)
+                flash("rights.erased")
+                st.rerun()
