@@ -73,6 +73,17 @@ def _try(fn, **kwargs):
         return None, False
 
 
+def _fresh(name):
+    """A form widget's key with the form's generation: a new generation gives empty widgets
+    (Streamlit keeps a selectbox's or date's shown value even when its state is removed)."""
+    form = "goal" if name.startswith("meet_new_goal") else "ag"
+    return f"{name}_{st.session_state.get(f'meet_{form}_gen', 0)}"
+
+
+def _next_generation(form):
+    st.session_state[f"meet_{form}_gen"] = st.session_state.get(f"meet_{form}_gen", 0) + 1
+
+
 def _show_error():
     message = st.session_state.pop(ERROR_KEY, None)
     if message:
@@ -477,13 +488,14 @@ def _add_goal():
         add_goal,
         citizen_id=plan.citizen.id,
         own_words=words,
-        area=st.session_state.get("meet_new_goal_area"),
+        area=st.session_state.get(_fresh("meet_new_goal_area")),
         professional_note=st.session_state.get("meet_new_goal_note"),
-        pause_goal_id=st.session_state.get("meet_new_goal_pause"),
+        pause_goal_id=st.session_state.get(_fresh("meet_new_goal_pause")),
     )
     if ok:
-        for key in ("meet_new_goal_words", "meet_new_goal_note", "meet_new_goal_pause"):
+        for key in ("meet_new_goal_words", "meet_new_goal_note"):
             st.session_state.pop(key, None)
+        _next_generation("goal")
         flash("meet.goal_added")
 
 
@@ -551,6 +563,7 @@ def render_goal(goal):
                 on_change=_save_goal,
                 args=(goal,),
                 format_func=lambda a: t(f"goal.area.{a}") if a else t("goal.no_area"),
+                placeholder=t("goal.no_area"),
             )
             if not citizen_view:
                 st.session_state.setdefault(keys["note"], goal.professional_note or "")
@@ -589,7 +602,7 @@ def render_goals():
             t("goal.area_label"),
             list(GOAL_AREAS),
             index=None,
-            key="meet_new_goal_area",
+            key=_fresh("meet_new_goal_area"),
             format_func=lambda a: t(f"goal.area.{a}"),
             placeholder=t("goal.no_area"),
         )
@@ -602,7 +615,7 @@ def render_goals():
                 t("goal.pause_which", max=MAX_ACTIVE_GOALS),
                 [g.id for g in plan.active_goals],
                 index=None,
-                key="meet_new_goal_pause",
+                key=_fresh("meet_new_goal_pause"),
                 format_func=_goal_label,
             )
         st.form_submit_button(t("goal.add"), on_click=_add_goal, type="primary")
@@ -647,27 +660,21 @@ def _reload_agreement(action):
 
 
 def _add_agreement():
-    owner = st.session_state.get("meet_new_ag_owner")
+    owner = st.session_state.get(_fresh("meet_new_ag_owner"))
     saved, ok = _try(
         create_agreement,
         citizen_id=plan.citizen.id,
         text=st.session_state.get("meet_new_ag_text", ""),
-        goal_id=st.session_state.get("meet_new_ag_goal"),
+        goal_id=st.session_state.get(_fresh("meet_new_ag_goal")),
         owner_person_id=None if owner in (None, CITIZEN) else owner,
         owner_is_citizen=owner == CITIZEN,
-        due_on=st.session_state.get("meet_new_ag_due"),
-        trial=st.session_state.get("meet_new_ag_trial", False),
+        due_on=st.session_state.get(_fresh("meet_new_ag_due")),
+        trial=st.session_state.get(_fresh("meet_new_ag_trial"), False),
         meeting_id=meeting.id,
     )
     if ok:
-        for key in (
-            "meet_new_ag_text",
-            "meet_new_ag_goal",
-            "meet_new_ag_owner",
-            "meet_new_ag_due",
-            "meet_new_ag_trial",
-        ):
-            st.session_state.pop(key, None)
+        st.session_state.pop("meet_new_ag_text", None)
+        _next_generation("ag")
         flash("meet.agreement_added")
 
 
@@ -747,6 +754,7 @@ def render_agreement(action):
                 [None] + [g.id for g in plan.active_goals],
                 key=keys["goal"],
                 format_func=lambda g: _goal_label(g) if g else t("meet.no_goal"),
+                placeholder=t("meet.no_goal"),
                 on_change=_save_agreement,
                 args=(action,),
             )
@@ -774,22 +782,22 @@ def render_agreements():
             t("meet.owner"),
             owners,
             index=None,
-            key="meet_new_ag_owner",
+            key=_fresh("meet_new_ag_owner"),
             format_func=_owner_label,
             placeholder=t("meet.pick_owner"),
         )
         cols[1].date_input(
-            t("meet.due"), value=None, key="meet_new_ag_due", format="DD.MM.YYYY", min_value=today()
+            t("meet.due"), value=None, key=_fresh("meet_new_ag_due"), format="DD.MM.YYYY", min_value=today()
         )
         cols[2].selectbox(
             t("meet.serves_goal"),
             [g.id for g in plan.active_goals],
             index=None,
-            key="meet_new_ag_goal",
+            key=_fresh("meet_new_ag_goal"),
             format_func=_goal_label,
             placeholder=t("meet.no_goal"),
         )
-        cols[3].checkbox(t("meet.trial"), key="meet_new_ag_trial", help=t("meet.trial_help"))
+        cols[3].checkbox(t("meet.trial"), key=_fresh("meet_new_ag_trial"), help=t("meet.trial_help"))
         st.form_submit_button(t("meet.agreement_add"), on_click=_add_agreement, type="primary")
 
 

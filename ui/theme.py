@@ -30,7 +30,9 @@ _CSS = """
 [class*="st-key-big-meet-agenda"], [class*="st-key-big-meet-talk"] { background: #F7F7F2;
   padding: 0.5rem 1rem; border-radius: 6px; }
 [class*="st-key-big-meet-readback"] [data-testid="stText"] { font-size: 1.8rem; }
-[class*="st-key-meet-speakers"] button { font-size: 1.25rem; min-height: 3rem; }
+[class*="st-key-meet-speakers"] button { min-height: 3rem; }
+[class*="st-key-meet-speakers"] button p { font-size: 1.3rem; }
+[class*="st-key-big"] [class*="st-key-contact"] [data-testid="stText"] { font-size: 1.6rem; }
 [class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
 /* Compact mode: nothing but the meeting on the projector. */
 body:has([class*="st-key-meet-compact"]) [data-testid="stSidebar"],
