@@ -33,6 +33,7 @@ _CSS = """
 [class*="st-key-meet-speakers"] button { min-height: 3rem; }
 [class*="st-key-meet-speakers"] button p { font-size: 1.3rem; }
 [class*="st-key-big"] [class*="st-key-contact"] [data-testid="stText"] { font-size: 1.6rem; }
+[class*="st-key-meet-goal"] [data-testid="stRadio"] label p { font-size: 1.5rem; }
 [class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
 /* Compact mode: nothing but the meeting on the projector. */
 body:has([class*="st-key-meet-compact"]) [data-testid="stSidebar"],
