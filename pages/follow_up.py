@@ -15,6 +15,7 @@ from models.db import session_scope
 from models.errors import UserError
 from models.follow_up import BUCKETS, bucket_counts, coordinator_view, handover_choices, my_agreements
 from models.tables import today
+from models.unmet_needs import answer_unmet_need
 from ui.context import current_actor, selected_citizen_id
 from ui.demo_offer import offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
@@ -234,6 +235,23 @@ with coordinator:
                                          citizen_id=view.citizen_id, version=agreement.version,
                                          owner_person_id=agreement.owner_person_id,
                                          due_on=agreement.due_on)  # fmt: skip
+                    elif item.kind == "unmet_need":
+                        with st.form(f"answer-need-{item.entity_id}"):
+                            answer = st.text_area(
+                                t("followup.need_answer"), key=f"need_answer_{item.entity_id}"
+                            )
+                            if st.form_submit_button(t("followup.need_answer_save")):
+
+                                def _answer(need_id=item.entity_id, text=answer):
+                                    with session_scope(write=True) as session:
+                                        answer_unmet_need(session=session, actor=actor, need_id=need_id,
+                                                          answer=text)
+                                    return True
+
+                                if attempt(_answer):
+                                    flash("followup.need_answered")
+                                    st.rerun()
+                        st.page_link(item.target_page, label=t(f"followup.fix.{item.kind}"))
                     else:
                         st.page_link(item.target_page, label=t(f"followup.fix.{item.kind}"))
             st.subheader(t("followup.all_agreements"), anchor=False)

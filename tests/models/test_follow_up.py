@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 
 from models.access import Actor
 from models.db import get_engine, session_scope
-from models.errors import AccessDenied
+from models.errors import AccessDenied, StaleVersion
 from models.follow_up import (
     TARGET_PAGES,
     bucket_counts,
@@ -275,3 +275,24 @@ def test_coordinator_view_refuses_someone_outside_the_team_and_audits_it(attenti
             .all()
         )
     assert outcomes == ["denied"]
+
+
+def test_an_unmet_need_is_answered_once_and_leaves_the_attention_list(db_url):
+    from models.unmet_needs import answer_unmet_need
+    from tests.factories import make_citizen, make_meeting, make_membership, make_user
+
+    with session_scope(write=True) as s:
+        user = make_user(s, username="need.user")
+        citizen = make_citizen(s, name="Behov Borger")
+        make_membership(s, citizen=citizen, user=user)
+        meeting = make_meeting(s, citizen=citizen, status="held", unmet_needs=("Bolig tæt på skolen",))
+        need_id = s.execute(select(UnmetNeed.id).where(UnmetNeed.meeting_id == meeting.id)).scalar_one()
+    actor = Actor.from_user(user)
+    with session_scope(write=True) as s:
+        answer_unmet_need(session=s, actor=actor, need_id=need_id, answer="Ledelsen finder en bolig")
+    with pytest.raises(StaleVersion), session_scope(write=True) as s:  # a second answer is refused
+        answer_unmet_need(session=s, actor=actor, need_id=need_id, answer="Noget andet")
+    with session_scope(write=True) as s:
+        view = coordinator_view(session=s, actor=actor, citizen_id=citizen.id)
+        assert s.get(UnmetNeed, need_id).answer == "Ledelsen finder en bolig"
+    assert [item for item in view.attention if item.kind == "unmet_need"] == []
