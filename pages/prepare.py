@@ -125,14 +125,14 @@ def flag(person: PersonView) -> str:
 
 
 def labelled(person_id: int) -> str:
-    """A person in a picker: name, role and the consent flag (escaped: labels render Markdown)."""
+    """A person in a picker: name, role and the consent flag (options are plain text, not Markdown)."""
     person = plan.person(person_id)
     if person is None:
         return ""
     text = person_line(person)
     if person.kind == "professional" and person.id in uncovered_ids:
         text += f" · {t('before.flag_uncovered')}"
-    return escape_markdown(text)
+    return text
 
 
 def warn_uncovered(ids: set[int]) -> None:
@@ -295,7 +295,7 @@ with tabs[1]:
                 which = st.selectbox(
                     t("before.withdraw_choose"),
                     options=list(by_id),
-                    format_func=lambda i: escape_markdown(
+                    format_func=lambda i: (
                         f"{t(f'consent.kind_{by_id[i].kind}')} – {', '.join(by_id[i].parties)} "
                         f"({day(by_id[i].given_on)})"
                     ),
@@ -377,7 +377,7 @@ with tabs[2]:
             p_user = st.selectbox(
                 t("before.user_account"),
                 options=[None, *user_names],
-                format_func=lambda u: t("before.no_user") if u is None else escape_markdown(user_names[u]),
+                format_func=lambda u: t("before.no_user") if u is None else user_names[u],
                 key=f"pro-user-{n}",
             )
             p_coord = st.checkbox(t("before.is_coordinator"), key=f"pro-coord-{n}")
