@@ -54,7 +54,7 @@ def _heading(document: Document, text: str) -> None:
 
 
 def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
-    def t(key: str, **params: object) -> str:
+    def letter(key: str, **params: object) -> str:
         return translate(f"before.letter.{key}", lang, **params)
 
     document = Document()
@@ -68,15 +68,15 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
 
     dated = document.add_paragraph(format_day(today(), lang))
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    title = document.add_heading(t("title"), level=1)
+    title = document.add_heading(letter("title"), level=1)
     for run in title.runs:
         run.font.color.rgb = BLUE
-    document.add_paragraph(t("greeting", name=invitation.citizen_name))
-    document.add_paragraph(t("why"))
+    document.add_paragraph(letter("greeting", name=invitation.citizen_name))
+    document.add_paragraph(letter("why"))
 
-    _heading(document, t("when_heading"))
+    _heading(document, letter("when_heading"))
     start = local(invitation.starts_at)
-    when = t(
+    when = letter(
         "when",
         day=format_day(start, lang),
         start=format_clock(start, lang),
@@ -85,24 +85,25 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
     )
     document.add_paragraph().add_run(when).bold = True
     if invitation.place:
-        document.add_paragraph(t("where", place=invitation.place))
+        document.add_paragraph(letter("where", place=invitation.place))
     if invitation.video_link:
-        document.add_paragraph(t("video", link=invitation.video_link))
+        document.add_paragraph(letter("video", link=invitation.video_link))
 
-    _heading(document, t("who_heading"))
+    _heading(document, letter("who_heading"))
     for person in invitation.invited:
         document.add_paragraph(_role(person, lang), style="List Bullet")
     if invitation.left_out:
         names = ", ".join(
             f"{p.name} ({p.department})" if p.department else p.name for p in invitation.left_out
         )
-        document.add_paragraph(t("missing_consent", names=names))
+        document.add_paragraph(letter("missing_consent", names=names))
 
-    _heading(document, t("agenda_heading"))
+    _heading(document, letter("agenda_heading"))
     for item in invitation.agenda:
-        document.add_paragraph(t("agenda_line", title=item.title, minutes=item.minutes), style="List Number")
+        line = letter("agenda_line", title=item.title, minutes=item.minutes)
+        document.add_paragraph(line, style="List Number")
 
-    _heading(document, t("prepared_heading"))
+    _heading(document, letter("prepared_heading"))
     prep = invitation.preparation
     written = False
     if prep is not None:
@@ -119,16 +120,16 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
                 _verbatim(document, value)
                 written = True
         if prep.not_to_raise:
-            note = document.add_paragraph().add_run(t("not_to_raise_note"))
+            note = document.add_paragraph().add_run(letter("not_to_raise_note"))
             note.italic = True
     if not written:
-        document.add_paragraph(t("prepared_none"))
+        document.add_paragraph(letter("prepared_none"))
 
     if invitation.contact is not None:
-        _heading(document, t("contact_heading"))
-        phone = t("contact_phone", phone=invitation.contact.phone) if invitation.contact.phone else ""
-        document.add_paragraph(t("contact", name=invitation.contact.name, phone=phone))
-    document.add_paragraph(t("closing"))
+        _heading(document, letter("contact_heading"))
+        phone = letter("contact_phone", phone=invitation.contact.phone) if invitation.contact.phone else ""
+        document.add_paragraph(letter("contact", name=invitation.contact.name, phone=phone))
+    document.add_paragraph(letter("closing"))
 
     buffer = io.BytesIO()
     document.save(buffer)
