@@ -17,7 +17,7 @@ from models.access import Actor, authorize
 from models.db import save_versioned
 from models.errors import NotFound, UserError
 from models.tables import ACTION_STATUSES, Action, ActionEvent, Goal, Meeting, Person, today, utcnow
-from models.text import SHORT_MAX, clean_optional, clean_text
+from models.text import SHORT_MAX, clean_optional, clean_text, parse_date
 
 REASON_REQUIRED_FOR = ("cancelled",)
 
@@ -107,6 +107,7 @@ def create_agreement(
     'unfinished', and the meeting cannot close until it has both."""
     authorize(session, actor=actor, citizen_id=citizen_id, action="action.create")
     body = clean_text(text, field="agreement", required=True)
+    due_on = parse_date(due_on, field="frist")  # a date from a form; anything else is refused in Danish
     _check_owner(session, citizen_id=citizen_id, person_id=owner_person_id, is_citizen=owner_is_citizen)
     _check_goal(session, citizen_id=citizen_id, goal_id=goal_id)
     if meeting_id is not None:
@@ -148,6 +149,7 @@ def update_agreement(
     """Edit an agreement as a whole (the meeting screen). Owner and date changes are recorded."""
     action = _authorised_action(session, actor=actor, action_id=action_id, what="action.write")
     body = clean_text(text, field="agreement", required=True)
+    due_on = parse_date(due_on, field="frist")
     citizen_id = action.citizen_id
     _check_owner(session, citizen_id=citizen_id, person_id=owner_person_id, is_citizen=owner_is_citizen)
     _check_goal(session, citizen_id=action.citizen_id, goal_id=goal_id)

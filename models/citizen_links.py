@@ -133,7 +133,9 @@ def resolve_citizen_link(*, session: Session, token: object) -> Actor | None:
     Both outcomes are audited (codes and ids only; never the token or its hash).
     """
     link = None
-    if isinstance(token, str) and 0 < len(token) <= _MAX_TOKEN_LENGTH:
+    # Our tokens are URL-safe base64 (ASCII); anything else (a NUL, a lone surrogate) is not one.
+    ours = isinstance(token, str) and 0 < len(token) <= _MAX_TOKEN_LENGTH and token.isascii()
+    if ours and "\x00" not in token:  # type: ignore[operator]
         link = session.execute(
             select(CitizenLink).where(CitizenLink.token_hash == hash_token(token))  # type: ignore[arg-type]
         ).scalar_one_or_none()

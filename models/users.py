@@ -150,7 +150,9 @@ def authenticate(*, session: Session, username: str, password: str) -> Actor:
     Every attempt is audited (user id when known; never the typed name or password).
     Locked after MAX_FAILED_LOGINS failures in a row, for LOCKOUT.
     """
-    name = (username or "").strip().lower()[:100]
+    name = username.strip().lower()[:100] if isinstance(username, str) else ""
+    if not _storable(name):
+        name = ""  # a NUL or a lone surrogate cannot be a user name: fail like an unknown user
     user = session.execute(
         select(UserAccount).where(UserAccount.username == name)
     ).scalar_one_or_none()
@@ -188,10 +190,22 @@ def _refuse_login(session: Session) -> NoReturn:
     raise UserError("error.login_failed")
 
 
-def _verify_quietly(password_hash: str, password: str) -> bool:
+def _storable(text: str) -> bool:
+    """Text every database can compare against: no NUL (PostgreSQL), no lone surrogate (UTF-8)."""
+    if "\x00" in text:
+        return False
     try:
-        return _hasher.verify(password_hash, password or "")
-    except (VerificationError, InvalidHashError):
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _verify_quietly(password_hash: str, password: object) -> bool:
+    """A typed password that cannot be encoded (a lone surrogate) or is not text is simply wrong."""
+    try:
+        return _hasher.verify(password_hash, password if isinstance(password, str) else "")
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):
         return False
 
 
