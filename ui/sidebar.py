@@ -35,6 +35,9 @@ def render_sidebar(actor: Actor) -> None:
             st.session_state.pop(CITIZEN_KEY, None)
         options = list(choices)
         chosen = st.session_state.get(CITIZEN_KEY)
+        if st.session_state.get(PICKER_KEY) != chosen:
+            # A page chose the citizen (a new citizen, a row in a list): show that choice.
+            st.session_state[PICKER_KEY] = chosen
 
         def _choose() -> None:
             # The choice lives in a plain key (CITIZEN_KEY), which outlives the widget's state.
@@ -44,7 +47,7 @@ def render_sidebar(actor: Actor) -> None:
             t("sidebar.citizen"),
             options=options,
             format_func=lambda cid: choices[cid],
-            index=options.index(chosen) if chosen in choices else None,
+            index=None,  # the value comes from session state (above); None shows the placeholder
             placeholder=t("sidebar.citizen_placeholder"),
             key=PICKER_KEY,
             on_change=_choose,

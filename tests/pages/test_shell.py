@@ -135,3 +135,11 @@ def test_logout_ends_the_session_on_the_server(open_page, ditte):
     assert open_page(token=token).title[0].value == "Log ind i Samplan"
     with session_scope() as s:
         assert s.execute(select(AuditEvent.action).where(AuditEvent.action == "logout")).scalars().all()
+
+
+def test_the_picker_follows_a_citizen_chosen_on_a_page(open_page, ditte):
+    at = open_page(user=ditte.staff_user)
+    assert at.sidebar.selectbox(key="citizen_picker").value is None
+    at.session_state["citizen_id"] = ditte.citizen.id  # as a page does after creating a citizen
+    fresh = open_page(token=at.session_state["login_token"], citizen_id=ditte.citizen.id)
+    assert fresh.sidebar.selectbox(key="citizen_picker").value == ditte.citizen.id
