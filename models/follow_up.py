@@ -24,7 +24,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
-from models.access import Actor, visible_citizens_filter, write_audit
+from models.access import Actor, visible_citizens_filter, write_audits
 from models.cadence import suggest_next_meeting_date
 from models.consent import ConsentStatus
 from models.formatting import local
@@ -162,8 +162,8 @@ def my_agreements(
     ]
     items.sort(key=_sort_key)
     # One audit row per citizen shown (the filter above already allowed them): who saw whose list.
-    for citizen_id in sorted({i.citizen_id for i in items}):
-        write_audit(session, actor=actor, action="follow_up.read_mine", citizen_id=citizen_id)
+    write_audits(session, actor=actor, action="follow_up.read_mine",
+                 citizen_ids=sorted({i.citizen_id for i in items}))
     return items
 
 

@@ -21,10 +21,11 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import combinations
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -88,13 +89,34 @@ class Period:
 # --- Shared lookups (one query each) --------------------------------------------------------
 
 
+_LOOKUPS = "samplan_overview_lookups"
+T = TypeVar("T")
+
+
+def _shared(session: Session, name: str, load: Callable[[], T]) -> T:
+    """Within build_overview the figures share each lookup (one query, not one per figure)."""
+    memo = session.info.get(_LOOKUPS)
+    if memo is None:
+        return load()
+    if name not in memo:
+        memo[name] = load()
+    return memo[name]  # type: ignore[no-any-return]
+
+
 def department_names(session: Session) -> list[str]:
     """Every department, so a department with nothing to count still shows a row of zeros."""
-    return list(session.execute(select(Department.name).order_by(Department.name)).scalars())
+    return _shared(
+        session, "departments",
+        lambda: list(session.execute(select(Department.name).order_by(Department.name)).scalars()),
+    )
 
 
 def involvement(session: Session) -> dict[int, set[str]]:
     """citizen id -> the departments with an active professional in the citizen's network."""
+    return _shared(session, "involvement", lambda: _involvement(session))
+
+
+def _involvement(session: Session) -> dict[int, set[str]]:
     rows = session.execute(
         select(Person.citizen_id, Department.name)
         .join(Department, col(Department.id) == Person.department_id)
@@ -107,7 +129,9 @@ def involvement(session: Session) -> dict[int, set[str]]:
 
 
 def _all_citizen_ids(session: Session) -> list[int]:
-    return list(session.execute(select(Citizen.id)).scalars())  # type: ignore[arg-type]
+    return _shared(
+        session, "citizens", lambda: list(session.execute(select(Citizen.id)).scalars())  # type: ignore[arg-type]
+    )
 
 
 def _per_department(departments: list[str], *, extra: Iterable[str] = ()) -> dict[str, list]:  # type: ignore[type-arg]
@@ -483,6 +507,14 @@ def build_overview(*, session: Session, actor: Actor, period: Period, on: date |
     """Every figure for the leaders' page, audited as one "overview.read" row (no citizen id)."""
     day = on or today()
     write_audit(session, actor=actor, action="overview.read")
+    session.info[_LOOKUPS] = {}
+    try:
+        return _overview(session=session, actor=actor, period=period, day=day)
+    finally:
+        session.info.pop(_LOOKUPS, None)
+
+
+def _overview(*, session: Session, actor: Actor, period: Period, day: date) -> Overview:
     return Overview(
         period=period,
         on=day,

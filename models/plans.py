@@ -261,25 +261,19 @@ def load_joint_plan(
 
 def _load(session: Session, citizen: Citizen) -> JointPlan:
     cid = citizen.id
-    departments = {
-        d.id: d.name
-        for d in session.execute(
-            select(Department).where(
-                Department.id.in_(  # type: ignore[union-attr]
-                    select(Person.department_id).where(Person.citizen_id == cid)
-                )
-            )
-        ).scalars()
-    }
+    # One query per kind of row, with the one-to-one or small lookups joined in.
     people_rows = session.execute(
-        select(Person).where(Person.citizen_id == cid).order_by(Person.kind, Person.id)
-    ).scalars().all()
+        select(Person, Department.name)
+        .outerjoin(Department, Department.id == Person.department_id)  # type: ignore[arg-type]
+        .where(Person.citizen_id == cid)
+        .order_by(Person.kind, Person.id)
+    ).all()
     people = tuple(
         PersonView(
             id=p.id,  # type: ignore[arg-type]
             name=p.name,
             kind=p.kind,
-            department=departments.get(p.department_id),
+            department=department,
             title=p.title,
             relation=p.relation,
             email=p.email,
@@ -290,21 +284,22 @@ def _load(session: Session, citizen: Citizen) -> JointPlan:
             added_on=p.added_on,
             removed_on=p.removed_on,
         )
-        for p in people_rows
+        for p, department in people_rows
     )
     names = {p.id: p.name for p in people}
 
-    consent_rows = session.execute(
-        select(Consent).where(Consent.citizen_id == cid).order_by(Consent.given_on, Consent.id)
-    ).scalars().all()
+    consent_rows: list[Consent] = []
     parties: dict[int, list[str]] = defaultdict(list)
-    for party in session.execute(
-        select(ConsentParty)
-        .join(Consent, Consent.id == ConsentParty.consent_id)  # type: ignore[arg-type]
+    for consent, party in session.execute(
+        select(Consent, ConsentParty.name)
+        .outerjoin(ConsentParty, Consent.id == ConsentParty.consent_id)  # type: ignore[arg-type]
         .where(Consent.citizen_id == cid)
-        .order_by(ConsentParty.position, ConsentParty.id)
-    ).scalars():
-        parties[party.consent_id].append(party.name)
+        .order_by(Consent.given_on, Consent.id, ConsentParty.position, ConsentParty.id)
+    ).all():
+        if not consent_rows or consent_rows[-1] is not consent:
+            consent_rows.append(consent)
+        if party is not None:
+            parties[consent.id].append(party)  # type: ignore[index]
     consents = tuple(
         ConsentView(
             id=c.id,  # type: ignore[arg-type]
@@ -319,9 +314,13 @@ def _load(session: Session, citizen: Citizen) -> JointPlan:
         for c in consent_rows
     )
 
-    meeting_rows = session.execute(
-        select(Meeting).where(Meeting.citizen_id == cid).order_by(Meeting.starts_at, Meeting.id)
-    ).scalars().all()
+    meetings_and_preparations = session.execute(
+        select(Meeting, Preparation)
+        .outerjoin(Preparation, Preparation.meeting_id == Meeting.id)  # type: ignore[arg-type]
+        .where(Meeting.citizen_id == cid)
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    meeting_rows = [m for m, _ in meetings_and_preparations]
     meeting_ids = [m.id for m in meeting_rows]
     starts = {m.id: m.starts_at for m in meeting_rows}
     participants: dict[int, list[ParticipantView]] = defaultdict(list)
@@ -353,12 +352,10 @@ def _load(session: Session, citizen: Citizen) -> JointPlan:
                     item.ended_at,
                 )
             )
-        for prep in session.execute(
-            select(Preparation).where(
-                Preparation.meeting_id.in_(meeting_ids)  # type: ignore[attr-defined]
-            )
-        ).scalars():
-            preparations[prep.meeting_id] = PreparationView(
+        for meeting, prep in meetings_and_preparations:
+            if prep is None:
+                continue
+            preparations[meeting.id] = PreparationView(  # type: ignore[index]
                 prep.matters_most,
                 prep.dream,
                 prep.going_well,
@@ -406,15 +403,18 @@ def _load(session: Session, citizen: Citizen) -> JointPlan:
         for m in meeting_rows
     )
 
-    goal_rows = session.execute(
-        select(Goal).where(Goal.citizen_id == cid).order_by(Goal.position, Goal.id)
-    ).scalars().all()
+    goal_rows: list[Goal] = []
     scores: dict[int, list[ScoreView]] = defaultdict(list)
-    for score in session.execute(
-        select(GoalScore)
-        .join(Goal, Goal.id == GoalScore.goal_id)  # type: ignore[arg-type]
+    for goal, score in session.execute(
+        select(Goal, GoalScore)
+        .outerjoin(GoalScore, Goal.id == GoalScore.goal_id)  # type: ignore[arg-type]
         .where(Goal.citizen_id == cid)
-    ).scalars():
+        .order_by(Goal.position, Goal.id)
+    ).all():
+        if not goal_rows or goal_rows[-1] is not goal:
+            goal_rows.append(goal)
+        if score is None:
+            continue
         scores[score.goal_id].append(
             ScoreView(
                 score.meeting_id,
