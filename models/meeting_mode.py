@@ -24,6 +24,7 @@ from models.db import save_versioned
 from models.errors import NotFound, UserError
 from models.formatting import local
 from models.i18n import translate
+from models.meetings import default_agenda
 from models.plans import ActionView, AgendaItemView, JointPlan, UnmetNeedView, load_joint_plan, plan_to_json
 from models.tables import (
     ATTENDANCE,
@@ -53,14 +54,6 @@ LOAD_WINDOW_DAYS = 28
 LOAD_WARN_AGREEMENTS = 4  # warn from this many open agreements owned by the citizen
 LOAD_WARN_PEOPLE = 5  # warn from this many different people in the next four weeks
 
-# Used when a meeting opens without an agenda: the good meeting's routine, shares of its length.
-DEFAULT_AGENDA = (
-    ("meet.default_agenda.welcome", 0.10),
-    ("meet.default_agenda.status", 0.20),
-    ("meet.default_agenda.goals", 0.30),
-    ("meet.default_agenda.agreements", 0.25),
-    ("meet.default_agenda.close", 0.15),
-)
 
 
 # --- Read model ---------------------------------------------------------------------------
@@ -286,9 +279,9 @@ def open_meeting(
     now = now or utcnow()
     items = _agenda_rows(session, meeting_id)
     if not items:
-        for n, (key, share) in enumerate(DEFAULT_AGENDA):
-            item = AgendaItem(meeting_id=meeting_id, position=n, title=translate(key),
-                              minutes=max(1, round(meeting.minutes * share)))  # fmt: skip
+        # The same routine the preparation page offers (models/meetings.py), summing to the length.
+        for n, line in enumerate(default_agenda(meeting.minutes)):
+            item = AgendaItem(meeting_id=meeting_id, position=n, title=line.title, minutes=line.minutes)
             session.add(item)
             items.append(item)
         session.flush()

@@ -115,7 +115,7 @@ def test_a_whole_meeting_for_ditte_ends_in_a_stored_plan_version(
     ).to_be_visible()
 
     page.get_by_role("button", name="Start mødet").click()
-    expect(page.get_by_text("Velkommen og runde")).to_be_visible()
+    expect(page.get_by_text("Velkomst og formål med mødet")).to_be_visible()
     wait_for_app(page)
     page.locator(f".st-key-meet-attendee-{ids['rasmus_id']}").get_by_text("Til stede").click()
     wait_for_app(page)

@@ -56,7 +56,7 @@ def test_opening_starts_the_agenda_and_speaking_time_is_stored(at, ditte):
     _start(at)
     meeting = _meeting(ditte)
     assert meeting.opened_at is not None and meeting.current_agenda_position == 0
-    assert "Velkommen og runde" in _texts(at)
+    assert "Velkomst og formål med mødet" in _texts(at)
     # Only those present can be given the word: the leader marks Rasmus present first.
     assert not [b for b in at.button if b.key == f"meet_speaker_{ditte.coordinator.id}"]
     at.radio(key=f"meet_att_{ditte.coordinator.id}").set_value("present").run()
@@ -67,7 +67,7 @@ def test_opening_starts_the_agenda_and_speaking_time_is_stored(at, ditte):
     assert meeting.speaker_person_id == ditte.coordinator.id and not meeting.speaker_is_citizen
     assert meeting.total_speaking_seconds >= meeting.citizen_speaking_seconds >= 0
     at.button(key="meet_next_item").click().run()
-    assert "Status på aftaler" in _texts(at)
+    assert "Borgerens egne ord: hvad er vigtigst nu" in _texts(at)  # the second item of the routine
 
 
 def test_attendance_and_a_written_status_save_at_once(at, ditte):
