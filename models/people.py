@@ -360,6 +360,9 @@ def remove_person(*, session: Session, actor: Actor | None, person_id: int, on: 
             .where(col(Citizen.id) == person.citizen_id, col(Citizen.contact_person_id) == person_id)
             .values(contact_person_id=None, version=Citizen.version + 1, updated_at=utcnow())
         )
+        from models import team
+
+        team.end_memberships_through_person(session=session, actor=actor, person_id=person_id)
         session.flush()
     return PersonSaved(id=person_id, citizen_id=person.citizen_id, version=person.version)
 

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from models.access import Actor, _remember_denial, authorize, write_audit
 from models.errors import NotFound, UserError
+from models.i18n import translate
 from models.tables import AuditEvent, Citizen, Person, TeamMembership, UserAccount, utcnow
 from models.text import SHORT_MAX, clean_text
 
@@ -308,3 +309,27 @@ def link_user_to_people(*, session: Session, user_id: int, actor: Actor | None =
         .all()
     )
     return _link(session, pairs=[(person, user_id) for person in people], actor=actor)
+
+
+def end_memberships_through_person(*, session: Session, actor: Actor | None, person_id: int) -> int:
+    """A professional taken off the citizen's team loses the access that came with them.
+
+    The counterpart of `_link` (adding a professional with an account gives access): called by
+    models.people.remove_person after its own authorisation. Returns how many memberships ended.
+    """
+    memberships = (
+        session.execute(
+            select(TeamMembership).where(
+                TeamMembership.person_id == person_id, col(TeamMembership.ended_at).is_(None)
+            )
+        )
+        .scalars()
+        .all()
+    )
+    for membership in memberships:
+        membership.ended_at = utcnow()
+        membership.end_reason = translate("team.removed_from_team")
+        session.add(membership)
+        write_audit(session, actor=actor, action="team.end", citizen_id=membership.citizen_id,
+                    entity="team_membership", entity_id=membership.id)
+    return len(memberships)

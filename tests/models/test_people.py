@@ -165,3 +165,17 @@ def test_linking_a_professional_to_a_user_account_gives_that_user_access(staff, 
                    department="Socialafdelingen", user_id=sara.id)
     sara_actor = Actor.from_user(sara)
     assert _plan(sara_actor, citizen_id).people[0].user_id == sara.id
+
+
+def test_taking_a_professional_off_the_team_ends_the_access_that_came_with_them(staff, citizen_id):
+    with session_scope(write=True) as s:
+        sara = make_user(s, username="sara", full_name="Sara Berg")
+        added = add_person(session=s, actor=staff, citizen_id=citizen_id, kind="professional",
+                           name="Sara Berg", department="Socialafdelingen", user_id=sara.id)
+    with session_scope(write=True) as s:
+        remove_person(session=s, actor=staff, person_id=added.id)
+    with pytest.raises(AccessDenied):
+        _plan(Actor.from_user(sara), citizen_id)
+    with session_scope() as s:
+        ended = s.execute(select(TeamMembership).where(TeamMembership.user_id == sara.id)).scalar_one()
+    assert ended.ended_at is not None and ended.end_reason == "Taget af borgerens team"
