@@ -261,7 +261,8 @@ def _citizen(
                  version=1)
         if status == "held":
             for position in range(rng.randint(0, 2)):
-                rows.add(Decision, meeting_id=meeting_id, text="Ydelsen fortsætter uændret.", position=position)
+                rows.add(Decision, meeting_id=meeting_id, text="Ydelsen fortsætter uændret.",
+                         position=position)
             if rng.random() < 0.1:
                 rows.add(UnmetNeed, meeting_id=meeting_id, citizen_id=citizen_id, department_id=None,
                          text="Transport til behandling ligger uden for alle bevillinger.", answer=None,
@@ -340,7 +341,8 @@ def _settle_heavy_owner(rows: _Rows, rng: random.Random, bench_person_of: dict[i
         new_owner = bench_person_of[action["citizen_id"]]
         rows.add(ActionEvent, action_id=action["id"], at=_at(on - timedelta(days=3), 12),
                  by_user_id=None, kind="owner_changed", from_value=f"person:{action['owner_person_id']}",
-                 to_value=f"person:{new_owner}", note="Ny fordeling af sagerne i afdelingen.", meeting_id=None)
+                 to_value=f"person:{new_owner}", note="Ny fordeling af sagerne i afdelingen.",
+                 meeting_id=None)
         created[action["id"]]["to_value"] = f"person:{action['owner_person_id']}"
         action["owner_person_id"] = new_owner
         mine.append(action)
@@ -408,6 +410,24 @@ def fresh_database(url: str) -> None:
     admin.dispose()
 
 
+def fill(url: str, sizes: Sizes, *, on: date | None = None, seed: int = SEED) -> BuildInfo:
+    """Write the benchmark rows into the empty database at `url` (already at the newest schema)."""
+    rows, info = generate(sizes, on=on or today(), seed=seed)
+    engine: Engine = db.get_engine(url)
+    with engine.begin() as connection:
+        _write(connection, rows)
+        _reset_sequences(connection, rows)
+    # Fresh statistics, as a database in use has them (the planners rely on them).
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text("VACUUM ANALYZE"))
+    else:
+        with engine.begin() as connection:
+            connection.execute(text("ANALYZE"))
+    return BuildInfo(url=url, citizens=sizes.citizens, staff=sizes.staff,
+                     rows={model.__tablename__: len(items) for model, items in rows.tables.items()}, **info)
+
+
 def build(url: str, *, scale: float = 1.0, citizens: int | None = None, on: date | None = None,
           seed: int = SEED) -> BuildInfo:
     """Create the database at `url` from nothing (migrated to head), then fill it."""
@@ -416,13 +436,4 @@ def build(url: str, *, scale: float = 1.0, citizens: int | None = None, on: date
         sizes = Sizes(citizens=citizens, staff=sizes.staff)
     fresh_database(url)
     upgrade_database(url)
-    rows, info = generate(sizes, on=on or today(), seed=seed)
-    engine: Engine = db.get_engine(url)
-    with engine.begin() as connection:
-        _write(connection, rows)
-        _reset_sequences(connection, rows)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        # Fresh statistics, as a database in use has them (the planners rely on them).
-        connection.execute(text("VACUUM ANALYZE" if connection.dialect.name == "postgresql" else "ANALYZE"))
-    return BuildInfo(url=url, citizens=sizes.citizens, staff=sizes.staff,
-                     rows={model.__tablename__: len(items) for model, items in rows.tables.items()}, **info)
+    return fill(url, sizes, on=on, seed=seed)

@@ -298,8 +298,9 @@ def worker_load(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
     for thread in threads:
         thread.join()
     wall = time.perf_counter() - began
-    return {"threads": len(owners), "saves": len(latencies), "errors": len(errors), "error_samples": errors[:5],
-            "ms": _stats(latencies) if latencies else None, "saves_per_second": len(latencies) / wall}
+    return {"threads": len(owners), "saves": len(latencies), "errors": len(errors),
+            "error_samples": errors[:5], "ms": _stats(latencies) if latencies else None,
+            "saves_per_second": len(latencies) / wall}
 
 
 WORKERS: dict[str, Callable[[str, dict[str, Any], int], dict[str, Any]]] = {
@@ -445,7 +446,8 @@ TARGETS = {"page_ms": 60.0, "page_ratio": 1.5, "statements": 15, "my_follow_ups"
 def table(result: dict[str, Any]) -> str:
     lines = [f"{'measurement':<44} {'median':>9} {'min':>9} {'max':>9}  {'target':<14} ok"]
 
-    def row(name: str, stats: dict[str, float] | None, target: str, ok: bool | None, unit: str = "ms") -> None:
+    def row(name: str, stats: dict[str, float] | None, target: str, ok: bool | None,
+            unit: str = "ms") -> None:
         if stats is None:
             lines.append(f"{name:<44} {'-':>9} {'-':>9} {'-':>9}  {target:<14} FAILED")
             return
@@ -468,7 +470,8 @@ def table(result: dict[str, Any]) -> str:
             row(f"page {Path(page).stem} ({item['statements']} SQL, x{ratio:.2f} of 1)", item["ms"],
                 "60ms,1.5x,15", ok and item["statements"] <= TARGETS["statements"] and not item["errors"])
             if ones.get(page, {}).get("ms"):
-                row(f"  same page, one-citizen database ({ones[page]['statements']} SQL)", ones[page]["ms"], "", None)
+                row(f"  same page, one-citizen database ({ones[page]['statements']} SQL)", ones[page]["ms"],
+                    "", None)
         hot = figures.get("hot", {})
         for name, target in (("my_follow_ups", "my_follow_ups"), ("joint_plan", "joint_plan"),
                              ("overview", "overview")):
