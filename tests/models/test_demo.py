@@ -18,7 +18,8 @@ from models.tables import Citizen, Department, UserAccount
 from models.users import authenticate, create_user
 from tests.factories import make_citizen
 
-SHARED_EXAMPLE = Path("/work/shared/spec/example-ditte.json")
+# shared/ sits next to the checkout (development and CI alike).
+SHARED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "spec" / "example-ditte.json"
 DAY = date(2026, 11, 22)
 
 

@@ -42,7 +42,7 @@ from tests.factories import (
     make_user,
 )
 
-SHARED_SPEC = Path("/work/shared/spec")
+SHARED_SPEC = Path(__file__).resolve().parents[3] / "shared" / "spec"  # next to the checkout
 LOCAL_SCHEMA = Path(exchange.__file__).parent / "schema" / "samplan-exchange.schema.json"
 EXAMPLE = ditte_document()  # the shared example; test_demo checks it byte for byte
 
