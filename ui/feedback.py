@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from typing import TypeVar
 
@@ -32,8 +33,11 @@ def attempt(action: Callable[[], T]) -> T | None:
         return action()
     except UserError as error:
         show_user_error(error)
-    except Exception:
-        logger.exception("unexpected error in a UI action")
+    except Exception as error:
+        # Where it broke (the frames), not the message: a database error quotes the statement's
+        # parameters, i.e. what someone typed about a citizen, and logs are not for that.
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        logger.error("unexpected error in a UI action: %s\n%s", type(error).__name__, frames)
         st.error(t("error.unexpected"), icon="⚠️")
     return None
 
