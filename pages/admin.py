@@ -3,6 +3,13 @@
 import pandas as pd
 import streamlit as st
 
+from models.admin_data import (
+    ImportOutcome,
+    backup_bytes,
+    backup_possible,
+    export_all_json,
+    import_exchange_file,
+)
 from models.db import session_scope
 from models.team import add_team_member, end_team_membership, team_history
 from models.users import create_user, list_users
@@ -54,6 +61,35 @@ with st.form("new_user", clear_on_submit=False):
         if attempt(_create) is not None:
             flash("admin.user_created", username=username.strip().lower())
             st.rerun()
+
+st.subheader(t("admin.data"), anchor=False)
+st.caption(t("admin.data_intro"))
+upload = st.file_uploader(t("admin.import_file"), type=["json"], key="import_file")
+if upload is not None and st.button(t("admin.import"), type="primary", key="import_run"):
+    imported = attempt(lambda: import_exchange_file(actor=actor, data=upload.getvalue()))
+    if isinstance(imported, ImportOutcome) and imported.problems:
+        st.error(t("exchange.import_failed", count=len(imported.problems)))
+        st.dataframe(
+            pd.DataFrame(
+                {
+                    t("admin.col_where"): [p.path for p in imported.problems],
+                    t("admin.col_problem"): [p.message for p in imported.problems],
+                }
+            ),
+            hide_index=True,
+        )
+    elif isinstance(imported, ImportOutcome):
+        flash("admin.imported", count=len(imported.citizens))
+        st.rerun()
+left, right = st.columns(2)
+left.download_button(
+    t("admin.export_all"), data=lambda: export_all_json(actor=actor), file_name="samplan-alle.json",
+    mime="application/json", key="export_all",
+)
+right.download_button(
+    t("admin.backup"), data=backup_bytes, file_name="samplan-backup.db",
+    mime="application/octet-stream", key="backup", disabled=not backup_possible(),
+)
 
 st.subheader(t("admin.team"), anchor=False)
 citizen_id = selected_citizen_id()

@@ -1,0 +1,56 @@
+"""The administrator's data buttons: import, export and backup — the CLI's functions, one door more.
+
+Uploads are limited to 5 MB by .streamlit/config.toml; the size is checked here again, because
+a limit in the browser is no limit for a server.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from models.access import Actor
+from models.backup import backup_database
+from models.db import get_engine, is_sqlite, session_scope
+from models.errors import UserError
+from models.exchange import ImportedCitizen, ImportFailed, Problem, export_all, import_document
+
+MAX_IMPORT_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    citizens: tuple[ImportedCitizen, ...] = ()
+    problems: tuple[Problem, ...] = ()  # non-empty: nothing was imported
+
+
+def import_exchange_file(*, actor: Actor, data: bytes, lang: str = "da") -> ImportOutcome:
+    """Import a samplan/1 file in one transaction (administrators only): all of it or nothing."""
+    if len(data) > MAX_IMPORT_BYTES:
+        raise UserError("admin.import_too_large", max=MAX_IMPORT_BYTES // (1024 * 1024))
+    try:
+        with session_scope(write=True) as session:
+            citizens = import_document(session=session, doc=data, actor=actor, lang=lang)
+    except ImportFailed as failed:
+        return ImportOutcome(problems=tuple(failed.problems))
+    return ImportOutcome(citizens=tuple(citizens))
+
+
+def export_all_json(*, actor: Actor) -> bytes:
+    """Every citizen the actor may open, as samplan/1 (one audit row per citizen)."""
+    with session_scope(write=True) as session:
+        document = export_all(session=session, actor=actor)
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def backup_possible() -> bool:
+    """The app offers a download of a SQLite backup; PostgreSQL is backed up with pg_dump."""
+    return is_sqlite(get_engine())
+
+
+def backup_bytes() -> bytes:
+    with tempfile.TemporaryDirectory() as folder:
+        target = backup_database(Path(folder) / "samplan-backup.db")
+        return target.read_bytes()
