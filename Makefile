@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: help venv run upgrade demo test test-postgres chromium lint migration
+.PHONY: help venv run upgrade demo test test-postgres chromium lint migration bench
 
 help:
 	@echo "make venv           create .venv and install samplan with [postgres,test] extras"
@@ -22,6 +22,7 @@ help:
 	@echo "make test-postgres  the suite (without e2e) against a throwaway PostgreSQL"
 	@echo "make lint           ruff check + mypy"
 	@echo 'make migration m="add meeting room"   autogenerate a migration from models/tables.py'
+	@echo "make bench          municipal-scale benchmark on SQLite and PostgreSQL (SCALE=0.05 for a quick run)"
 
 venv: $(STAMP)
 
@@ -84,3 +85,10 @@ migration: venv
 	$(PY) -c "import sys; from models.migrate import upgrade_database; upgrade_database(sys.argv[1])" "$$url"; \
 	$(VENV)/bin/alembic -x url="$$url" revision --autogenerate -m "$(m)"
 	@echo "Review the new file in migrations/versions/, then: make test"
+
+# Builds the databases itself (SQLite under a temp dir, PostgreSQL through scripts/with-postgres),
+# prints the table and writes bench-results/bench-*.json. RUNS=20 repetitions per figure.
+SCALE ?= 1
+RUNS ?= 20
+bench: venv chromium
+	bash scripts/with-postgres $(PY) -m bench.run --scale $(SCALE) --runs $(RUNS)

@@ -41,6 +41,9 @@ RESULTS = ROOT / "bench-results"
 PAGES = ("pages/follow_up.py", "pages/home.py", "pages/prepare.py", "pages/meeting.py", "pages/plan.py",
          "pages/my_plan.py", "pages/overview.py", "pages/citizen_data.py", "pages/admin.py")
 ADMIN_PAGES = ("pages/admin.py",)
+NAV_TITLES = {"follow_up": "nav.follow_up", "home": "nav.home", "prepare": "nav.prepare",
+              "meeting": "nav.meeting", "plan": "nav.plan", "my_plan": "planview.nav_title",
+              "overview": "nav.overview", "citizen_data": "nav.citizen_data", "admin": "nav.admin"}
 THREADS = 16
 SAVES_PER_THREAD = 20
 WORD_GOALS, WORD_AGREEMENTS = 3, 40
@@ -330,12 +333,14 @@ def measure_memory(url: str, info: dict[str, Any]) -> dict[str, Any]:
     from playwright.sync_api import expect, sync_playwright
 
     from bench.build import BENCH_ADMIN, BENCH_PASSWORD, BENCH_USER
+    from models.i18n import translate
     from tests.e2e.conftest import APP_IDLE, CHROMIUM, _healthy, free_port, start_streamlit, stop
 
     log = Path(tempfile.mkdtemp(prefix="samplan-bench-")) / "streamlit.log"
     port = free_port()
     process = start_streamlit(port, url, log)
-    rss: dict[str, float] = {}
+    rss: dict[str, Any] = {}
+    opened: list[str] = []
     try:
         deadline = time.monotonic() + 120
         while not _healthy(port):
@@ -356,11 +361,14 @@ def measure_memory(url: str, info: dict[str, Any]) -> dict[str, Any]:
                 page.locator(APP_IDLE).wait_for(timeout=60_000)
                 for script in pages:
                     path = Path(script).stem
-                    page.locator(f'[data-testid="stSidebarNav"] a[href$="/{path}"]').click()
-                    page.wait_for_url(f"**/{path}*", timeout=60_000)
-                    expect(page.locator('[data-testid="stMainBlockContainer"] h1').first).to_be_visible(
-                        timeout=60_000)
+                    title = translate(NAV_TITLES[path], "da")
+                    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=title).click()
+                    if script != PAGES[0]:  # the default page lives at the root URL
+                        page.wait_for_url(f"**/{path}*", timeout=60_000)
+                    content = '[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]'
+                    expect(page.locator(content).first).to_be_visible(timeout=60_000)
                     page.locator(APP_IDLE).wait_for(timeout=60_000)
+                    opened.append(path)
                     if os.environ.get("BENCH_SCREENSHOTS"):
                         (ROOT / "out").mkdir(exist_ok=True)
                         page.screenshot(path=str(ROOT / "out" / f"bench-{path}.png"))
@@ -368,7 +376,10 @@ def measure_memory(url: str, info: dict[str, Any]) -> dict[str, Any]:
             browser.close()
         rss["after_every_page_mb"] = _vm_rss_mb(process.pid)
         rss["peak_mb"] = _vm_hwm_mb(process.pid)
+    except Exception as error:  # noqa: BLE001 - a failed browser run is reported, not fatal
+        rss["failed"] = f"{type(error).__name__}: {str(error)[:300]}"
     finally:
+        rss["pages_opened"] = opened
         stop(process)
     return rss
 
@@ -497,7 +508,9 @@ def table(result: dict[str, Any]) -> str:
             row(f"save, {load['threads']} threads (p95 {load['ms']['p95']:.0f} ms, {load['errors']} errors)",
                 stats, "p95 200ms, 0 err", load["ms"]["p95"] <= TARGETS["save_p95"] and load["errors"] == 0)
         memory = figures.get("memory")
-        if memory and "after_every_page_mb" in memory:
+        if memory and "failed" in memory:
+            lines.append(f"memory: FAILED after {memory.get('pages_opened')}: {memory['failed'][:200]}")
+        elif memory and "after_every_page_mb" in memory:
             value = memory["after_every_page_mb"]
             lines.append(f"{'memory: streamlit run after every page':<44} {value:>7.0f}MB "
                          f"(started {memory['started_mb']:.0f} MB, peak {memory['peak_mb']:.0f} MB)  "
