@@ -16,10 +16,18 @@ import streamlit as st
 _MARKDOWN_CHARS = re.compile(r"([\\`*_{}\[\]()#+\-.!|~<>:$&\"'=/@%^;?,])")
 
 
+# GFM turns bare addresses into links *after* parsing (on the text, escapes already undone), so
+# escaping cannot stop it: an invisible word joiner inside "://", "www." and "@" does.
+_AUTOLINK = re.compile(r"(?i)(:)(?=//)|(?<![\w.])(www)(?=\.)|(@)")
+_JOINER = "\u2060"
+
+
 def escape_markdown(text: object) -> str:
-    """A string that Streamlit's Markdown shows exactly as typed (one line, for labels)."""
+    """A string that Streamlit's Markdown shows exactly as typed (one line, for labels); no
+    address in it becomes a clickable link."""
     value = "" if text is None else str(text)
     value = value.replace("\n", " ").replace("\t", " ")
+    value = _AUTOLINK.sub(lambda m: _JOINER + m.group(0) if m.group(3) else m.group(0) + _JOINER, value)
     return _MARKDOWN_CHARS.sub(r"\\\1", value)
 
 
