@@ -63,10 +63,6 @@ def assert_danish(error: UserError, where: str) -> None:
     assert any(hint in f" {message.lower()} " for hint in DANISH_HINTS), f"{where}: not Danish: {message}"
 
 
-# Reported bug (models/consent.py, owned by another helper): 10,000 party lines are de-duplicated
-# in O(n²) before the 30-party cap refuses them (~20 s of CPU per request). Skipped here so the
-# suite stays fast; test_consent_refuses_too_many_parties_before_comparing_them_all pins it.
-KNOWN_SLOW = {("consent.record_consent.parties_text", "10k-lines")}
 
 
 def run_all(world: World, cases, writers) -> tuple[dict[str, int], list[str]]:
@@ -76,8 +72,6 @@ def run_all(world: World, cases, writers) -> tuple[dict[str, int], list[str]]:
     for case in cases:
         for name, write in writers.items():
             where = f"{name} <- {case.kind}-{case.id}"
-            if (name, case.id) in KNOWN_SLOW:
-                continue
             try:
                 write(world, case.value)
             except UserError as error:
@@ -129,11 +123,6 @@ def test_every_hostile_input_through_every_form_write_gives_no_traceback(db_url,
     print(f"bad input [{group}]: {len(cases)} inputs x {len(writers)} fields: {outcomes}")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug in models/consent.py (another helper's file): _clean_parties "
-    "compares every party with every other before the 30-party cap; 10,000 lines cost ~20 s",
-)
 def test_consent_refuses_too_many_parties_before_comparing_them_all(db_url, monkeypatch):
     from models import consent
 
