@@ -189,7 +189,10 @@ with mine:
                     if item.goal_words:
                         st.caption(escape_markdown(f"{t('followup.goal')}: {item.goal_words}"))
                 with button_col:
-                    is_open = bucket != "done" and toggle_button(f"m{item.id}")
+                    # A panel the user has open stays open when a colleague finishes the agreement
+                    # meanwhile: their save is then refused as stale, and their text stays.
+                    editing = st.session_state.get(SELECTED) == f"m{item.id}"
+                    is_open = (bucket != "done" or editing) and toggle_button(f"m{item.id}")
                 if is_open:
                     update_panel(
                         panel=f"m{item.id}",

@@ -108,3 +108,23 @@ def test_two_browser_sessions_the_second_save_is_refused_in_danish_and_keeps_the
     with session_scope() as s:
         saved = s.get(Action, action.id)
     assert (saved.status, saved.version) == ("in_progress", 2)  # the first save, and only it
+
+
+def test_a_colleague_finishing_the_agreement_meanwhile_does_not_close_my_panel(open_page, db_url):
+    with session_scope(write=True) as s:
+        anna = make_user(s, username="anna")
+        citizen = make_citizen(s)
+        anna_person = make_person(s, citizen=citizen, user=anna, name="Anna Holm", department="Jobcenter")
+        make_membership(s, citizen=citizen, user=anna, person=anna_person)
+        action = make_action(s, citizen=citizen, owner=anna_person, text="Søge om bostøtte.")
+    panel = f"m{action.id}"
+    first, second = open_page("pages/follow_up.py", user=anna), open_page("pages/follow_up.py", user=anna)
+    for at in (first, second):
+        at.button(key=f"fu_toggle_{panel}").click().run()
+    first.radio(key=f"fu_op_{panel}").set_value("done").run()
+    first.button(key=f"fu_save_{panel}").click().run()  # done: it leaves the open list
+    second.text_area(key=f"fu_text_{panel}").input("Jeg skrev noget vigtigt.").run()
+    second.button(key=f"fu_save_{panel}").click().run()
+    assert not second.exception
+    assert "En anden har gemt en ændring her" in second.error[0].value
+    assert second.text_area(key=f"fu_text_{panel}").value == "Jeg skrev noget vigtigt."
