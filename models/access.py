@@ -17,7 +17,7 @@ from sqlalchemy import event, exists, insert, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 
-from models.errors import AccessDenied
+from models.errors import AccessDenied, UserError
 from models.tables import AuditEvent, Citizen, TeamMembership, UserAccount, utcnow
 
 READ_ONLY_PREFIXES = ("read", "export", "view")
@@ -184,8 +184,10 @@ def refuse(
     action: str,
     entity: str | None = None,
     entity_id: int | None = None,
+    error: UserError | None = None,
 ) -> NoReturn:
-    """Refuse with AccessDenied; the 'denied' audit row survives the rollback that follows."""
+    """Refuse with AccessDenied (or `error`, when the reason may be told); the 'denied' audit row
+    survives the rollback that follows."""
     _remember_denial(
         session,
         AuditEvent(
@@ -198,7 +200,7 @@ def refuse(
             entity_id=entity_id,
         ),
     )
-    raise AccessDenied()
+    raise error if error is not None else AccessDenied()
 
 
 def visible_citizens_filter(actor: Actor) -> ColumnElement[bool]:

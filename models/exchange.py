@@ -1107,9 +1107,7 @@ def plan_for_word_export(*, session: Session, actor: Actor | None, citizen_id: i
     from models import plans
 
     if actor is not None:
-        return plans.load_joint_plan(
-            session=session, actor=actor, citizen_id=citizen_id, purpose="plan.export_docx"
-        )
+        return plans.load_plan_for_export(session=session, actor=actor, citizen_id=citizen_id)
     citizen = session.get(Citizen, citizen_id)
     if citizen is None:
         raise NotFound("citizen")

@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.access import Actor, authorize
-from models.consent import ConsentStatus, consent_status
-from models.errors import NotFound
+from models.access import Actor, authorize, refuse
+from models.consent import ConsentStatus, consent_status, is_covered
+from models.errors import NotFound, UserError
 from models.tables import (
     Action,
     AgendaItem,
@@ -257,6 +257,28 @@ def load_joint_plan(
     if citizen is None:
         raise NotFound("citizen")
     return _load(session, citizen)
+
+
+def may_receive_plan(plan: JointPlan, actor: Actor | None) -> bool:
+    """A professional whose department no valid consent covers gets no copy of the plan.
+
+    Applies to the user's own professional record(s) on this citizen's team; administrators and
+    staff without such a record (e.g. a manager) are not a receiving party of the citizen's.
+    """
+    if actor is None or actor.user_id is None:
+        return True
+    mine = [p for p in plan.people if p.user_id == actor.user_id and p.is_active and p.kind == "professional"]
+    return not mine or any(is_covered(p, plan.consents, on=plan.loaded_on) for p in mine)
+
+
+def load_plan_for_export(*, session: Session, actor: Actor | None, citizen_id: int) -> JointPlan:
+    """The plan for a Word copy: authorised and audited as an export, and refused (audited) to a
+    professional no valid consent covers — the consent gate for plan copies."""
+    plan = load_joint_plan(session=session, actor=actor, citizen_id=citizen_id, purpose="plan.export_docx")
+    if not may_receive_plan(plan, actor):
+        refuse(session, actor=actor, citizen_id=citizen_id, action="plan.export_docx",
+               error=UserError("consent.not_covered_copy"))
+    return plan
 
 
 def _load(session: Session, citizen: Citizen) -> JointPlan:

@@ -23,7 +23,7 @@ from models.citizen_links import (
 )
 from models.db import session_scope
 from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions
-from models.plans import ActionView, load_joint_plan
+from models.plans import ActionView, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
 from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor
@@ -55,13 +55,16 @@ def word_file(who: Actor, cid: int, variant: str, language: str):  # noqa: ANN20
 
     def build() -> bytes:
         with session_scope() as session:
-            current = load_joint_plan(session=session, actor=who, citizen_id=cid, purpose="plan.export_docx")
+            current = load_plan_for_export(session=session, actor=who, citizen_id=cid)
         return build_plan_docx(current, variant=variant, lang=language)
 
     return build
 
 
 st.subheader(t("word.download_title"), anchor=False)
+receives = may_receive_plan(plan, actor)
+if not receives:
+    st.warning(t("consent.not_covered_copy"), icon="🔒")
 left, right = st.columns(2)
 for column, variant in ((left, "citizen"), (right, "team")):
     column.download_button(
@@ -72,6 +75,7 @@ for column, variant in ((left, "citizen"), (right, "team")):
         key=f"download-{variant}",
         on_click="ignore",
         icon="📄",
+        disabled=not receives,
         help=t("word.download_help"),
     )
 

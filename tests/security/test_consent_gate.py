@@ -100,3 +100,54 @@ def test_with_a_valid_consent_she_is_invited_the_control(db_url):
     assert {p.name for p in invitation.invited} == {"Rasmus Holm", "Pia Psyk"}
     assert invitation.left_out == ()
     assert PSYK_EMAIL in ics.replace("\r\n ", "")
+
+
+# --- Plan copies: the Word plan goes to no professional that no valid consent covers ---------
+
+PLAN_STATES = {k: v for k, v in STATES.items() if k != "out of scope: ends before the meeting"}
+
+
+def _psyk_user_scene(state):
+    """Pia from Psykiatrien has a user account on Ditte's team; Psykiatrien's consent is `state`."""
+    with session_scope(write=True) as s:
+        pia = make_user(s, username="pia")
+        admin = make_user(s, username="admin", role="admin")
+        citizen = make_citizen(s)
+        psyk = make_person(s, citizen=citizen, name="Pia Psyk", department="Psykiatrien", user=pia)
+        make_membership(s, citizen=citizen, user=pia, person=psyk)
+        make_consent(s, citizen=citizen, parties=("Jobcenter",))
+        if state == "valid":
+            make_consent(s, citizen=citizen, parties=PSYK)
+        else:
+            PLAN_STATES[state](citizen, s)
+    return Actor.from_user(pia), Actor.from_user(admin), citizen.id
+
+
+@pytest.mark.parametrize("state", list(PLAN_STATES))
+def test_no_plan_copy_for_a_professional_no_valid_consent_covers(db_url, state):
+    from models.errors import UserError
+    from models.exchange import plan_for_word_export
+    from models.plans import load_plan_for_export
+    from models.tables import AuditEvent
+
+    pia, admin, citizen_id = _psyk_user_scene(state)
+    for export in (load_plan_for_export, plan_for_word_export):  # the page's and the CLI's door
+        with pytest.raises(UserError) as refused, session_scope(write=True) as s:
+            export(session=s, actor=pia, citizen_id=citizen_id)
+        assert refused.value.key == "consent.not_covered_copy"
+    with session_scope(write=True) as s:  # an administrator is no receiving party of the citizen's
+        assert load_plan_for_export(session=s, actor=admin, citizen_id=citizen_id).citizen.id == citizen_id
+    with session_scope() as s:
+        outcomes = s.execute(
+            select(AuditEvent.outcome).where(AuditEvent.user_id == pia.user_id,
+                                             AuditEvent.action == "plan.export_docx")
+        ).scalars().all()  # fmt: skip
+    assert outcomes == ["denied", "denied"]
+
+
+def test_a_covered_professional_gets_the_plan_copy(db_url):
+    from models.plans import load_plan_for_export
+
+    pia, _, citizen_id = _psyk_user_scene("valid")
+    with session_scope(write=True) as s:
+        assert load_plan_for_export(session=s, actor=pia, citizen_id=citizen_id).citizen.id == citizen_id
