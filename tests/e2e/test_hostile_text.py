@@ -21,7 +21,8 @@ from tests.factories import PASSWORD
 from tests.reliability import hostile
 from tests.reliability.writes import TEXT_WRITES, make_world
 
-PAGES = ("Opfølgning", "Mine borgere", "Forberedelse", "Mødet", "Planen", "Overblik", "Borgerens data")
+PAGES = ("Opfølgning", "Mine borgere", "Forberedelse", "Mødet", "Planen", "Min plan", "Overblik",
+         "Borgerens data")
 PAYLOAD = "\n".join(str(case.value) for case in hostile.RENDERABLE)
 ONE_LINE = " ".join(str(case.value) for case in hostile.RENDERABLE if case.kind in ("html", "markdown"))
 
