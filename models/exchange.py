@@ -40,6 +40,7 @@ from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError
+from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from models import team
@@ -725,7 +726,7 @@ def import_document(
     if found:
         raise ImportFailed(_problems(doc, found, lang))
     departments = _departments(session, {p.department for c in citizens for p in c.people if p.department})
-    return [_import_citizen(session, c, departments, actor) for c in citizens]
+    return _import_citizens(session, citizens, departments, actor)
 
 
 def _departments(session: Session, names: set[str]) -> dict[str, int]:
@@ -743,137 +744,227 @@ def _departments(session: Session, names: set[str]) -> dict[str, int]:
     return {**existing, **{d.name: d.id for d in created}}  # type: ignore[dict-item]
 
 
-def _import_citizen(
-    session: Session, data: _CitizenIn, departments: Mapping[str, int], actor: Actor | None
-) -> ImportedCitizen:
-    citizen = Citizen(name=data.name, birth_date=data.birth_date, phone=data.phone, email=data.email)
-    session.add(citizen)
-    session.flush()
-    cid = citizen.id
-    assert cid is not None
-
-    people = {
-        p.ref: Person(
-            citizen_id=cid,
-            name=p.name,
-            kind=p.kind,
-            department_id=departments.get(p.department) if p.department else None,
-            title=p.title,
-            relation=p.relation,
-            email=p.email,
-            phone=p.phone,
-            is_coordinator=(p.title or "").casefold() == COORDINATOR_TITLE,
-        )
-        for p in data.people
+def _defaults(model: Any) -> dict[str, Any]:
+    """What the ORM would write into the columns a new row leaves out (`default` and
+    `default_factory`: created_at, version, ...), so a Core INSERT writes the same row."""
+    return {
+        name: info.get_default(call_default_factory=True)
+        for name, info in model.model_fields.items()
+        if name != "id" and not info.is_required()
     }
-    consents = [
-        Consent(
-            citizen_id=cid,
-            kind="sharing",
-            scope=c.scope,
-            given_on=c.given_on or today(),  # never None here: given_on is required
-            expires_on=c.expires_on,
-            withdrawn_on=c.withdrawn_on,
-            form=c.form,
-            recorded_by_user_id=actor.user_id if actor else None,
+
+
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]], *, ids: bool = False) -> list[int]:
+    """One executemany INSERT for every row of a table; with `ids`, the new ids in row order."""
+    if not rows:
+        return []
+    base = _defaults(model)
+    values = [{**base, **row} for row in rows]
+    table = model.__table__
+    if not ids:
+        session.execute(insert(table), values)
+        return []
+    # sort_by_parameter_order: ids come back in the order of `rows`, so they map by position.
+    returning = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.execute(returning, values).scalars())
+
+
+def _import_citizens(
+    session: Session, citizens: Sequence[_CitizenIn], departments: Mapping[str, int], actor: Actor | None
+) -> list[ImportedCitizen]:
+    """Write checked citizens: one INSERT per table for the whole file, not one flush per
+    citizen and table. Parents first (their ids come back in row order), then the rows that
+    point at them. The rows are those the ORM objects would have made (see _defaults)."""
+    citizen_ids = _insert(
+        session,
+        Citizen,
+        [
+            {"name": c.name, "birth_date": c.birth_date, "phone": c.phone, "email": c.email}
+            for c in citizens
+        ],
+        ids=True,
+    )
+    pairs = list(zip(citizen_ids, citizens, strict=True))
+
+    new_person_ids = iter(
+        _insert(
+            session,
+            Person,
+            [
+                {
+                    "citizen_id": cid,
+                    "name": p.name,
+                    "kind": p.kind,
+                    "department_id": departments.get(p.department) if p.department else None,
+                    "title": p.title,
+                    "relation": p.relation,
+                    "email": p.email,
+                    "phone": p.phone,
+                    "is_coordinator": (p.title or "").casefold() == COORDINATOR_TITLE,
+                }
+                for cid, data in pairs
+                for p in data.people
+            ],
+            ids=True,
         )
-        for c in data.consents
+    )
+    person_ids = [{p.ref: next(new_person_ids) for p in data.people} for data in citizens]
+
+    contacts = [
+        {"row_id": cid, "contact": person_ids[n][data.contact_person]}
+        for n, (cid, data) in enumerate(pairs)
+        if data.contact_person
     ]
-    meetings = {
-        m.ref: Meeting(
-            citizen_id=cid,
-            starts_at=m.starts_at,
-            minutes=m.minutes,
-            place=m.place,
-            status=m.status,
-            citizen_present=m.citizen_present,
+    if contacts:
+        table = Citizen.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(contact_person_id=bindparam("contact")),
+            contacts,
         )
-        for m in data.meetings
-    }
-    goals = {
-        g.ref: Goal(
-            citizen_id=cid,
-            own_words=g.own_words,
-            area=g.area,
-            status=g.status,
-            position=position,
-            created_on=g.created_on or today(),  # the table's default too
-        )
-        for position, g in enumerate(data.goals)
-    }
-    session.add_all([*people.values(), *consents, *meetings.values(), *goals.values()])
-    session.flush()
 
-    def person_id(ref: str | None) -> int | None:
-        return people[ref].id if ref else None
+    new_consent_ids = iter(
+        _insert(
+            session,
+            Consent,
+            [
+                {
+                    "citizen_id": cid,
+                    "kind": "sharing",
+                    "scope": c.scope,
+                    "given_on": c.given_on or today(),  # never None here: given_on is required
+                    "expires_on": c.expires_on,
+                    "withdrawn_on": c.withdrawn_on,
+                    "form": c.form,
+                    "recorded_by_user_id": actor.user_id if actor else None,
+                }
+                for cid, data in pairs
+                for c in data.consents
+            ],
+            ids=True,
+        )
+    )
+    consent_ids = [[next(new_consent_ids) for _ in data.consents] for data in citizens]
 
-    if data.contact_person:
-        citizen.contact_person_id = person_id(data.contact_person)
-        session.add(citizen)
-    rows: list[Any] = []
-    for consent, c in zip(consents, data.consents, strict=True):
-        rows.extend(
-            ConsentParty(consent_id=consent.id, name=name, position=n)  # type: ignore[arg-type]
-            for n, name in enumerate(c.parties)
+    def person(n: int, ref: str | None) -> int | None:
+        return person_ids[n][ref] if ref else None
+
+    new_meeting_ids = iter(
+        _insert(
+            session,
+            Meeting,
+            [
+                {
+                    "citizen_id": cid,
+                    "starts_at": m.starts_at,
+                    "minutes": m.minutes,
+                    "place": m.place,
+                    "status": m.status,
+                    "citizen_present": m.citizen_present,
+                    "leader_person_id": person(n, m.leader),
+                    "note_taker_person_id": person(n, m.note_taker),
+                }
+                for n, (cid, data) in enumerate(pairs)
+                for m in data.meetings
+            ],
+            ids=True,
         )
-    for m in data.meetings:
-        meeting = meetings[m.ref]
-        meeting.leader_person_id = person_id(m.leader)
-        meeting.note_taker_person_id = person_id(m.note_taker)
-        mid = meeting.id
-        assert mid is not None
-        rows.extend(
-            MeetingParticipant(meeting_id=mid, person_id=person_id(ref), position=n)  # type: ignore[arg-type]
-            for n, ref in enumerate(m.participants)
+    )
+    meeting_ids = [{m.ref: next(new_meeting_ids) for m in data.meetings} for data in citizens]
+
+    new_goal_ids = iter(
+        _insert(
+            session,
+            Goal,
+            [
+                {
+                    "citizen_id": cid,
+                    "own_words": g.own_words,
+                    "area": g.area,
+                    "status": g.status,
+                    "position": position,
+                    "created_on": g.created_on or today(),  # the table's default too
+                }
+                for cid, data in pairs
+                for position, g in enumerate(data.goals)
+            ],
+            ids=True,
         )
-        if m.preparation is not None:
-            prep = m.preparation
-            rows.append(
-                Preparation(
-                    meeting_id=mid,
-                    matters_most=prep["matters_most"],
-                    dream=prep["dream"],
-                    going_well=prep["going_well"],
-                    questions=prep["questions"],
+    )
+    goal_ids = [{g.ref: next(new_goal_ids) for g in data.goals} for data in citizens]
+
+    parties: list[dict[str, Any]] = []
+    participants: list[dict[str, Any]] = []
+    preparations: list[dict[str, Any]] = []
+    decisions: list[dict[str, Any]] = []
+    needs: list[dict[str, Any]] = []
+    scores: list[dict[str, Any]] = []
+    actions: list[dict[str, Any]] = []
+    for n, (cid, data) in enumerate(pairs):
+        for consent_id, c in zip(consent_ids[n], data.consents, strict=True):
+            parties.extend(
+                {"consent_id": consent_id, "name": name, "position": k} for k, name in enumerate(c.parties)
+            )
+        for m in data.meetings:
+            mid = meeting_ids[n][m.ref]
+            participants.extend(
+                {"meeting_id": mid, "person_id": person_ids[n][ref], "position": k}
+                for k, ref in enumerate(m.participants)
+            )
+            if m.preparation is not None:
+                preparations.append(
+                    {"meeting_id": mid, **{name: m.preparation[name] for name in PREPARATION_FIELDS}}
                 )
+            decisions.extend(
+                {"meeting_id": mid, "text": text, "position": k} for k, text in enumerate(m.decisions)
             )
-        rows.extend(Decision(meeting_id=mid, text=text, position=n) for n, text in enumerate(m.decisions))
-        rows.extend(
-            UnmetNeed(meeting_id=mid, citizen_id=cid, text=text, position=n)
-            for n, text in enumerate(m.unmet_needs)
-        )
-    for g in data.goals:
-        rows.extend(
-            GoalScore(
-                goal_id=goals[g.ref].id,  # type: ignore[arg-type]
-                meeting_id=meetings[s.meeting].id,  # type: ignore[arg-type]
-                score=s.score,
-                note=s.note,
+            needs.extend(
+                {"meeting_id": mid, "citizen_id": cid, "text": text, "position": k}
+                for k, text in enumerate(m.unmet_needs)
             )
-            for s in g.scores
+        for g in data.goals:
+            scores.extend(
+                {
+                    "goal_id": goal_ids[n][g.ref],
+                    "meeting_id": meeting_ids[n][s.meeting],
+                    "score": s.score,
+                    "note": s.note,
+                }
+                for s in g.scores
+            )
+        actions.extend(
+            {
+                "citizen_id": cid,
+                "goal_id": goal_ids[n][a.goal] if a.goal else None,
+                "text": a.text,
+                "owner_person_id": None if a.owner == CITIZEN_OWNER else person(n, a.owner),
+                "owner_is_citizen": a.owner == CITIZEN_OWNER,
+                "due_on": a.due_on,
+                "status": a.status,
+                "trial": a.trial,
+                "agreed_at_meeting_id": meeting_ids[n][a.agreed_at] if a.agreed_at else None,
+                "done_on": a.done_on,
+            }
+            for a in data.actions
         )
-    rows.extend(
-        Action(
-            citizen_id=cid,
-            goal_id=goals[a.goal].id if a.goal else None,
-            text=a.text,
-            owner_person_id=None if a.owner == CITIZEN_OWNER else person_id(a.owner),
-            owner_is_citizen=a.owner == CITIZEN_OWNER,
-            due_on=a.due_on,
-            status=a.status,
-            trial=a.trial,
-            agreed_at_meeting_id=meetings[a.agreed_at].id if a.agreed_at else None,
-            done_on=a.done_on,
+    for model, rows in (
+        (ConsentParty, parties),
+        (MeetingParticipant, participants),
+        (Preparation, preparations),
+        (Decision, decisions),
+        (UnmetNeed, needs),
+        (GoalScore, scores),
+        (Action, actions),
+    ):
+        _insert(session, model, rows)
+
+    team.link_matching_users_of(session=session, citizen_ids=citizen_ids, actor=actor)
+    for cid in citizen_ids:
+        write_audit(
+            session, actor=actor, action="citizen.import", citizen_id=cid, entity="citizen", entity_id=cid
         )
-        for a in data.actions
-    )
-    session.add_all(rows)
-    session.flush()
-    team.link_matching_users(session=session, citizen_id=cid, actor=actor)
-    write_audit(
-        session, actor=actor, action="citizen.import", citizen_id=cid, entity="citizen", entity_id=cid
-    )
-    return ImportedCitizen(id=cid, name=citizen.name)
+    return [ImportedCitizen(id=cid, name=data.name) for cid, data in pairs]
 
 
 # --- Export -----------------------------------------------------------------------------

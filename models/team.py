@@ -12,7 +12,7 @@ A membership grants access (models/access.py). Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -256,32 +256,45 @@ def _link(session: Session, *, pairs: list[tuple[Person, int]], actor: Actor | N
 def link_matching_users(*, session: Session, citizen_id: int, actor: Actor | None = None) -> int:
     """Join the citizen's professionals to the active user accounts with the same e-mail.
 
-    Called by the import. Returns how many professionals were newly linked or joined the team.
+    Returns how many professionals were newly linked or joined the team.
     """
-    people = (
-        session.execute(
-            select(Person).where(
-                Person.citizen_id == citizen_id,
-                Person.kind == "professional",
-                col(Person.email).is_not(None),
-                col(Person.removed_on).is_(None),
-            )
+    return link_matching_users_of(session=session, citizen_ids=[citizen_id], actor=actor)
+
+
+LINK_BATCH = 500  # citizens per query (well under SQLite's parameter limit)
+
+
+def link_matching_users_of(
+    *, session: Session, citizen_ids: Sequence[int], actor: Actor | None = None
+) -> int:
+    """link_matching_users for many citizens at once (the import): a query per 500 citizens,
+    not per citizen. Same pairs, same memberships, same audit rows, in citizen order."""
+    people: list[Person] = []
+    for start in range(0, len(citizen_ids), LINK_BATCH):
+        people.extend(
+            session.execute(
+                select(Person)
+                .where(
+                    col(Person.citizen_id).in_(citizen_ids[start : start + LINK_BATCH]),
+                    Person.kind == "professional",
+                    col(Person.email).is_not(None),
+                    col(Person.removed_on).is_(None),
+                )
+                .order_by(col(Person.citizen_id), col(Person.id))
+            ).scalars()
         )
-        .scalars()
-        .all()
-    )
-    emails = {p.email.strip().lower() for p in people if p.email and p.email.strip()}
-    if not emails:
-        return 0
-    users = {
-        email: user_id
-        for user_id, email in session.execute(
-            select(col(UserAccount.id), func.lower(UserAccount.email)).where(
-                func.lower(UserAccount.email).in_(emails),
-                col(UserAccount.is_active).is_(True),
-            )
-        ).all()
-    }
+    emails = sorted({p.email.strip().lower() for p in people if p.email and p.email.strip()})
+    users: dict[str, int] = {}
+    for start in range(0, len(emails), LINK_BATCH):
+        users.update(
+            (email, user_id)
+            for user_id, email in session.execute(
+                select(col(UserAccount.id), func.lower(UserAccount.email)).where(
+                    func.lower(UserAccount.email).in_(emails[start : start + LINK_BATCH]),
+                    col(UserAccount.is_active).is_(True),
+                )
+            ).all()
+        )
     pairs = []
     for person in people:
         user_id = users.get((person.email or "").strip().lower())
