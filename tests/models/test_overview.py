@@ -291,3 +291,33 @@ def test_build_overview_audits_one_row_without_a_citizen(town):
     with session_scope() as s:
         rows = s.execute(select(AuditEvent).where(AuditEvent.action == "overview.read")).scalars().all()
     assert [(r.citizen_id, r.outcome) for r in rows] == [(None, "ok")]
+
+
+def test_sql_edge_cases_late_evening_dates_and_odd_owner_values(db_url, session):
+    """The SQL versions of two rules: a moment from 22:00 UTC may be the next Copenhagen day
+    (summer: from 22:00, winter: from 23:00), and an owner change whose from_value is not
+    "person:<digits>" counts under NO_DEPARTMENT instead of failing (PostgreSQL's CAST)."""
+    s = session
+    make_department(s, name=J)
+    anna = make_citizen(s, name="Anna Hansen")
+    jens = make_person(s, citizen=anna, name="Jens", department=J)
+    cases = [  # created (UTC), done on -> days, worked out by hand
+        (utc(2026, 6, 9, 22, 30), date(2026, 6, 20)),  # 10 June 00:30 CEST -> 10 days
+        (utc(2026, 1, 9, 22, 30), date(2026, 1, 20)),  # 9 Jan 23:30 CET -> 11 days
+        (utc(2026, 3, 1, 23, 0), date(2026, 3, 2)),  # 2 March 00:00 CET -> 0 days
+        (utc(2026, 5, 1, 21, 59), date(2026, 5, 3)),  # 1 May 23:59 CEST -> 2 days
+    ]
+    actions = []
+    for created, finished in cases:
+        action = make_action(s, citizen=anna, owner=jens, due_on=finished, status="done", done_on=finished)
+        action.created_at = created
+        actions.append(action)
+    for value in ("person:", "person:abc", "person:12x", "person:99999999999999999999", f"person:{jens.id}"):
+        s.add(ActionEvent(action_id=actions[0].id, at=utc(2026, 2, 1, 12), kind="owner_changed",
+                          from_value=value))  # fmt: skip
+    s.commit()
+    with session_scope() as s:
+        median = by_department(median_days_to_done(session=s, period=PERIOD))
+        changes = by_department(owner_changes_per_citizen(session=s, period=PERIOD, on=ON))
+    assert (median[J].done, median[J].median_days) == (4, 6.0)  # 0, 2, 10, 11 -> (2 + 10) / 2
+    assert {k: r.changes for k, r in changes.items()} == {OVERALL: 5, J: 1, NO_DEPARTMENT: 4}
