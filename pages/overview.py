@@ -77,7 +77,9 @@ left.download_button(
 )
 right.download_button(
     t("lead.download_xlsx"),
-    data=overview_xlsx(overview, lang()),
+    # Made only when someone clicks (openpyxl takes ~100 ms; the page reruns on every widget).
+    # The callable holds what the bytes held before: the figures this viewer already sees.
+    data=lambda: overview_xlsx(overview, lang()),
     file_name=f"samplan-overblik-{period.start}-{period.end}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="lead_xlsx",
