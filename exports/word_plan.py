@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Sequence
+from copy import deepcopy
 from datetime import UTC, date, datetime
 
 from docx import Document
@@ -23,9 +24,11 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.oxml.table import CT_Row
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from models.formatting import format_day, format_moment
 from models.i18n import DEFAULT_LANGUAGE, translate
@@ -40,6 +43,9 @@ _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 _FONT = "Calibri"
 _ACCENT = RGBColor(0x1F, 0x4E, 0x79)
 _ACTION_WIDTHS = (Cm(7.6), Cm(3.6), Cm(2.4), Cm(2.8))  # 16.4 cm: the A4 text width
+_TABLE_STYLE = "Light List Accent 1"
+# python-docx turns these into <w:tab/> and <w:br/>; text without them is one <w:t>.
+_RUN_BREAKS = re.compile(r"[\t\r\n]")
 
 
 def word_safe(text: object) -> str:
@@ -77,6 +83,7 @@ class _PlanWriter:
         self.doc: DocumentType = Document()
         self.name = word_safe(plan.citizen.name)
         self.goal_numbers = {goal.id: n for n, goal in enumerate(plan.active_goals, start=1)}
+        self.style_ids: dict[str, str] = {}
 
     # --- small helpers ----------------------------------------------------------------------
 
@@ -86,35 +93,47 @@ class _PlanWriter:
     def day(self, value: date | datetime | None) -> str:
         return format_day(value, self.lang)
 
-    def para(self, text: str = "", *, style: str | None = None, bold: bool = False) -> Paragraph:
-        paragraph = self.doc.add_paragraph(style=style)
+    def style_id(self, name: str) -> str:
+        """A style's id, looked up by name once per document: python-docx would search the
+        styles by name (and compare with the default style) on every paragraph."""
+        found = self.style_ids.get(name)
+        if found is None:
+            found = self.style_ids[name] = self.doc.styles[name].style_id
+        return found
+
+    def para(self, text: str = "", *, style: str | None = None, bold: bool | None = False) -> Paragraph:
+        """A paragraph; bold=False writes "not bold" into the run (the quote styles are bold)."""
+        paragraph = self.doc.add_paragraph()
+        if style is not None:
+            paragraph._p.style = self.style_id(style)
         if text:
-            paragraph.add_run(word_safe(text)).bold = bold
+            _add_run(paragraph, word_safe(text), bold=bold)
         return paragraph
 
     def labelled(self, label: str, value: str) -> Paragraph:
         """'Label: value' with the label in bold; the value verbatim."""
         paragraph = self.doc.add_paragraph()
-        paragraph.add_run(word_safe(label) + " ").bold = True
-        paragraph.add_run(word_safe(value))
+        _add_run(paragraph, word_safe(label) + " ", bold=True)
+        _add_run(paragraph, word_safe(value))
         return paragraph
 
     def heading(self, text: str, level: int = 1) -> Paragraph:
-        return self.doc.add_heading(word_safe(text), level=level)
+        return self.para(text, style="Title" if level == 0 else f"Heading {level}", bold=None)
 
-    def table(self, header: Sequence[str], widths: Sequence[Cm]) -> Table:
+    def table(self, header: Sequence[str], widths: Sequence[Cm]) -> _Rows:
         table = self.doc.add_table(rows=1, cols=len(header))
-        table.style = self.doc.styles["Light List Accent 1"]
+        table._tbl.tblStyle_val = self.style_id(_TABLE_STYLE)
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         table.autofit = False
         _plain_first_column(table)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width  # the grid LibreOffice lays out by; cells carry it for Word
-        for cell, label, width in zip(table.rows[0].cells, header, widths, strict=True):
+        header_row = table.rows[0]
+        for cell, label, width in zip(header_row.cells, header, widths, strict=True):
             cell.width = width
-            cell.paragraphs[0].add_run(word_safe(label)).bold = True
-        _repeat_as_header(table.rows[0])
-        return table
+            _add_run(cell.paragraphs[0], word_safe(label), bold=True)
+        _repeat_as_header(header_row)
+        return _Rows(table)
 
     # --- the document -----------------------------------------------------------------------
 
@@ -183,7 +202,7 @@ class _PlanWriter:
         return self.t("word.title_team" if self.team else "word.title_citizen", name=self.name)
 
     def header(self) -> None:
-        self.doc.add_heading(word_safe(self.doc_title()), level=0)
+        self.heading(self.doc_title(), level=0)
         held = self.plan.last_held_meeting
         number = self.plan.plan_version_number
         lines = [
@@ -260,27 +279,22 @@ class _PlanWriter:
     def action_table(self, actions: Sequence[ActionView]) -> None:
         columns = ("word.col_action", "word.col_owner", "word.col_due", "word.col_status")
         table = self.table([self.t(key) for key in columns], _ACTION_WIDTHS)
+        trial_mark = self.t("word.trial_mark") + ": "
+        no_due = self.t("word.no_due")
         for action in actions:
-            cells = table.add_row().cells
-            for cell, width in zip(cells, _ACTION_WIDTHS, strict=True):
-                cell.width = width
-            text_cell = cells[0].paragraphs[0]
+            text_cell, owner, due, status = (cell.paragraphs[0] for cell in table.add())
             if action.trial:
-                text_cell.add_run(self.t("word.trial_mark") + ": ").bold = True
-            text_cell.add_run(word_safe(action.text))
-            owner = cells[1].paragraphs[0]
+                _add_run(text_cell, trial_mark, bold=True)
+            _add_run(text_cell, word_safe(action.text))
             if action.owner_is_citizen:
                 mark = self.t("word.owner_citizen", name=self.name) if self.team else self.t("word.owner_you")
-                owner.add_run(word_safe(mark)).bold = True
+                _add_run(owner, word_safe(mark), bold=True)
             elif action.owner_name:
-                owner.add_run(word_safe(action.owner_name))
+                _add_run(owner, word_safe(action.owner_name))
             else:
-                owner.add_run(self.t("word.no_owner")).italic = True
-            due = self.t("word.no_due")
-            if action.due_on:
-                due = format_day(action.due_on, self.lang, style="short")
-            cells[2].paragraphs[0].add_run(due)
-            cells[3].paragraphs[0].add_run(translate(f"action.status_{action.status}", self.lang))
+                _add_run(owner, self.t("word.no_owner"), italic=True)
+            _add_run(due, format_day(action.due_on, self.lang, style="short") if action.due_on else no_due)
+            _add_run(status, translate(f"action.status_{action.status}", self.lang))
 
     def decisions(self) -> None:
         held = self.plan.last_held_meeting
@@ -351,7 +365,7 @@ class _PlanWriter:
             person = self.plan.person(participant.person_id)
             if person is None:
                 continue
-            cells = table.add_row().cells
+            cells = table.add()
             role = person.title or person.relation or translate(f"person.kind_{person.kind}", self.lang)
             values = (
                 person.name,
@@ -359,9 +373,8 @@ class _PlanWriter:
                 person.department or "",
                 translate(f"planview.attendance_{participant.attendance}", self.lang),
             )
-            for cell, value, width in zip(cells, values, widths, strict=True):
-                cell.width = width
-                cell.paragraphs[0].add_run(word_safe(value))
+            for cell, value in zip(cells, values, strict=True):
+                _add_run(cell.paragraphs[0], word_safe(value))
             if self.team and participant.written_status:
                 cells[3].add_paragraph(word_safe(participant.written_status))
         self.leader_line(held)
@@ -420,6 +433,36 @@ class _PlanWriter:
             self.labelled(self.t("word.disagreement"), held.citizen_disagreement)
         self.para("")
         self.para(self.t("word.signature_line"))
+
+
+class _Rows:
+    """Adds body rows to a table by copying one prepared row (its cells already carry the
+    column widths) instead of python-docx's add_row, which parses new XML for every cell."""
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self.template: CT_Row = table.add_row()._tr  # add_row gives each cell its column width
+        table._tbl.remove(self.template)
+
+    def add(self) -> list[_Cell]:
+        row = deepcopy(self.template)
+        self.table._tbl.append(row)
+        return [_Cell(tc, self.table) for tc in row.tc_lst]
+
+
+def _add_run(paragraph: Paragraph, text: str, *, bold: bool | None = None, italic: bool | None = None) -> Run:
+    """paragraph.add_run(text), but text without tabs or line breaks goes into one <w:t>
+    directly: python-docx's text setter walks the string one character at a time."""
+    run = paragraph.add_run()
+    if _RUN_BREAKS.search(text):
+        run.text = text
+    elif text:
+        run._r.add_t(text)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+    return run
 
 
 def _plain_first_column(table: Table) -> None:
