@@ -56,7 +56,7 @@ def _plans(url: str, run: Callable[[], object]) -> list[tuple[str, list[str]]]:
     captured: list[tuple[str, object]] = []
 
     def before(_conn, _cursor, statement, parameters, _context, _many):
-        if statement.lstrip().upper().startswith("SELECT"):
+        if statement.lstrip().upper().startswith(("SELECT", "WITH")):
             captured.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", before)
@@ -120,7 +120,10 @@ def test_the_overview_reads_periods_and_statuses_through_indexes(bench_db):
 
     plans = _plans(url, run)
     for statement, lines in plans:
-        assert _scans(lines) <= OVERVIEW_WHOLE_TABLE, (statement, lines)
+        # A WITH statement's own intermediate results (per_citizen, involvement ...) are small
+        # and read whole by design; the tables beneath them are what must not be scanned.
+        intermediate = set(re.findall(r"(?:WITH|,)\s*(\w+) AS\s*\(", statement))
+        assert _scans(lines) - intermediate <= OVERVIEW_WHOLE_TABLE, (statement, lines)
     # Agreements done or due in the period are found by date; the open load (every open
     # agreement, by definition) reads an index that covers it, never the table itself.
     agreement_reads = {statement.split("FROM")[0]: lines for statement, lines in plans
@@ -128,7 +131,7 @@ def test_the_overview_reads_periods_and_statuses_through_indexes(bench_db):
     assert len(agreement_reads) == 3
     for columns, lines in agreement_reads.items():
         if "done_on" in columns or "status" in columns:
-            assert any(re.match(r"SEARCH action USING INDEX ix_action_d(one|ue)_on", line)
+            assert any(re.match(r"SEARCH action USING (COVERING )?INDEX ix_action_d(one|ue)_on", line)
                        for line in lines), lines
         else:
             assert any(re.match(r"(SCAN|SEARCH) action USING COVERING INDEX", line) for line in lines), lines
