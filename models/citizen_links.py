@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.access import Actor, authorize, write_audit
+from models.access import Actor, authorize, refuse, write_audit
 from models.errors import NotFound, UserError
-from models.plans import JointPlan, load_joint_plan
+from models.plans import JointPlan, load_joint_plan_lean
 from models.tables import Citizen, CitizenLink, UserAccount, utcnow
 
 DEFAULT_DAYS = 30
@@ -87,6 +87,19 @@ def create_citizen_link(
 def list_citizen_links(*, session: Session, actor: Actor, citizen_id: int) -> list[LinkInfo]:
     """All of the citizen's links, newest first (revoked and expired ones too: they are history)."""
     authorize(session, actor=actor, citizen_id=citizen_id, action="link.list", entity="citizen_link")
+    return _links(session, citizen_id)
+
+
+def list_citizen_links_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> list[LinkInfo]:
+    """The same list for a page that has just loaded (authorised and audited) the citizen's plan:
+    one statement, no second check or audit row for the same page view. A citizen's own link
+    may not list links (as with list_citizen_links)."""
+    if actor is None or actor.role == "citizen_link":
+        refuse(session, actor=actor, citizen_id=plan.citizen.id, action="link.list", entity="citizen_link")
+    return _links(session, plan.citizen.id)
+
+
+def _links(session: Session, citizen_id: int) -> list[LinkInfo]:
     rows = session.execute(
         select(CitizenLink, UserAccount.full_name)  # type: ignore[call-overload]
         .join(UserAccount, UserAccount.id == CitizenLink.created_by_user_id, isouter=True)  # type: ignore[arg-type]
@@ -169,6 +182,6 @@ def load_plan_for_link(*, session: Session, token: object) -> JointPlan | None:
     actor = resolve_citizen_link(session=session, token=token)
     if actor is None or actor.link_citizen_id is None:
         return None
-    return load_joint_plan(
+    return load_joint_plan_lean(
         session=session, actor=actor, citizen_id=actor.link_citizen_id, purpose="view.plan_by_link"
     )

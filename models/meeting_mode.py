@@ -25,7 +25,15 @@ from models.errors import NotFound, UserError
 from models.formatting import local
 from models.i18n import translate
 from models.meetings import default_agenda
-from models.plans import ActionView, AgendaItemView, JointPlan, UnmetNeedView, load_joint_plan, plan_to_json
+from models.plans import (
+    ActionView,
+    AgendaItemView,
+    JointPlan,
+    UnmetNeedView,
+    load_joint_plan,
+    load_joint_plan_lean,
+    plan_to_json,
+)
 from models.tables import (
     ATTENDANCE,
     COPENHAGEN,
@@ -148,20 +156,26 @@ def load_meeting_screen(
     Authorised and audited once (as "meeting.read") by load_joint_plan; a fixed number of
     queries whatever the size of the plan.
     """
-    plan = load_joint_plan(session=session, actor=actor, citizen_id=citizen_id, purpose="meeting.read")
+    plan = load_joint_plan_lean(session=session, actor=actor, citizen_id=citizen_id, purpose="meeting.read")
     chosen = _pick_meeting(plan, meeting_id)
     if meeting_id is not None and chosen is None:
         raise NotFound("meeting")
     view = next((m for m in plan.meetings if m.id == chosen), None)
     if view is None:
         return MeetingScreen(plan=plan, meeting=None, attendees=())
-    row = session.get(Meeting, view.id)
-    assert row is not None
+    # The meeting row and its decisions in one statement (a meeting without decisions: one row).
+    rows = session.execute(
+        select(Meeting, Decision)
+        .outerjoin(Decision, Decision.meeting_id == Meeting.id)  # type: ignore[arg-type]
+        .where(Meeting.id == view.id)
+        .order_by(Decision.position, Decision.id)
+    ).all()
+    assert rows
+    row = rows[0][0]
     decisions = tuple(
         DecisionView(d.id, d.text)  # type: ignore[arg-type]
-        for d in session.execute(
-            select(Decision).where(Decision.meeting_id == view.id).order_by(Decision.position, Decision.id)
-        ).scalars()
+        for _, d in rows
+        if d is not None
     )
     reviewed = frozenset(
         session.execute(

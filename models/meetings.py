@@ -24,12 +24,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session, col
 
-from models.access import Actor, authorize
+from models.access import Actor, authorize, refuse
 from models.cadence import suggest_next_meeting_date
 from models.consent import uncovered_people
 from models.errors import NotFound, StaleVersion, UserError
 from models.i18n import translate
-from models.plans import JointPlan, MeetingView, PersonView, PreparationView, load_joint_plan
+from models.plans import JointPlan, MeetingView, PersonView, PreparationView, load_joint_plan_lean
 from models.tables import (
     COPENHAGEN,
     AgendaItem,
@@ -435,10 +435,31 @@ def double_bookings(*, session: Session, actor: Actor | None, meeting_id: int) -
         .scalars()
         .all()
     )
+    return _clashes(session, meeting.id, meeting.starts_at, meeting.minutes, mine)  # type: ignore[arg-type]
+
+
+def double_bookings_in_plan(
+    *, session: Session, actor: Actor | None, plan: JointPlan, meeting_id: int
+) -> tuple[Clash, ...]:
+    """double_bookings for a page that has just loaded (authorised and audited) the citizen's plan:
+    the meeting and its participants come from the plan, so one statement and no second check.
+    A citizen's own link may not read this (as with double_bookings)."""
+    if actor is None or actor.role == "citizen_link":
+        refuse(session, actor=actor, citizen_id=plan.citizen.id, action="meeting.read",
+               entity="meeting", entity_id=meeting_id if isinstance(meeting_id, int) else None)
+    view = next((m for m in plan.meetings if m.id == meeting_id), None)
+    if view is None:
+        raise NotFound("meeting")
+    mine = [p for p in (plan.person(mp.person_id) for mp in view.participants) if p is not None]
+    return _clashes(session, view.id, view.starts_at, view.minutes, mine)
+
+
+def _clashes(
+    session: Session, meeting_id: int, start: datetime, minutes: int, mine: Sequence[Person | PersonView]
+) -> tuple[Clash, ...]:
     if not mine:
         return ()
-    start = meeting.starts_at
-    end = start + timedelta(minutes=meeting.minutes)
+    end = start + timedelta(minutes=minutes)
     user_ids = {p.user_id for p in mine if p.user_id is not None}
     emails = {p.email.strip().lower() for p in mine if p.email and p.email.strip()}
     same_person = [col(Person.id).in_([p.id for p in mine])]
@@ -451,7 +472,7 @@ def double_bookings(*, session: Session, actor: Actor | None, meeting_id: int) -
         .join(MeetingParticipant, MeetingParticipant.person_id == Person.id)  # type: ignore[arg-type]
         .join(Meeting, Meeting.id == MeetingParticipant.meeting_id)  # type: ignore[arg-type]
         .where(
-            Meeting.id != meeting.id,
+            Meeting.id != meeting_id,
             col(Meeting.status).in_(COMING_STATUSES),
             col(Meeting.starts_at) < end,
             col(Meeting.starts_at) > start - timedelta(minutes=MAX_MINUTES),
@@ -683,5 +704,5 @@ def load_invitation(
     *, session: Session, actor: Actor | None, citizen_id: int, meeting_id: int, purpose: str
 ) -> Invitation:
     """Authorise and audit the export (`purpose`, e.g. "invitation.export_ics") and build it."""
-    plan = load_joint_plan(session=session, actor=actor, citizen_id=citizen_id, purpose=purpose)
+    plan = load_joint_plan_lean(session=session, actor=actor, citizen_id=citizen_id, purpose=purpose)
     return build_invitation(plan, meeting_id)

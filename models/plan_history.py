@@ -15,8 +15,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.access import Actor, authorize
+from models.access import Actor, authorize, refuse
 from models.errors import NotFound
+from models.plans import JointPlan
 from models.tables import PlanVersion, UserAccount
 
 
@@ -73,6 +74,19 @@ class PlanDiff:
 def list_plan_versions(*, session: Session, actor: Actor, citizen_id: int) -> list[PlanVersionInfo]:
     """Every version of the citizen's plan, newest first."""
     authorize(session, actor=actor, citizen_id=citizen_id, action="plan.history", entity="plan_version")
+    return _versions(session, citizen_id)
+
+
+def list_plan_versions_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> list[PlanVersionInfo]:
+    """The same list for a page that has just loaded (authorised and audited) the citizen's plan:
+    one statement, no second check or audit row for the same page view. A citizen's own link
+    may not list versions (as with list_plan_versions)."""
+    if actor is None or actor.role == "citizen_link":
+        refuse(session, actor=actor, citizen_id=plan.citizen.id, action="plan.history", entity="plan_version")
+    return _versions(session, plan.citizen.id)
+
+
+def _versions(session: Session, citizen_id: int) -> list[PlanVersionInfo]:
     rows = session.execute(
         select(  # type: ignore[call-overload]
             PlanVersion.id,

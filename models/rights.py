@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import exists, select
 from sqlmodel import Session, col
 
-from models.access import Actor, authorize, refuse
+from models.access import Actor, authorize, refuse, write_audit
 from models.exchange import export_citizen
 from models.plans import JointPlan, _load
 from models.tables import AuditEvent, Citizen, Person, UserAccount
@@ -71,6 +71,32 @@ def access_log(*, session: Session, actor: Actor, citizen_id: int) -> tuple[Acce
         refuse(session, actor=actor, citizen_id=citizen_id, action="audit.read")
     authorize(session, actor=actor, citizen_id=citizen_id, action="audit.read")
     return _entries(session, citizen_id)
+
+
+def access_log_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> tuple[AccessEntry, ...]:
+    """The access log for a page that has just loaded (authorised and audited) the citizen's plan.
+
+    Who may read it is decided from the plan's people (the same rule as may_read_access_log), and
+    reading the log is audited as "audit.read" as always; the team check is not repeated.
+    """
+    citizen_id = plan.citizen.id
+    if not _may_read_log_in_plan(actor, plan):
+        refuse(session, actor=actor, citizen_id=citizen_id, action="audit.read")
+    write_audit(session, actor=actor, action="audit.read", citizen_id=citizen_id)
+    return _entries(session, citizen_id)
+
+
+def _may_read_log_in_plan(actor: Actor | None, plan: JointPlan) -> bool:
+    if actor is None or actor.role == "citizen_link":
+        return False
+    if actor.is_admin:
+        return True
+    if actor.user_id is None:
+        return False
+    return any(
+        p.user_id == actor.user_id and p.removed_on is None and (p.is_coordinator or p.is_deputy)
+        for p in plan.people
+    )
 
 
 def citizen_copy(*, session: Session, actor: Actor, citizen_id: int) -> CitizenCopy:

@@ -6,7 +6,7 @@ import streamlit as st
 from exports.citizen_copy import build_citizen_copy_zip
 from models.db import session_scope
 from models.erasure import compact_database, erase_citizen
-from models.rights import access_log, citizen_copy
+from models.rights import access_log_for_plan, citizen_copy
 from ui.citizen_page import load_plan_or_stop
 from ui.context import CITIZEN_KEY, current_actor
 from ui.feedback import attempt, flash, show_flash
@@ -26,7 +26,7 @@ st.caption(t("rights.log_intro"))
 
 def _log():
     with session_scope(write=True) as session:
-        return access_log(session=session, actor=actor, citizen_id=citizen_id)
+        return access_log_for_plan(session=session, actor=actor, plan=plan)
 
 
 entries = attempt(_log)

@@ -18,11 +18,11 @@ from models.citizen_links import (
     MAX_DAYS,
     create_citizen_link,
     link_path,
-    list_citizen_links,
+    list_citizen_links_for_plan,
     revoke_citizen_link,
 )
 from models.db import session_scope
-from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions
+from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions_for_plan
 from models.plans import ActionView, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
 from ui.citizen_page import load_plan_or_stop
@@ -188,7 +188,7 @@ def show_diff(diff: PlanDiff) -> None:
 
 st.subheader(t("history.title"), anchor=False)
 with session_scope() as session:
-    versions = list_plan_versions(session=session, actor=actor, citizen_id=citizen_id)
+    versions = list_plan_versions_for_plan(session=session, actor=actor, plan=plan)
 if not versions:
     st.caption(t("history.none"))
 else:
@@ -254,7 +254,7 @@ if wanted:
         st.code(app_root() + link_path(created.token), language=None, wrap_lines=True)
 
 with session_scope() as session:
-    links = list_citizen_links(session=session, actor=actor, citizen_id=citizen_id)
+    links = list_citizen_links_for_plan(session=session, actor=actor, plan=plan)
 if not links:
     st.caption(t("link.none"))
 else:

@@ -18,7 +18,7 @@ from models import consent as consent_rules
 from models import meetings, people
 from models.db import session_scope
 from models.formatting import local
-from models.plans import JointPlan, PersonView
+from models.plans import JointPlan, PersonView, person_version_in_plan
 from models.tables import today
 from ui.citizen_page import load_plan_or_stop
 from ui.context import CITIZEN_KEY, current_actor, selected_citizen_id
@@ -438,7 +438,7 @@ with tabs[2]:
         person = plan.person(pid)
         if person is not None:
             with session_scope() as session:
-                version = people.person_version(session=session, actor=actor, person_id=pid)
+                version = person_version_in_plan(session=session, actor=actor, plan=plan, person_id=pid)
             v = seen(f"person-{pid}", version)
             with st.form(key=f"person-{pid}-{v}"):
                 e_name = st.text_input(t("before.person_name"), value=person.name, key=f"pe-name-{pid}-{v}")
@@ -621,7 +621,9 @@ with tabs[3]:
             if meetings.same_leader_and_note_taker(meeting.leader_person_id, meeting.note_taker_person_id):
                 st.warning(t("before.same_person_warning"), icon="⚠️")
             with session_scope() as session:
-                clashes = meetings.double_bookings(session=session, actor=actor, meeting_id=meeting.id)
+                clashes = meetings.double_bookings_in_plan(
+                    session=session, actor=actor, plan=plan, meeting_id=meeting.id
+                )
             for clash in clashes:
                 st.warning(
                     escape_markdown(
