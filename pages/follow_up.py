@@ -21,13 +21,23 @@ from ui.demo_offer import offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day, person_line
+from ui.widgets import day as format_date
+from ui.widgets import person_line
 
 # Colour and words say the same thing: the badge text is the meaning, the colour repeats it.
 COLOURS = {"overdue": "red", "due_soon": "orange", "later": "blue", "done": "green"}
 ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:", "later": ":material/event:",
          "done": ":material/check_circle:"}  # fmt: skip
 OPERATIONS = ("in_progress", "done", "cancelled", "move", "hand_over")
+_DATES: dict = {}  # this render's formatted dates: hundreds of agreements share a few dozen days
+
+
+def day(value) -> str:  # noqa: ANN001 - date or datetime
+    """ui.widgets.day, with Babel asked once per distinct date in a render (not once per row)."""
+    text = _DATES.get(value)
+    if text is None:
+        text = _DATES[value] = format_date(value)
+    return text
 SELECTED = "fu_selected"
 # A constant style sheet (no user text): a coloured edge per bucket, by container key.
 st.html(
