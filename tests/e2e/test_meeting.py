@@ -93,6 +93,21 @@ def step(page: Page, name: str, wait_for_app) -> None:
     wait_for_app(page)
 
 
+def choose_option(page: Page, box, name: str) -> None:
+    """Open a selectbox and pick an option. A click that lands while Streamlit is still
+    re-drawing the form can be swallowed; then the list is not open: close whatever is, retry."""
+    for _attempt in range(3):
+        box.click()
+        try:
+            expect(page.get_by_role("option", name=name, exact=True)).to_be_visible(timeout=5_000)
+        except AssertionError:
+            page.keyboard.press("Escape")
+            continue
+        page.get_by_role("option", name=name, exact=True).click()
+        return
+    raise AssertionError(f"the option {name!r} never showed")
+
+
 def pick_date(page: Page, scope, day) -> None:
     """Streamlit's date field commits a date picked in its calendar (typed digits need a blur)."""
     scope.get_by_test_id("stDateInputCalendarButton").click()
@@ -159,10 +174,8 @@ def test_a_whole_meeting_for_ditte_ends_in_a_stored_plan_version(
         wait_for_app(page)
         form = page.get_by_test_id("stForm").filter(has_text="Ny aftale")
         form.get_by_role("textbox", name="Aftalen").fill(text)
-        owner_box = form.get_by_test_id("stSelectbox").first
-        owner_box.click()
-        expect(page.get_by_role("option").first).to_be_visible()
-        page.get_by_role("option", name=owner, exact=True).click()
+        expect(page.get_by_role("dialog")).to_have_count(0)  # no calendar left open from before
+        choose_option(page, form.get_by_test_id("stSelectbox").first, owner)
         pick_date(page, form, today() + timedelta(days=14))
         form.get_by_role("button", name="Tilføj aftale").click()
         expect(page.get_by_text(text, exact=True)).to_be_visible()
