@@ -40,7 +40,7 @@ def database(tmp_path, monkeypatch):
 
 def samplan(*args, stdin=None, entry="module"):
     """Run the command as a person would; `entry="script"` uses the installed console script."""
-    command = [str(SAMPLAN_SCRIPT)] if entry == "script" else [sys.executable, "-m", "cli", *(["--debug"] if os.environ.get("SAMPLAN_TEST_CLI_DEBUG") else [])]
+    command = [str(SAMPLAN_SCRIPT)] if entry == "script" else [sys.executable, "-m", "cli"]
     result = subprocess.run(
         [*command, *map(str, args)],
         cwd=ROOT,
