@@ -135,6 +135,16 @@ def update_citizen(
     return CitizenSaved(id=citizen_id, version=version)
 
 
+def _authorised_person(session: Session, *, actor: Actor | None, person_id: object, action: str) -> Person:
+    """The person, after the authorisation check on their citizen (audited either way)."""
+    person = session.get(Person, person_id) if isinstance(person_id, int) else None
+    if person is None:
+        raise NotFound("person")
+    authorize(session, actor=actor, citizen_id=person.citizen_id, action=action, entity="person",
+              entity_id=person.id)
+    return person
+
+
 def _active_person(session: Session, *, citizen_id: int, person_id: object) -> Person:
     person = session.get(Person, person_id) if isinstance(person_id, int) else None
     if person is None or person.citizen_id != citizen_id or person.removed_on is not None:
@@ -297,18 +307,8 @@ def update_person(
     """Edit someone still on the team or in the network (the kind never changes)."""
     from models.db import save_versioned
 
-    person = session.get(Person, person_id) if isinstance(person_id, int) else None
-    if person is None:
-        raise NotFound("person")
+    person = _authorised_person(session, actor=actor, person_id=person_id, action="person.write")
     citizen_id = person.citizen_id
-    authorize(
-        session,
-        actor=actor,
-        citizen_id=citizen_id,
-        action="person.write",
-        entity="person",
-        entity_id=person_id,
-    )
     if person.removed_on is not None:
         raise UserError("before.error.person_removed")
     values = _person_values(
@@ -335,17 +335,7 @@ def update_person(
 
 def remove_person(*, session: Session, actor: Actor | None, person_id: int, on: object = None) -> PersonSaved:
     """Take someone off the team or network from `on` (default today). The row stays as history."""
-    person = session.get(Person, person_id) if isinstance(person_id, int) else None
-    if person is None:
-        raise NotFound("person")
-    authorize(
-        session,
-        actor=actor,
-        citizen_id=person.citizen_id,
-        action="person.remove",
-        entity="person",
-        entity_id=person_id,
-    )
+    person = _authorised_person(session, actor=actor, person_id=person_id, action="person.remove")
     day = parse_date(on, field="dato") or today()
     if day < person.added_on:
         raise UserError("before.error.removed_before_added")
@@ -388,15 +378,5 @@ def linkable_users(*, session: Session, actor: Actor | None) -> list[UserChoice]
 
 def person_version(*, session: Session, actor: Actor | None, person_id: int) -> int:
     """The version an edit form starts from (optimistic concurrency across reruns)."""
-    person = session.get(Person, person_id) if isinstance(person_id, int) else None
-    if person is None:
-        raise NotFound("person")
-    authorize(
-        session,
-        actor=actor,
-        citizen_id=person.citizen_id,
-        action="person.read",
-        entity="person",
-        entity_id=person_id,
-    )
+    person = _authorised_person(session, actor=actor, person_id=person_id, action="person.read")
     return person.version
