@@ -18,7 +18,7 @@ from sqlmodel import Session
 
 from models.access import Actor, authorize, refuse, write_audit
 from models.errors import NotFound, UserError
-from models.plans import JointPlan, load_joint_plan_lean
+from models.plans import JointPlan, load_joint_plan
 from models.tables import Citizen, CitizenLink, UserAccount, utcnow
 
 DEFAULT_DAYS = 30
@@ -182,6 +182,6 @@ def load_plan_for_link(*, session: Session, token: object) -> JointPlan | None:
     actor = resolve_citizen_link(session=session, token=token)
     if actor is None or actor.link_citizen_id is None:
         return None
-    return load_joint_plan_lean(
+    return load_joint_plan(
         session=session, actor=actor, citizen_id=actor.link_citizen_id, purpose="view.plan_by_link"
     )

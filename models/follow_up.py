@@ -28,7 +28,7 @@ from models.access import Actor, visible_citizens_filter, write_audits
 from models.cadence import suggest_next_meeting_date
 from models.consent import ConsentStatus
 from models.formatting import local
-from models.plans import ActionView, JointPlan, PersonView, load_joint_plan_lean
+from models.plans import ActionView, JointPlan, PersonView, load_joint_plan
 from models.tables import COPENHAGEN, Action, Citizen, Department, Goal, Meeting, Person, today
 
 OPEN_STATUSES = ("open", "in_progress")
@@ -375,7 +375,7 @@ def coordinator_view(
     Authorised and audited as "follow_up.coordinator" (raises AccessDenied otherwise).
     """
     day = on or today()
-    plan = load_joint_plan_lean(
+    plan = load_joint_plan(
         session=session, actor=actor, citizen_id=citizen_id, purpose="follow_up.coordinator"
     )
     agreements = sorted(

@@ -31,7 +31,6 @@ from models.plans import (
     JointPlan,
     UnmetNeedView,
     load_joint_plan,
-    load_joint_plan_lean,
     plan_to_json,
 )
 from models.tables import (
@@ -156,7 +155,7 @@ def load_meeting_screen(
     Authorised and audited once (as "meeting.read") by load_joint_plan; a fixed number of
     queries whatever the size of the plan.
     """
-    plan = load_joint_plan_lean(session=session, actor=actor, citizen_id=citizen_id, purpose="meeting.read")
+    plan = load_joint_plan(session=session, actor=actor, citizen_id=citizen_id, purpose="meeting.read")
     chosen = _pick_meeting(plan, meeting_id)
     if meeting_id is not None and chosen is None:
         raise NotFound("meeting")

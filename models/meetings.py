@@ -29,7 +29,7 @@ from models.cadence import suggest_next_meeting_date
 from models.consent import uncovered_people
 from models.errors import NotFound, StaleVersion, UserError
 from models.i18n import translate
-from models.plans import JointPlan, MeetingView, PersonView, PreparationView, load_joint_plan_lean
+from models.plans import JointPlan, MeetingView, PersonView, PreparationView, load_joint_plan
 from models.tables import (
     COPENHAGEN,
     AgendaItem,
@@ -704,5 +704,5 @@ def load_invitation(
     *, session: Session, actor: Actor | None, citizen_id: int, meeting_id: int, purpose: str
 ) -> Invitation:
     """Authorise and audit the export (`purpose`, e.g. "invitation.export_ics") and build it."""
-    plan = load_joint_plan_lean(session=session, actor=actor, citizen_id=citizen_id, purpose=purpose)
+    plan = load_joint_plan(session=session, actor=actor, citizen_id=citizen_id, purpose=purpose)
     return build_invitation(plan, meeting_id)

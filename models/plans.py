@@ -251,23 +251,11 @@ class JointPlan:
 def load_joint_plan(
     *, session: Session, actor: Actor | None, citizen_id: int, purpose: str = "plan.read"
 ) -> JointPlan:
-    """Authorise, audit (as `purpose`) and load everything that makes up the citizen's plan."""
-    authorize(session, actor=actor, citizen_id=citizen_id, action=purpose)
-    citizen = session.get(Citizen, citizen_id)
-    if citizen is None:
-        raise NotFound("citizen")
-    return _load(session, citizen)
-
-
-def load_joint_plan_lean(
-    *, session: Session, actor: Actor | None, citizen_id: int, purpose: str = "plan.read"
-) -> JointPlan:
-    """`load_joint_plan` in two statements fewer, for a page that renders on every click.
+    """Authorise, audit (as `purpose`) and load everything that makes up the citizen's plan.
 
     The citizen row is read together with the latest plan-version number and held while
-    `authorize` checks and audits the read (so the check finds it in the session instead of
-    reading it again, and the plan loader does not ask for the version number again). Nothing of
-    it leaves this function unless `authorize` allows; a refusal is the same as load_joint_plan's.
+    `authorize` checks and audits the read (the check then finds it in the session instead of
+    reading it again). Nothing of it leaves this function unless `authorize` allows.
     """
     row = None
     if isinstance(citizen_id, int) and not isinstance(citizen_id, bool):

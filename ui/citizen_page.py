@@ -7,7 +7,7 @@ import streamlit as st
 from models.access import Actor
 from models.db import session_scope
 from models.errors import UserError
-from models.plans import JointPlan, load_joint_plan_lean
+from models.plans import JointPlan, load_joint_plan
 from ui.context import require_citizen
 from ui.feedback import show_user_error
 
@@ -20,7 +20,7 @@ def load_plan_or_stop(actor: Actor, *, purpose: str) -> JointPlan:
     citizen_id = require_citizen()
     try:
         with session_scope() as session:
-            return load_joint_plan_lean(session=session, actor=actor, citizen_id=citizen_id, purpose=purpose)
+            return load_joint_plan(session=session, actor=actor, citizen_id=citizen_id, purpose=purpose)
     except UserError as error:
         show_user_error(error)
         st.stop()
