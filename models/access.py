@@ -203,6 +203,22 @@ def refuse(
     raise error if error is not None else AccessDenied()
 
 
+def require_staff(
+    session: Session,
+    *,
+    actor: Actor | None,
+    citizen_id: int,
+    action: str,
+    entity: str | None = None,
+    entity_id: object = None,
+) -> None:
+    """For reads made from a plan the page has already authorised: staff may, a citizen's own
+    link (or nobody) may not — refused and audited like any other refusal."""
+    if actor is None or actor.role == "citizen_link":
+        refuse(session, actor=actor, citizen_id=citizen_id, action=action, entity=entity,
+               entity_id=entity_id if isinstance(entity_id, int) else None)
+
+
 def visible_citizens_filter(actor: Actor) -> ColumnElement[bool]:
     """A WHERE clause on Citizen for lists (pickers, overviews): only what the actor may open."""
     if actor.role == "citizen_link":

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.access import Actor, authorize, refuse, write_audit
+from models.access import Actor, authorize, require_staff, write_audit
 from models.errors import NotFound, UserError
 from models.plans import JointPlan, load_joint_plan
 from models.tables import Citizen, CitizenLink, UserAccount, utcnow
@@ -94,8 +94,7 @@ def list_citizen_links_for_plan(*, session: Session, actor: Actor, plan: JointPl
     """The same list for a page that has just loaded (authorised and audited) the citizen's plan:
     one statement, no second check or audit row for the same page view. A citizen's own link
     may not list links (as with list_citizen_links)."""
-    if actor is None or actor.role == "citizen_link":
-        refuse(session, actor=actor, citizen_id=plan.citizen.id, action="link.list", entity="citizen_link")
+    require_staff(session, actor=actor, citizen_id=plan.citizen.id, action="link.list", entity="citizen_link")
     return _links(session, plan.citizen.id)
 
 

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import delete, func, or_, select
 from sqlmodel import Session, col
 
-from models.access import Actor, authorize, refuse
+from models.access import Actor, authorize, require_staff
 from models.cadence import suggest_next_meeting_date
 from models.consent import uncovered_people
 from models.errors import NotFound, StaleVersion, UserError
@@ -444,9 +444,8 @@ def double_bookings_in_plan(
     """double_bookings for a page that has just loaded (authorised and audited) the citizen's plan:
     the meeting and its participants come from the plan, so one statement and no second check.
     A citizen's own link may not read this (as with double_bookings)."""
-    if actor is None or actor.role == "citizen_link":
-        refuse(session, actor=actor, citizen_id=plan.citizen.id, action="meeting.read",
-               entity="meeting", entity_id=meeting_id if isinstance(meeting_id, int) else None)
+    require_staff(session, actor=actor, citizen_id=plan.citizen.id, action="meeting.read", entity="meeting",
+                  entity_id=meeting_id)
     view = next((m for m in plan.meetings if m.id == meeting_id), None)
     if view is None:
         raise NotFound("meeting")

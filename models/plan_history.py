@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session
 
-from models.access import Actor, authorize, refuse
+from models.access import Actor, authorize, require_staff
 from models.errors import NotFound
 from models.plans import JointPlan
 from models.tables import PlanVersion, UserAccount
@@ -81,8 +81,8 @@ def list_plan_versions_for_plan(*, session: Session, actor: Actor, plan: JointPl
     """The same list for a page that has just loaded (authorised and audited) the citizen's plan:
     one statement, no second check or audit row for the same page view. A citizen's own link
     may not list versions (as with list_plan_versions)."""
-    if actor is None or actor.role == "citizen_link":
-        refuse(session, actor=actor, citizen_id=plan.citizen.id, action="plan.history", entity="plan_version")
+    require_staff(session, actor=actor, citizen_id=plan.citizen.id, action="plan.history",
+                  entity="plan_version")
     return _versions(session, plan.citizen.id)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from models.access import Actor, authorize, refuse
+from models.access import Actor, authorize, refuse, require_staff
 from models.consent import ConsentStatus, consent_status, is_covered
 from models.errors import NotFound, UserError
 from models.tables import (
@@ -277,9 +277,8 @@ def person_version_in_plan(*, session: Session, actor: Actor | None, plan: Joint
     """The version an edit form of one of the plan's people starts from, for a page that has just
     loaded (authorised and audited) the plan: one statement, no second check. A citizen's own
     link may not read it (as with models.people.person_version)."""
-    if actor is None or actor.role == "citizen_link":
-        refuse(session, actor=actor, citizen_id=plan.citizen.id, action="person.read", entity="person",
-               entity_id=person_id if isinstance(person_id, int) else None)
+    require_staff(session, actor=actor, citizen_id=plan.citizen.id, action="person.read", entity="person",
+                  entity_id=person_id)
     version = None
     if plan.person(person_id) is not None:
         version = session.execute(

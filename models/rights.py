@@ -7,11 +7,12 @@ administrators: they are the ones who answer the citizen's questions about it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, select
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models.access import Actor, authorize, refuse, write_audit
@@ -37,21 +38,22 @@ class CitizenCopy:
 
 def may_read_access_log(session: Session, *, actor: Actor, citizen_id: int) -> bool:
     """Administrators, and the citizen's coordinator or deputy (an active professional)."""
+    mine = session.execute(
+        select(Person).where(Person.citizen_id == citizen_id, Person.user_id == actor.user_id)
+    ).scalars()
+    return coordinates(actor, list(mine))
+
+
+def coordinates(actor: Actor | None, people: Iterable[Any]) -> bool:
+    """The one rule: administrators, and the citizen's active coordinator or deputy among `people`
+    (Person rows or the plan's PersonViews)."""
+    if actor is None or actor.role == "citizen_link":
+        return False
     if actor.is_admin:
         return True
-    if actor.user_id is None:
-        return False
-    return bool(
-        session.execute(
-            select(
-                exists().where(
-                    Person.citizen_id == citizen_id,
-                    Person.user_id == actor.user_id,
-                    col(Person.removed_on).is_(None),
-                    col(Person.is_coordinator) | col(Person.is_deputy),
-                )
-            )
-        ).scalar()
+    return actor.user_id is not None and any(
+        p.user_id == actor.user_id and p.removed_on is None and (p.is_coordinator or p.is_deputy)
+        for p in people
     )
 
 
@@ -80,23 +82,10 @@ def access_log_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> t
     reading the log is audited as "audit.read" as always; the team check is not repeated.
     """
     citizen_id = plan.citizen.id
-    if not _may_read_log_in_plan(actor, plan):
+    if not coordinates(actor, plan.people):
         refuse(session, actor=actor, citizen_id=citizen_id, action="audit.read")
     write_audit(session, actor=actor, action="audit.read", citizen_id=citizen_id)
     return _entries(session, citizen_id)
-
-
-def _may_read_log_in_plan(actor: Actor | None, plan: JointPlan) -> bool:
-    if actor is None or actor.role == "citizen_link":
-        return False
-    if actor.is_admin:
-        return True
-    if actor.user_id is None:
-        return False
-    return any(
-        p.user_id == actor.user_id and p.removed_on is None and (p.is_coordinator or p.is_deputy)
-        for p in plan.people
-    )
 
 
 def citizen_copy(*, session: Session, actor: Actor, citizen_id: int) -> CitizenCopy:
