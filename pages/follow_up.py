@@ -39,16 +39,6 @@ def day(value) -> str:  # noqa: ANN001 - date or datetime
         text = _DATES[value] = format_date(value)
     return text
 SELECTED = "fu_selected"
-# A constant style sheet (no user text): a coloured edge per bucket, by container key.
-st.html(
-    """<style>
-[class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
-[class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
-[class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }
-[class*="st-key-fu-done"] { border-left: 8px solid #2E7D32 !important; background: #F1F8F1; }
-</style>"""
-)
-
 actor = current_actor()
 st.title(t("followup.title"))
 show_flash()

@@ -35,6 +35,11 @@ _CSS = """
 [class*="st-key-big"] [class*="st-key-contact"] [data-testid="stText"] { font-size: 1.6rem; }
 [class*="st-key-meet-goal"] [data-testid="stRadio"] label p { font-size: 1.5rem; }
 [class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
+/* Follow-up cards: a coloured edge per bucket (the badge says the same in words). */
+[class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
+[class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
+[class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }
+[class*="st-key-fu-done"] { border-left: 8px solid #2E7D32 !important; background: #F1F8F1; }
 /* Compact mode: nothing but the meeting on the projector. */
 body:has([class*="st-key-meet-compact"]) [data-testid="stSidebar"],
 body:has([class*="st-key-meet-compact"]) [data-testid="stSidebarCollapsedControl"],
