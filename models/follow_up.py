@@ -53,6 +53,13 @@ def bucket_for(*, status: str, due_on: date | None, on: date) -> str:
     return "later"
 
 
+def days_overdue(*, bucket: str, due_on: date | None, on: date | None = None) -> int:
+    """How many days past its date an overdue agreement is (0 for anything else)."""
+    if bucket != "overdue" or due_on is None:
+        return 0
+    return ((on or today()) - due_on).days
+
+
 @dataclass(frozen=True)
 class MyAgreement:
     id: int
@@ -73,7 +80,7 @@ class MyAgreement:
 
     @property
     def days_overdue(self) -> int:
-        return 0 if self.due_on is None or self.bucket != "overdue" else (today() - self.due_on).days
+        return days_overdue(bucket=self.bucket, due_on=self.due_on)
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,14 @@ import streamlit as st
 from models.actions import hand_over, move_due_date, set_action_status
 from models.db import session_scope
 from models.errors import UserError
-from models.follow_up import BUCKETS, bucket_counts, coordinator_view, handover_choices, my_agreements
+from models.follow_up import (
+    BUCKETS,
+    bucket_counts,
+    coordinator_view,
+    days_overdue,
+    handover_choices,
+    my_agreements,
+)
 from models.tables import today
 from models.unmet_needs import answer_unmet_need
 from ui.context import current_actor, selected_citizen_id
@@ -47,7 +54,7 @@ offer_demo(actor)  # only an administrator on a database without citizens sees i
 
 def badge_text(bucket, status, due_on):
     if bucket == "overdue":
-        days = (today() - due_on).days
+        days = days_overdue(bucket=bucket, due_on=due_on)
         return t("followup.badge.overdue_one") if days == 1 else t("followup.badge.overdue", days=days)
     if bucket == "done":
         return t(f"followup.badge.{'cancelled' if status == 'cancelled' else 'done'}")
