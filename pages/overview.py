@@ -122,23 +122,24 @@ def grouped_bars(frame, colours, *, stacked=False):
     return chart.properties(height=alt.Step(14 if not stacked else 24))
 
 
+def bars(rows, series, *, stacked=False):
+    """One chart per figure: `series` is (label, value of a row, colour), said once each."""
+    frame = long_frame(rows, [(label, value) for label, value, _ in series])
+    chart = grouped_bars(frame, [(label, colour) for label, _, colour in series], stacked=stacked)
+    st.altair_chart(chart, width="stretch")
+
+
 def table(code):
     st.dataframe(frames[code], hide_index=True)
 
 
 st.subheader(t("lead.load_title"), anchor=False)
-st.altair_chart(
-    grouped_bars(
-        long_frame(
-            overview.load,
-            [
-                (t("lead.series_open"), lambda r: r.open_actions),
-                (t("lead.series_overdue"), lambda r: r.overdue_actions),
-            ],
-        ),
-        [(t("lead.series_open"), "#1F4E79"), (t("lead.series_overdue"), "#B00020")],
-    ),
-    width="stretch",
+bars(
+    overview.load,
+    [
+        (t("lead.series_open"), lambda r: r.open_actions, "#1F4E79"),
+        (t("lead.series_overdue"), lambda r: r.overdue_actions, "#B00020"),
+    ],
 )
 table("load")
 
@@ -153,35 +154,23 @@ st.subheader(t("lead.owner_title"), anchor=False)
 table("owner_changes")
 
 st.subheader(t("lead.meetings_title"), anchor=False)
-st.altair_chart(
-    grouped_bars(
-        long_frame(
-            overview.meetings,
-            [
-                (t("lead.series_held"), lambda r: round(r.per_citizen_per_year or 0, 1)),
-                (t("lead.series_cadence"), lambda r: round(r.cadence_per_year or 0, 1)),
-            ],
-        ),
-        [(t("lead.series_held"), "#1F4E79"), (t("lead.series_cadence"), "#9DB4CC")],
-    ),
-    width="stretch",
+bars(
+    overview.meetings,
+    [
+        (t("lead.series_held"), lambda r: round(r.per_citizen_per_year or 0, 1), "#1F4E79"),
+        (t("lead.series_cadence"), lambda r: round(r.cadence_per_year or 0, 1), "#9DB4CC"),
+    ],
 )
 table("meetings")
 
 st.subheader(t("lead.consents_title"), anchor=False)
-st.altair_chart(
-    grouped_bars(
-        long_frame(
-            overview.consents,
-            [
-                (t("lead.series_missing"), lambda r: r.missing),
-                (t("lead.series_expiring"), lambda r: r.expiring),
-            ],
-        ),
-        [(t("lead.series_missing"), "#B00020"), (t("lead.series_expiring"), "#E08E0B")],
-        stacked=True,
-    ),
-    width="stretch",
+bars(
+    overview.consents,
+    [
+        (t("lead.series_missing"), lambda r: r.missing, "#B00020"),
+        (t("lead.series_expiring"), lambda r: r.expiring, "#E08E0B"),
+    ],
+    stacked=True,
 )
 table("consents")
 
@@ -207,24 +196,14 @@ if not cells.empty:
     st.altair_chart((heat + labels).properties(height=260), width="stretch")
 
 st.subheader(t("lead.scores_title"), anchor=False)
-st.altair_chart(
-    grouped_bars(
-        long_frame(
-            overview.scores,
-            [
-                (t("lead.series_up"), lambda r: r.up),
-                (t("lead.series_same"), lambda r: r.same),
-                (t("lead.series_down"), lambda r: r.down),
-            ],
-        ),
-        [
-            (t("lead.series_up"), "#2E7D32"),
-            (t("lead.series_same"), "#9E9E9E"),
-            (t("lead.series_down"), "#B00020"),
-        ],
-        stacked=True,
-    ),
-    width="stretch",
+bars(
+    overview.scores,
+    [
+        (t("lead.series_up"), lambda r: r.up, "#2E7D32"),
+        (t("lead.series_same"), lambda r: r.same, "#9E9E9E"),
+        (t("lead.series_down"), lambda r: r.down, "#B00020"),
+    ],
+    stacked=True,
 )
 table("scores")
 
