@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import importlib
-import json
 import logging
 import os
 import sys
@@ -132,26 +131,22 @@ def cmd_user_add(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from models.db import session_scope
-    from models.exchange import ImportFailed, import_document
+    from models.admin_data import import_exchange_file
 
-    raw = _read_input(args.file)
-    try:
-        with session_scope(write=True) as session:
-            imported = import_document(session=session, doc=raw, actor=None)
-    except ImportFailed as failed:
-        for problem in failed.problems:
+    outcome = import_exchange_file(actor=None, data=_read_input(args.file), limit=None)
+    if outcome.problems:
+        for problem in outcome.problems:
             print(f"{problem.path}: {problem.message}", file=sys.stderr)
-        print(t("cli.import_summary", count=len(failed.problems)), file=sys.stderr)
+        print(t("cli.import_summary", count=len(outcome.problems)), file=sys.stderr)
         return 2
-    for citizen in imported:
+    for citizen in outcome.citizens:
         print(f"{citizen.id}\t{citizen.name}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     from models.db import session_scope
-    from models.exchange import export_all, export_citizen
+    from models.exchange import document_bytes, export_all, export_citizen
 
     if args.format == "docx":
         return _export_docx(args)
@@ -160,8 +155,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             document = export_all(session=session, actor=None)
         else:
             document = export_citizen(session=session, actor=None, citizen_id=args.citizen)
-    data = (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-    _write_output(args.out, data)
+    _write_output(args.out, document_bytes(document))
     print(t("cli.export_done", count=len(document["citizens"]), path=args.out), file=sys.stderr)
     return 0
 

@@ -6,7 +6,6 @@ a limit in the browser is no limit for a server.
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +14,14 @@ from models.access import Actor
 from models.backup import backup_database
 from models.db import get_engine, is_sqlite, session_scope
 from models.errors import UserError
-from models.exchange import ImportedCitizen, ImportFailed, Problem, export_all, import_document
+from models.exchange import (
+    ImportedCitizen,
+    ImportFailed,
+    Problem,
+    document_bytes,
+    export_all,
+    import_document,
+)
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -26,10 +32,13 @@ class ImportOutcome:
     problems: tuple[Problem, ...] = ()  # non-empty: nothing was imported
 
 
-def import_exchange_file(*, actor: Actor, data: bytes, lang: str = "da") -> ImportOutcome:
-    """Import a samplan/1 file in one transaction (administrators only): all of it or nothing."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise UserError("admin.import_too_large", max=MAX_IMPORT_BYTES // (1024 * 1024))
+def import_exchange_file(
+    *, actor: Actor | None, data: bytes, lang: str = "da", limit: int | None = MAX_IMPORT_BYTES
+) -> ImportOutcome:
+    """Import a samplan/1 file in one transaction (administrators only; `actor=None` is the
+    command line, which has no upload limit): all of it or nothing."""
+    if limit is not None and len(data) > limit:
+        raise UserError("admin.import_too_large", max=limit // (1024 * 1024))
     try:
         with session_scope(write=True) as session:
             citizens = import_document(session=session, doc=data, actor=actor, lang=lang)
@@ -42,7 +51,7 @@ def export_all_json(*, actor: Actor) -> bytes:
     """Every citizen the actor may open, as samplan/1 (one audit row per citizen)."""
     with session_scope(write=True) as session:
         document = export_all(session=session, actor=actor)
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return document_bytes(document)
 
 
 def backup_possible() -> bool:

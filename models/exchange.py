@@ -1018,6 +1018,11 @@ def export_all(*, session: Session, actor: Actor | None) -> dict[str, Any]:
     return _document(citizens)
 
 
+def document_bytes(document: dict[str, Any]) -> bytes:
+    """An exchange document as the file people get (UTF-8, readable, ending in a newline)."""
+    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
 def _document(citizens: list[dict[str, Any]]) -> dict[str, Any]:
     for number, citizen in enumerate(citizens, start=1):
         citizen["ref"] = f"c{number}"  # the key is already first, so the order stays
