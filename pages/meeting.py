@@ -425,17 +425,11 @@ def _goal_edit_keys(goal):
     }
 
 
-def _save_goal(goal):
-    keys = _goal_edit_keys(goal)
+def _save_edit(keys, fn, **values):
+    """Save an edit against the version this screen saw. Someone else's newer save marks the
+    edit stale (the typed text stays in the field); a success moves the seen version on."""
     try:
-        saved = _write(
-            update_goal,
-            goal_id=goal.id,
-            seen_version=st.session_state[keys["seen"]],
-            own_words=st.session_state[keys["words"]],
-            area=st.session_state.get(keys["area"], goal.area),
-            professional_note=st.session_state.get(keys["note"], goal.professional_note),
-        )
+        saved = _write(fn, seen_version=st.session_state[keys["seen"]], **values)
     except StaleVersion:
         st.session_state[keys["stale"]] = True
         return
@@ -443,6 +437,18 @@ def _save_goal(goal):
         return
     st.session_state[keys["seen"]] = saved.version
     st.session_state.pop(keys["stale"], None)
+
+
+def _save_goal(goal):
+    keys = _goal_edit_keys(goal)
+    _save_edit(
+        keys,
+        update_goal,
+        goal_id=goal.id,
+        own_words=st.session_state[keys["words"]],
+        area=st.session_state.get(keys["area"], goal.area),
+        professional_note=st.session_state.get(keys["note"], goal.professional_note),
+    )
 
 
 def _take_theirs(goal):
@@ -632,26 +638,18 @@ def _agreement_keys(action):
 def _save_agreement(action):
     keys = _agreement_keys(action)
     owner = st.session_state[keys["owner"]]
-    try:
-        saved = _write(
-            update_agreement,
-            action_id=action.id,
-            seen_version=st.session_state[keys["seen"]],
-            text=st.session_state[keys["text"]],
-            goal_id=st.session_state[keys["goal"]],
-            owner_person_id=None if owner in (None, CITIZEN) else owner,
-            owner_is_citizen=owner == CITIZEN,
-            due_on=st.session_state[keys["due"]],
-            trial=st.session_state[keys["trial"]],
-            meeting_id=meeting.id,
-        )
-    except StaleVersion:
-        st.session_state[keys["stale"]] = True
-        return
-    except UserError:
-        return
-    st.session_state[keys["seen"]] = saved.version
-    st.session_state.pop(keys["stale"], None)
+    _save_edit(
+        keys,
+        update_agreement,
+        action_id=action.id,
+        text=st.session_state[keys["text"]],
+        goal_id=st.session_state[keys["goal"]],
+        owner_person_id=None if owner in (None, CITIZEN) else owner,
+        owner_is_citizen=owner == CITIZEN,
+        due_on=st.session_state[keys["due"]],
+        trial=st.session_state[keys["trial"]],
+        meeting_id=meeting.id,
+    )
 
 
 def _reload_agreement(action):
