@@ -9,9 +9,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session, col
 
 from models.access import Actor, visible_citizens_filter
-from models.tables import Action, Citizen, Meeting, today
-
-OPEN_ACTION_STATUSES = ("open", "in_progress")
+from models.tables import OPEN_ACTION_STATUSES, Action, Citizen, Meeting, today
 
 
 @dataclass(frozen=True)

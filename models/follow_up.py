@@ -29,9 +29,18 @@ from models.cadence import suggest_next_meeting_date
 from models.consent import ConsentStatus
 from models.formatting import local
 from models.plans import ActionView, JointPlan, PersonView, load_joint_plan
-from models.tables import COPENHAGEN, Action, Citizen, Department, Goal, Meeting, Person, today
+from models.tables import (
+    COPENHAGEN,
+    OPEN_ACTION_STATUSES,
+    Action,
+    Citizen,
+    Department,
+    Goal,
+    Meeting,
+    Person,
+    today,
+)
 
-OPEN_STATUSES = ("open", "in_progress")
 FINISHED_STATUSES = ("done", "cancelled")
 DUE_SOON_DAYS = 7  # today + 0..6 days is "this week"
 DONE_SHOWN_DAYS = 14
@@ -112,7 +121,7 @@ def my_agreements(
         return []
     owner = aliased(Person)
     finished_since = day - timedelta(days=DONE_SHOWN_DAYS)
-    status_filter: ColumnElement[bool] = col(Action.status).in_(OPEN_STATUSES)
+    status_filter: ColumnElement[bool] = col(Action.status).in_(OPEN_ACTION_STATUSES)
     if include_done:
         status_filter = or_(
             status_filter,

@@ -35,6 +35,7 @@ from models.consent import ConsentStatus, consent_status
 from models.formatting import local
 from models.tables import (
     COPENHAGEN,
+    OPEN_ACTION_STATUSES,
     Action,
     ActionEvent,
     Citizen,
@@ -51,7 +52,6 @@ from models.tables import (
 
 OVERALL = "*"  # the row for all departments together
 NO_DEPARTMENT = "-"  # agreements the citizen carries, or owners without a department
-OPEN = ("open", "in_progress")
 CONSENT_WARNING_DAYS = 30
 
 
@@ -322,7 +322,7 @@ def agreement_load(*, session: Session, on: date | None = None) -> list[LoadRow]
     rows = session.execute(
         _owner_department()
         .with_only_columns(Department.name, func.count(), _count(col(Action.due_on) < day))
-        .where(col(Action.status).in_(OPEN))
+        .where(col(Action.status).in_(OPEN_ACTION_STATUSES))
         .group_by(Department.name)
     ).all()
     counts = _by_department(rows, _agreement_keys(session), 2)

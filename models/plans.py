@@ -20,6 +20,7 @@ from models.access import Actor, authorize, refuse, require_staff
 from models.consent import ConsentStatus, consent_status, is_covered
 from models.errors import NotFound, UserError
 from models.tables import (
+    OPEN_ACTION_STATUSES,
     Action,
     AgendaItem,
     Citizen,
@@ -138,7 +139,7 @@ class ActionView:
 
     @property
     def is_open(self) -> bool:
-        return self.status in ("open", "in_progress")
+        return self.status in OPEN_ACTION_STATUSES
 
 
 @dataclass(frozen=True)

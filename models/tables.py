@@ -273,6 +273,7 @@ class GoalScore(SQLModel, table=True):
 
 
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
+OPEN_ACTION_STATUSES = ("open", "in_progress")  # still to be done: followed up, carried forward
 
 
 class Action(SQLModel, table=True):
