@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import importlib
 import logging
 import os
 import sys
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -160,30 +159,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def _word_exporter() -> Callable[[Any], bytes] | None:
-    """exports/word_plan.py's build_plan_docx, once another issue has built it."""
-    try:
-        module = importlib.import_module("exports.word_plan")
-    except ImportError:
-        return None
-    builder = getattr(module, "build_plan_docx", None)
-    return builder if callable(builder) else None
-
-
 def _export_docx(args: argparse.Namespace) -> int:
+    from exports.word_plan import build_plan_docx
     from models.db import session_scope
     from models.exchange import plan_for_word_export
 
     if args.all:
         print(t("cli.docx_only_one"), file=sys.stderr)
         return 2
-    build = _word_exporter()
-    if build is None:
-        print(t("cli.docx_unavailable"), file=sys.stderr)
-        return 1
     with session_scope() as session:
         plan = plan_for_word_export(session=session, actor=None, citizen_id=args.citizen)
-    _write_output(args.out, build(plan, variant=args.variant))
+    _write_output(args.out, build_plan_docx(plan, variant=args.variant))
     print(t("cli.export_done", count=1, path=args.out), file=sys.stderr)
     return 0
 
