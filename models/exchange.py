@@ -44,14 +44,13 @@ from sqlalchemy import bindparam, insert, update
 from sqlmodel import Session, col, select
 
 from models import team
-from models.access import Actor, _remember_denial, authorize, visible_citizens_filter, write_audit
+from models.access import Actor, authorize, refuse, visible_citizens_filter, write_audit
 from models.errors import NotFound, UserError
 from models.i18n import DEFAULT_LANGUAGE, translate
 from models.tables import (
     COPENHAGEN,
     MAX_ACTIVE_GOALS,
     Action,
-    AuditEvent,
     Citizen,
     Consent,
     ConsentParty,
@@ -715,11 +714,8 @@ def import_document(
     all citizens together or none. `actor=None` is the command line (see the module notes).
     """
     if actor is not None and not actor.is_admin:
-        _remember_denial(
-            session,
-            AuditEvent(at=utcnow(), user_id=actor.user_id, action="citizen.import", outcome="denied"),
-        )
-        raise UserError("error.admin_only")
+        refuse(session, actor=actor, citizen_id=None, action="citizen.import",
+               error=UserError("error.admin_only"))
     if isinstance(doc, str | bytes | bytearray):
         doc = parse_document(bytes(doc) if isinstance(doc, bytearray) else doc, lang=lang)
     found, citizens = _check(doc)

@@ -19,10 +19,10 @@ from datetime import datetime
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from models.access import Actor, _remember_denial, authorize, write_audit
+from models.access import Actor, authorize, refuse, write_audit
 from models.errors import NotFound, UserError
 from models.i18n import translate
-from models.tables import AuditEvent, Citizen, Person, TeamMembership, UserAccount, utcnow
+from models.tables import Citizen, Person, TeamMembership, UserAccount, utcnow
 from models.text import SHORT_MAX, clean_text
 
 
@@ -48,18 +48,8 @@ def _require_admin(session: Session, *, actor: Actor | None, action: str, citize
     """Changing who has access is an administrator's job; refusals are audited (and survive)."""
     if actor is not None and actor.is_admin and actor.user_id is not None:
         return
-    _remember_denial(
-        session,
-        AuditEvent(
-            at=utcnow(),
-            user_id=actor.user_id if actor else None,
-            action=action,
-            citizen_id=citizen_id,
-            outcome="denied",
-            entity="team_membership",
-        ),
-    )
-    raise UserError("error.admin_only")
+    refuse(session, actor=actor, citizen_id=citizen_id, action=action, entity="team_membership",
+           error=UserError("error.admin_only"))
 
 
 def _views(session: Session, memberships: Iterable[TeamMembership]) -> list[TeamMemberView]:
