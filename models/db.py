@@ -69,6 +69,16 @@ def get_engine(url: str | None = None) -> Engine:
         return engine
 
 
+def url_of(session: Session) -> str:
+    """The URL `session`'s engine was made for: to open a second session on the same database."""
+    engine = session.get_bind()
+    with _lock:
+        for url, known in _engines.items():
+            if known is engine:
+                return url
+    return engine.url.render_as_string(hide_password=False)
+
+
 def dispose_engines() -> None:
     with _lock:
         for engine in _engines.values():

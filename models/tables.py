@@ -265,11 +265,20 @@ class GoalScore(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     goal_id: int = Field(foreign_key="goal.id", index=True)
-    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id")  # indexed below, covering the overview
     score: int
     note: str | None = Field(default=None, sa_column=_text_column())
     next_step: str | None = Field(default=None, sa_column=_text_column())
     recorded_at: datetime = Field(default_factory=utcnow)
+
+
+# The overview's score movement reads meetings in a period, then their scores: covered here.
+Index(
+    "ix_goal_score_meeting_id",
+    GoalScore.meeting_id,  # type: ignore[arg-type]
+    GoalScore.goal_id,  # type: ignore[arg-type]
+    GoalScore.score,  # type: ignore[arg-type]
+)
 
 
 ACTION_STATUSES = ("open", "in_progress", "done", "cancelled")
@@ -374,7 +383,7 @@ class Meeting(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     citizen_id: int = Field(foreign_key="citizen.id", index=True)
-    starts_at: datetime = Field(index=True)  # aware; stored as UTC
+    starts_at: datetime  # aware; stored as UTC. Indexed below
     minutes: int = 60
     place: str | None = Field(default=None, max_length=300)
     video_link: str | None = Field(default=None, max_length=500)
@@ -399,6 +408,13 @@ Index(
     "ix_meeting_citizen_starts",
     Meeting.citizen_id,  # type: ignore[arg-type]
     Meeting.starts_at,  # type: ignore[arg-type]
+)
+# Meetings in a period; covers what the overview counts per citizen (held, scored) from it.
+Index(
+    "ix_meeting_starts_at",
+    Meeting.starts_at,  # type: ignore[arg-type]
+    Meeting.status,  # type: ignore[arg-type]
+    Meeting.citizen_id,  # type: ignore[arg-type]
 )
 
 ATTENDANCE = ("invited", "present", "apologies", "absent")

@@ -321,3 +321,33 @@ def test_sql_edge_cases_late_evening_dates_and_odd_owner_values(db_url, session)
         changes = by_department(owner_changes_per_citizen(session=s, period=PERIOD, on=ON))
     assert (median[J].done, median[J].median_days) == (4, 6.0)  # 0, 2, 10, 11 -> (2 + 10) / 2
     assert {k: r.changes for k, r in changes.items()} == {OVERALL: 5, J: 1, NO_DEPARTMENT: 4}
+
+
+def test_figures_version_moves_on_committed_changes_to_counted_tables_only(town):
+    from models.overview import figures_version
+    from models.tables import Action
+
+    before = figures_version()
+    with session_scope(write=True) as s:  # a read and an audit row: the figures are the same
+        build_overview(session=s, actor=town["viewer"], period=PERIOD, on=ON)
+    assert figures_version() == before
+    with pytest.raises(RuntimeError), session_scope(write=True) as s:
+        s.get(Action, 1).status = "done"
+        s.flush()
+        raise RuntimeError("rolled back")
+    assert figures_version() == before
+    with session_scope(write=True) as s:
+        s.get(Action, 1).status = "done"
+    assert figures_version() == before + 1
+
+
+def test_cached_figures_must_be_for_the_same_period_and_day(town):
+    from models.overview import overview_figures
+
+    with session_scope() as s:
+        figures = overview_figures(session=s, period=PERIOD, on=ON)
+    with session_scope(write=True) as s:
+        again = build_overview(session=s, actor=town["viewer"], period=PERIOD, on=ON, figures=figures)
+        assert again.load == figures.load and [n.text for n in again.needs]
+        with pytest.raises(ValueError):
+            build_overview(session=s, actor=town["viewer"], period=EMPTY, on=ON, figures=figures)
