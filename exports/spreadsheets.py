@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from models.i18n import translate
-from models.overview import NO_DEPARTMENT, OVERALL, Overview
+from models.overview import NO_DEPARTMENT, OVERALL, NeedRow, Overview
 
 SHEETS = (
     "load",
@@ -93,11 +93,18 @@ def overview_frames(overview: Overview, lang: str = "da") -> dict[str, pd.DataFr
             "up": lambda r: r.up, "same": lambda r: r.same, "down": lambda r: r.down,
             "mean_change": lambda r: _round(r.mean_change),
         }),
-        "needs": table(overview.needs, {
-            "raised_on": lambda n: n.raised_on, "need": lambda n: n.text,
-            "department": lambda n: n.department or "", "citizen": lambda n: n.citizen_name or "",
-        }),
+        "needs": needs_frame(overview.needs, lang),
     }  # fmt: skip
+
+
+def needs_frame(needs: list[NeedRow], lang: str = "da") -> pd.DataFrame:
+    """The unmet needs as a table (text: shown as plain cells, never as Markdown)."""
+    columns = {
+        "raised_on": lambda n: n.raised_on, "need": lambda n: n.text,
+        "department": lambda n: n.department or "", "citizen": lambda n: n.citizen_name or "",
+    }  # fmt: skip
+    labels = [translate(f"lead.col.{key}", lang) for key in columns]
+    return pd.DataFrame([[get(n) for get in columns.values()] for n in needs], columns=labels)
 
 
 def _matrix(overview: Overview, lang: str) -> pd.DataFrame:

@@ -706,12 +706,27 @@ class NeedRow:
     citizen_name: str | None  # idem
 
 
-def unmet_needs_for_leaders(*, session: Session, actor: Actor, period: Period) -> list[NeedRow]:
-    """Unmet needs without an answer, raised at meetings in the period, oldest first.
+def _unanswered_in(period: Period) -> Any:
+    first, after = period.utc_bounds
+    return (
+        select(UnmetNeed)
+        .join(Meeting, col(Meeting.id) == UnmetNeed.meeting_id)
+        .where(
+            col(Meeting.starts_at) >= first,
+            col(Meeting.starts_at) < after,
+            or_(col(UnmetNeed.answer).is_(None), func.trim(UnmetNeed.answer) == ""),
+        )
+    )
+
+
+def unmet_needs_for_leaders(
+    *, session: Session, actor: Actor, period: Period, limit: int | None = None
+) -> list[NeedRow]:
+    """Unmet needs without an answer, raised at meetings in the period, oldest first (the
+    `limit` oldest: those that have waited longest).
 
     A citizen's name is filled in only for a viewer with an active team membership on them.
     """
-    first, after = period.utc_bounds
     own = set(
         session.execute(
             select(TeamMembership.citizen_id).where(
@@ -720,15 +735,15 @@ def unmet_needs_for_leaders(*, session: Session, actor: Actor, period: Period) -
         ).scalars()
     ) if actor.user_id is not None else set()  # fmt: skip
     rows = session.execute(
-        select(  # type: ignore[call-overload]
-            UnmetNeed.id, UnmetNeed.text, UnmetNeed.answer, UnmetNeed.citizen_id, Meeting.starts_at,
+        _unanswered_in(period)
+        .with_only_columns(  # type: ignore[call-overload]
+            UnmetNeed.id, UnmetNeed.text, UnmetNeed.citizen_id, Meeting.starts_at,
             Department.name, col(Citizen.name).label("citizen_name"),
         )
-        .join(Meeting, col(Meeting.id) == UnmetNeed.meeting_id)
         .join(Citizen, col(Citizen.id) == UnmetNeed.citizen_id)
         .outerjoin(Department, col(Department.id) == UnmetNeed.department_id)
-        .where(col(Meeting.starts_at) >= first, col(Meeting.starts_at) < after)
         .order_by(Meeting.starts_at, UnmetNeed.position, UnmetNeed.id)
+        .limit(limit)
     ).all()  # fmt: skip
     return [
         NeedRow(
@@ -740,8 +755,12 @@ def unmet_needs_for_leaders(*, session: Session, actor: Actor, period: Period) -
             r.citizen_name if r.citizen_id in own else None,
         )
         for r in rows
-        if not (r.answer or "").strip()
     ]
+
+
+def count_unmet_needs(*, session: Session, period: Period) -> int:
+    """How many unmet needs raised in the period still have no answer."""
+    return int(session.execute(_unanswered_in(period).with_only_columns(func.count())).scalar_one())
 
 
 @dataclass(frozen=True)
@@ -817,24 +836,34 @@ class Figures:
 class Overview(Figures):
     """The figures and, for this viewer, the unmet needs (text; names only on their own teams)."""
 
-    needs: list[NeedRow]
+    needs: list[NeedRow]  # the oldest `needs_limit` of them (all, without a limit)
+    needs_total: int
 
 
 def build_overview(
-    *, session: Session, actor: Actor, period: Period, on: date | None = None, figures: Figures | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    period: Period,
+    on: date | None = None,
+    figures: Figures | None = None,
+    needs_limit: int | None = None,
 ) -> Overview:
     """The leaders' page, audited as one "overview.read" row (no citizen id).
 
     `figures` computed a moment ago for the same period and day (the page caches them for a
-    minute) are used as they are; the unmet needs are always read now, for this viewer.
+    minute) are used as they are; the unmet needs are always read now, for this viewer (the
+    `needs_limit` oldest on screen; the Excel file has them all).
     """
     day = on or today()
     if figures is not None and (figures.period, figures.on) != (period, day):
         raise ValueError("figures for another period or day")
     write_audit(session, actor=actor, action="overview.read")
     figures = figures or overview_figures(session=session, period=period, on=day)
-    needs = unmet_needs_for_leaders(session=session, actor=actor, period=period)
-    return Overview(**{f.name: getattr(figures, f.name) for f in fields(Figures)}, needs=needs)
+    needs = unmet_needs_for_leaders(session=session, actor=actor, period=period, limit=needs_limit)
+    total = len(needs) if needs_limit is None else count_unmet_needs(session=session, period=period)
+    counts = {f.name: getattr(figures, f.name) for f in fields(Figures)}
+    return Overview(**counts, needs=needs, needs_total=total)
 
 
 def overview_figures(*, session: Session, period: Period, on: date | None = None) -> Figures:

@@ -39,6 +39,7 @@ def small_overview(needs=()):
         consents=[ConsentRow(OVERALL, 3, 1, 1), ConsentRow(J, 2, 0, 1)],
         matrix=[MatrixCell(J, J, 2), MatrixCell(J, S, 1), MatrixCell(S, J, 1), MatrixCell(S, S, 1)],
         needs=list(needs),
+        needs_total=len(needs),
         scores=[ScoreRow(OVERALL, 3, 1, 1, 1, 1 / 3), ScoreRow(S, 0, 0, 0, 0, None)],
     )
 

@@ -351,3 +351,15 @@ def test_cached_figures_must_be_for_the_same_period_and_day(town):
         assert again.load == figures.load and [n.text for n in again.needs]
         with pytest.raises(ValueError):
             build_overview(session=s, actor=town["viewer"], period=EMPTY, on=ON, figures=figures)
+
+
+def test_the_oldest_unmet_needs_and_how_many_there_are(town):
+    from models.overview import count_unmet_needs
+
+    with session_scope(write=True) as s:
+        every = unmet_needs_for_leaders(session=s, actor=town["viewer"], period=PERIOD)
+        oldest = unmet_needs_for_leaders(session=s, actor=town["viewer"], period=PERIOD, limit=1)
+        assert count_unmet_needs(session=s, period=PERIOD) == len(every) == 2
+        assert oldest == every[:1]
+        shown = build_overview(session=s, actor=town["viewer"], period=PERIOD, on=ON, needs_limit=1)
+    assert shown.needs == every[:1] and shown.needs_total == 2

@@ -65,3 +65,49 @@ def test_a_user_without_citizens_sees_aggregates_too(open_page, ditte):
         )
     at = open_page(PAGE, user=newcomer)
     assert not at.exception and at.metric[0].value == "2"
+
+
+def test_a_change_made_here_shows_at_once_and_the_figures_say_when_they_were_counted(open_page, ditte):
+    """The counts are kept for a minute, but a commit in this process that changes an agreement
+    starts them afresh: the leader never sees the old number after a save."""
+    from models.tables import Action
+
+    at = open_page(PAGE, user=ditte.staff_user)
+    assert {m.label: m.value for m in at.metric}["Åbne aftaler"] == "2"
+    assert any(c.value.startswith("Tallene er fra ") for c in at.caption)
+    with session_scope(write=True) as s:
+        action = s.execute(select(Action).where(Action.citizen_id == ditte.citizen.id)).scalars().first()
+        action.status = "done"
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Åbne aftaler"] == "1"
+
+
+def test_the_counts_are_kept_and_recount_now_counts_afresh(open_page, ditte, engine):
+    """A change this process did not make (another server, a script) shows after "Regn tallene
+    igen nu" (or the minute); every view is audited, cached or not."""
+    from sqlalchemy import text
+
+    at = open_page(PAGE, user=ditte.staff_user)
+    with engine.begin() as connection:  # not through a Session: like another process's commit
+        connection.execute(text("UPDATE action SET status = 'done' WHERE citizen_id = :c"),
+                           {"c": ditte.citizen.id})  # fmt: skip
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Åbne aftaler"] == "2"  # kept
+    at.button(key="lead_refresh").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Åbne aftaler"] == "0"
+    with session_scope() as s:
+        rows = s.execute(select(AuditEvent).where(AuditEvent.action == "overview.read")).scalars().all()
+    assert len(rows) >= 3  # the first view, the click's rerun and the rerun after it: each audited
+
+
+def test_many_unmet_needs_show_the_oldest_fifty_and_say_how_many(open_page, ditte):
+    with session_scope(write=True) as s:
+        make_meeting(s, citizen=ditte.citizen, status="held",
+                     starts_at=ditte.citizen.created_at - timedelta(days=2),
+                     unmet_needs=tuple(f"Behov nummer {n}." for n in range(1, 53)))  # fmt: skip
+    at = open_page(PAGE, user=ditte.staff_user)
+    assert not at.exception
+    assert "Viser de 50 ældste af 52 ubesvarede behov" in " ".join(c.value for c in at.caption)
+    needs = at.dataframe[-1].value
+    assert len(needs) == 50 and needs["Behov"].iloc[0] == "Behov nummer 1."

@@ -1,0 +1,146 @@
+"""Overblik's figures, tables and charts, kept for a minute per database and period.
+
+Only counts are kept: models.overview.Figures (per department, no names, no text) and what is
+drawn from them (tables, the CSV, Vega-Lite chart specifications). The unmet needs are text and
+are read for each viewer on every run, never cached. The key holds figures_version(): a commit
+in this server process that changes a table the figures count starts afresh at once; another
+process's changes show within FIGURES_TTL_SECONDS (the page says when the figures were made).
+
+Why: the figures read every agreement and citizen (~0.3 s at 100,000 agreements) and the
+charts take Altair ~30 ms to validate; the page reruns on every widget click.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import date, datetime
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from exports.spreadsheets import department_label, overview_csv, overview_frames
+from models.db import session_scope
+from models.i18n import translate
+from models.overview import OVERALL, Figures, Overview, Period, figures_version, overview_figures
+from models.settings import database_url
+from models.tables import utcnow
+
+FIGURES_TTL_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class Drawn:
+    """What the page shows from the figures, in one language."""
+
+    made_at: datetime
+    frames: dict[str, pd.DataFrame]  # every figure's table except the unmet needs
+    csv: bytes
+    charts: dict[str, dict]  # Vega-Lite specifications by figure code
+
+
+def current_figures(period: Period, day: date) -> Figures:
+    return _figures(database_url(), figures_version(), period.start, period.end, day)[0]
+
+
+def current_drawing(period: Period, day: date, lang: str) -> Drawn:
+    return _drawn(database_url(), figures_version(), period.start, period.end, day, lang)
+
+
+def forget_figures() -> None:
+    """"Beregn igen": the next view counts afresh (for everyone; the figures are shared)."""
+    _figures.clear()
+    _drawn.clear()
+
+
+@st.cache_data(ttl=FIGURES_TTL_SECONDS, max_entries=32, show_spinner=False)
+def _figures(url: str, version: int, start: date, end: date, day: date) -> tuple[Figures, datetime]:
+    del version  # only part of the cache key
+    with session_scope(url=url) as session:
+        return overview_figures(session=session, period=Period(start, end), on=day), utcnow()
+
+
+@st.cache_data(ttl=FIGURES_TTL_SECONDS, max_entries=32, show_spinner=False)
+def _drawn(url: str, version: int, start: date, end: date, day: date, lang: str) -> Drawn:
+    figures, made_at = _figures(url, version, start, end, day)
+    counts = {f.name: getattr(figures, f.name) for f in fields(Figures)}
+    without_needs = Overview(**counts, needs=[], needs_total=0)
+    frames = overview_frames(without_needs, lang)
+    del frames["needs"]
+    return Drawn(made_at, frames, overview_csv(without_needs, lang), _charts(figures, lang))
+
+
+def _charts(figures: Figures, lang: str) -> dict[str, dict]:
+    def t(key: str) -> str:
+        return translate(key, lang)
+
+    department, series, count = t("lead.col.department"), t("lead.col.series"), t("lead.col.count")
+
+    def bars(rows, named_series, *, stacked=False) -> dict:  # noqa: ANN001 - figure rows
+        """Grouped (or stacked) bars per department; `named_series` is (label, value, colour)."""
+        frame = pd.DataFrame(
+            [
+                {department: department_label(r.department, lang), series: label, count: value(r)}
+                for r in rows
+                if r.department != OVERALL
+                for label, value, _ in named_series
+            ],
+            columns=[department, series, count],
+        )
+        order = [label for label, _, _ in named_series]
+        chart = (
+            alt.Chart(frame)
+            .mark_bar()
+            .encode(
+                y=alt.Y(f"{department}:N", sort=None, title=None),
+                x=alt.X(f"{count}:Q", title=None, stack="zero" if stacked else None),
+                color=alt.Color(
+                    f"{series}:N",
+                    scale=alt.Scale(domain=order, range=[colour for _, _, colour in named_series]),
+                    legend=alt.Legend(orient="bottom", title=None),
+                ),
+                tooltip=[department, series, count],
+            )
+        )
+        if not stacked:
+            chart = chart.encode(yOffset=alt.YOffset(f"{series}:N", sort=order))
+        return chart.properties(height=alt.Step(24 if stacked else 14)).to_dict()
+
+    charts = {
+        "load": bars(figures.load, [
+            (t("lead.series_open"), lambda r: r.open_actions, "#1F4E79"),
+            (t("lead.series_overdue"), lambda r: r.overdue_actions, "#B00020"),
+        ]),
+        "meetings": bars(figures.meetings, [
+            (t("lead.series_held"), lambda r: round(r.per_citizen_per_year or 0, 1), "#1F4E79"),
+            (t("lead.series_cadence"), lambda r: round(r.cadence_per_year or 0, 1), "#9DB4CC"),
+        ]),
+        "consents": bars(figures.consents, [
+            (t("lead.series_missing"), lambda r: r.missing, "#B00020"),
+            (t("lead.series_expiring"), lambda r: r.expiring, "#E08E0B"),
+        ], stacked=True),
+        "scores": bars(figures.scores, [
+            (t("lead.series_up"), lambda r: r.up, "#2E7D32"),
+            (t("lead.series_same"), lambda r: r.same, "#9E9E9E"),
+            (t("lead.series_down"), lambda r: r.down, "#B00020"),
+        ], stacked=True),
+    }  # fmt: skip
+    cells = pd.DataFrame(
+        [{"a": c.row, "b": c.column, count: c.citizens} for c in figures.matrix], columns=["a", "b", count]
+    )
+    if not cells.empty:
+        base = alt.Chart(cells).encode(
+            x=alt.X("b:N", title=None, axis=alt.Axis(labelAngle=-30)), y=alt.Y("a:N", title=None)
+        )
+        heat = base.mark_rect().encode(
+            color=alt.Color(f"{count}:Q", scale=alt.Scale(scheme="blues"), legend=None),
+            tooltip=["a", "b", count],
+        )
+        labels = base.mark_text(fontSize=14).encode(
+            text=f"{count}:Q",
+            color=alt.condition(
+                alt.datum[count] > cells[count].max() / 2, alt.value("white"), alt.value("black")
+            ),
+        )
+        charts["matrix"] = (heat + labels).properties(height=260).to_dict()
+    return charts
