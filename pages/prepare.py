@@ -4,6 +4,7 @@ The steps follow the good meeting's routine: citizen, consent, team and network,
 agenda and roles, the citizen's own preparation, invitations. Every form is an st.form whose
 widget keys carry the version the user saw, so a refused save keeps what was typed; every
 save goes through ui.feedback.attempt and models/ (authorised, audited, sanitised).
+Each step is a function; only the open one runs (lazy tabs, the dispatch at the end).
 """
 
 from collections.abc import Callable
@@ -108,7 +109,9 @@ if selected_citizen_id() is None:
 plan: JointPlan = load_plan_or_stop(actor, purpose="prepare.read")
 cid = plan.citizen.id
 citizen_header(plan)
-st.caption(t("before.intro"))
+# Only the open step is built (see the end of the page), so a step that is left takes any unsaved
+# text in its forms with it: say so where the steps begin.
+st.caption(f"{t('before.intro')} {t('prepare_tabs.unsaved_hint')}")
 
 on_day = plan.loaded_on
 active = [p for p in plan.people if p.is_active]
@@ -141,15 +144,12 @@ def warn_uncovered(ids: set[int]) -> None:
         st.warning(escape_markdown(t("before.uncovered_warning", names=listed)), icon="⚠️")
 
 
-tabs = st.tabs(
-    [
-        t(f"before.tab_{name}")
-        for name in ("citizen", "consent", "team", "meeting", "agenda", "preparation", "invitations")
-    ]
-)
+meeting = plan.next_meeting
+editable = meeting is not None and meeting.status in meetings.EDITABLE_STATUSES
+
 
 # --- 1. Citizen ------------------------------------------------------------------------------
-with tabs[0]:
+def citizen_step() -> None:
     st.subheader(t("before.edit_citizen"), anchor=False)
     v = seen(f"citizen-{cid}", plan.citizen.version)
     with st.form(key=f"citizen-{cid}-{v}"):
@@ -208,8 +208,9 @@ with tabs[0]:
     with st.expander(t("before.new_citizen")):
         new_citizen_form()
 
+
 # --- 2. Consent -------------------------------------------------------------------------------
-with tabs[1]:
+def consent_step() -> None:
     if consent_rules.has_joint_plan_consent(plan.consents, on=on_day):
         st.success(t("before.consent_glance_ok"), icon="✅")
     else:
@@ -312,8 +313,9 @@ with tabs[1]:
                         "before.withdrawn_saved",
                     )
 
+
 # --- 3. Team and network ----------------------------------------------------------------------
-with tabs[2]:
+def team_step() -> None:
     warn_uncovered(uncovered_ids)
     professionals = [p for p in active if p.kind == "professional"]
     if professionals and not any(p.is_coordinator for p in professionals):
@@ -509,9 +511,9 @@ with tabs[2]:
                     name=names.get(r_pid, ""),
                 )
 
+
 # --- 4. The meeting ---------------------------------------------------------------------------
-meeting = plan.next_meeting
-with tabs[3]:
+def meeting_step() -> None:
     if not active:
         st.info(t("before.needs_people"))
     elif meeting is not None and meeting.status == "in_progress":
@@ -679,10 +681,9 @@ with tabs[3]:
                             forget=(f"status-text-{mid}",),
                         )
 
-editable = meeting is not None and meeting.status in meetings.EDITABLE_STATUSES
 
 # --- 5. Agenda and roles ----------------------------------------------------------------------
-with tabs[4]:
+def agenda_step() -> None:
     if meeting is None:
         st.info(t("before.needs_meeting"))
     else:
@@ -746,8 +747,9 @@ with tabs[4]:
                     "\n".join(f"- {line}" for line in t(meetings.checklist_key(role, phase)).split("\n"))
                 )
 
+
 # --- 6. The citizen's preparation -------------------------------------------------------------
-with tabs[5]:
+def preparation_step() -> None:
     if meeting is None:
         st.info(t("before.needs_meeting"))
     else:
@@ -788,8 +790,9 @@ with tabs[5]:
                     forget=(f"seen-prep-{meeting.id}",),
                 )
 
+
 # --- 7. Invitations ----------------------------------------------------------------------------
-with tabs[6]:
+def invitations_step() -> None:
     if meeting is None:
         st.info(t("before.needs_meeting"))
     elif meeting.status == "draft":
@@ -853,3 +856,23 @@ with tabs[6]:
             key="download-letter",
             type="primary",
         )
+
+
+# Only the open step runs. Each step is a few dozen widgets and every widget call costs Streamlit
+# about a millisecond of session-state bookkeeping, so building all seven on every rerun made each
+# click slow. The open step is kept in st.session_state["prepare-step"] (its label), not in the URL:
+# the labels are translated, so a shared link would point nowhere after a language switch.
+STEPS = {
+    "citizen": citizen_step,
+    "consent": consent_step,
+    "team": team_step,
+    "meeting": meeting_step,
+    "agenda": agenda_step,
+    "preparation": preparation_step,
+    "invitations": invitations_step,
+}
+tabs = st.tabs([t(f"before.tab_{name}") for name in STEPS], key="prepare-step", on_change="rerun")
+for tab, step in zip(tabs, STEPS.values(), strict=True):
+    if tab.open:
+        with tab:
+            step()

@@ -25,9 +25,14 @@ def form(page: Page, text: str) -> Locator:
     return page.get_by_test_id("stForm").filter(has_text=text).filter(visible=True).first
 
 
-def tab(page: Page, name: str, wait_for_app) -> None:
+def tab(page: Page, name: str, shows: str, wait_for_app) -> None:
+    """Open a step. Only the open step is built, so the click reruns the page: wait until the step
+    shows `shows` (text only that step has), then until the run is over."""
     # react-aria may briefly keep a hidden copy of the tab bar: click the visible tab.
-    page.get_by_role("tab", name=name).filter(visible=True).first.click()
+    step = page.get_by_role("tab", name=name).filter(visible=True).first
+    step.click()
+    expect(step).to_have_attribute("aria-selected", "true")
+    expect(page.get_by_text(shows).filter(visible=True).first).to_be_visible(timeout=20_000)
     wait_for_app(page)
 
 
@@ -74,7 +79,7 @@ def test_before_the_meeting_steps_1_to_7(page: Page, app_server, wait_for_app, t
     submit(page, create, "Opret borger", "Borgeren Ditte Mikkelsen er oprettet", wait_for_app)
 
     # 3. Team and network (before consent, so the flags have someone to flag)
-    tab(page, "3 · Team og netværk", wait_for_app)
+    tab(page, "3 · Team og netværk", "Tilføj en fagperson", wait_for_app)
     for name, department, email in (
         ("Rasmus Holm", "Jobcenter", "rasmus@kommune.dk"),
         ("Sara Berg", "Psykiatrien", "sara@region.dk"),
@@ -93,28 +98,28 @@ def test_before_the_meeting_steps_1_to_7(page: Page, app_server, wait_for_app, t
     submit(page, private, "Tilføj", "Lone Mikkelsen er tilføjet.", wait_for_app)
 
     # 2. Consent: a joint plan, and sharing with the Jobcenter only
-    tab(page, "2 · Samtykke", wait_for_app)
+    tab(page, "2 · Samtykke", "Alle samtykker (historikken", wait_for_app)
     consent = form(page, "Parter (afdelinger")
     consent.get_by_text("Samtykke til fælles plan").click()
     consent.get_by_text("Skriftligt").click()
     submit(page, consent, "Registrér et samtykke", "Samtykket er registreret.", wait_for_app)
-    tab(page, "2 · Samtykke", wait_for_app)
+    tab(page, "2 · Samtykke", "Alle samtykker (historikken", wait_for_app)
     consent = form(page, "Parter (afdelinger")
     consent.get_by_role("textbox", name="Parter (afdelinger eller eksterne – én pr. linje)").fill("Jobcenter")
     consent.get_by_label("Hvad må deles (med almindelige ord)").fill("Det, der har betydning for planen.")
     consent.get_by_text("Mundtligt").click()
     submit(page, consent, "Registrér et samtykke", "Samtykket er registreret.", wait_for_app)
-    tab(page, "2 · Samtykke", wait_for_app)
+    tab(page, "2 · Samtykke", "Alle samtykker (historikken", wait_for_app)
     expect(page.get_by_text("Der er gyldigt samtykke til den fælles plan.")).to_be_visible()
 
     # 1. The contact person
-    tab(page, "1 · Borger", wait_for_app)
+    tab(page, "1 · Borger", "Én indgang: borgerens kontaktperson", wait_for_app)
     contact = form(page, "Kontaktperson")
     choose(page, contact.get_by_test_id("stSelectbox"), "Lone Mikkelsen, mor")
     submit(page, contact, "Gem", "Kontaktpersonen er gemt.", wait_for_app)
 
     # 4. The meeting: a draft first, then confirmed
-    tab(page, "4 · Mødet", wait_for_app)
+    tab(page, "4 · Mødet", "Hvem inviteres", wait_for_app)
     meeting = form(page, "Hvem inviteres")
     meeting.get_by_label("Sted").fill("Rådhuset, mødelokale 2")
     people = meeting.get_by_test_id("stMultiSelect")
@@ -127,26 +132,25 @@ def test_before_the_meeting_steps_1_to_7(page: Page, app_server, wait_for_app, t
     choose(page, boxes.nth(0), "Rasmus Holm, Jobcenter")
     choose(page, boxes.nth(1), "Rasmus Holm, Jobcenter")
     submit(page, meeting, "Gem som udkast", "Mødet er gemt som udkast.", wait_for_app)
-    tab(page, "4 · Mødet", wait_for_app)
+    tab(page, "4 · Mødet", "Hvem inviteres", wait_for_app)
     expect(
         page.get_by_text("Samme person er både mødeleder og referent").filter(visible=True).first
     ).to_be_visible()
     expect(page.get_by_text("Sara Berg: ingen gyldigt samtykke").filter(visible=True).first).to_be_visible()
-    tab(page, "7 · Invitationer", wait_for_app)
-    expect(page.get_by_text("Mødet er stadig et udkast")).to_be_visible()
+    tab(page, "7 · Invitationer", "Mødet er stadig et udkast", wait_for_app)
     expect(page.get_by_role("button", name="Hent kalenderfil (.ics)")).to_have_count(0)
-    tab(page, "4 · Mødet", wait_for_app)
+    tab(page, "4 · Mødet", "Hvem inviteres", wait_for_app)
     page.get_by_role("button", name="Bekræft mødet").click()
     expect(page.get_by_text("Mødet er bekræftet.").filter(visible=True).first).to_be_visible(timeout=20_000)
     wait_for_app(page)
 
     # 5. The agenda adds up to the meeting's length; the roles have their checklists
-    tab(page, "5 · Dagsorden og roller", wait_for_app)
+    tab(page, "5 · Dagsorden og roller", "Hvem gør hvad – før, under", wait_for_app)
     expect(page.get_by_text("I alt 60 af 60 minutter.")).to_be_visible()
     expect(page.get_by_text("Giv borgeren ordet først – og flere gange.")).to_be_visible()
 
     # 6. The citizen's own words
-    tab(page, "6 · Borgerens forberedelse", wait_for_app)
+    tab(page, "6 · Borgerens forberedelse", "Teksten gemmes ordret", wait_for_app)
     prep = form(page, "Min drøm eller mit håb")
     prep.get_by_label("Det vigtigste for mig lige nu (1 af 3)").fill("At komme ud af huset hver dag")
     prep.get_by_label("Min drøm eller mit håb").fill(PREPARED)
@@ -154,11 +158,10 @@ def test_before_the_meeting_steps_1_to_7(page: Page, app_server, wait_for_app, t
     submit(page, prep, "Gem borgerens forberedelse", "Borgerens forberedelse er gemt ordret.", wait_for_app)
 
     # 7. Invitations: Sara is left out and the user is told why; both files download
-    tab(page, "7 · Invitationer", wait_for_app)
-    expect(page.get_by_text("Udeladt på grund af manglende samtykke: Sara Berg")).to_be_visible()
+    tab(page, "7 · Invitationer", "Udeladt på grund af manglende samtykke: Sara Berg", wait_for_app)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     OUT.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(OUT / "prepare-invitations.png"), full_page=True)
+    page.screenshot(path=str(OUT / "prepare-invitations.png"), full_page=True, animations="disabled")
 
     with page.expect_download() as ics_download:
         page.get_by_role("button", name="Hent kalenderfil (.ics)").click()
@@ -182,5 +185,5 @@ def test_before_the_meeting_steps_1_to_7(page: Page, app_server, wait_for_app, t
     assert "Min far" not in text
     assert "Vi mangler dit samtykke til at dele oplysninger med: Sara Berg (Psykiatrien)." in text
 
-    tab(page, "3 · Team og netværk", wait_for_app)
-    page.screenshot(path=str(OUT / "prepare-team.png"), full_page=True)
+    tab(page, "3 · Team og netværk", "Tilføj en fagperson", wait_for_app)
+    page.screenshot(path=str(OUT / "prepare-team.png"), full_page=True, animations="disabled")

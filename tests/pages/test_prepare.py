@@ -20,6 +20,14 @@ def _button(at, label):
     return next(b for b in at.button if b.label == label)
 
 
+def open_step(at, label):
+    """Open a step as a click on its tab does: the page builds only the open step's widgets."""
+    at.session_state["prepare-step"] = label
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def test_without_a_citizen_the_page_offers_to_create_one_and_keeps_text_on_error(open_page, db_url):
     with session_scope(write=True) as s:
         user = make_user(s, username="rasmus", full_name="Rasmus Holm")
@@ -62,7 +70,8 @@ def test_step_1_edit_citizen_and_choose_the_contact_person(open_page, ditte):
 
 
 def test_step_2_consent_is_recorded_and_a_missing_party_is_explained(open_page, ditte):
-    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
+                   "2 · Samtykke")
     assert "Der er ikke gyldigt samtykke til den fælles plan" in at.warning[0].value
     at.radio(key="co-form-0").set_value("oral")
     at.text_area(key="co-scope-0").input("Alt om min angst")
@@ -82,9 +91,10 @@ def test_step_3_team_shows_consent_flags_and_adds_people(open_page, ditte):
     with session_scope(write=True) as s:
         citizen = s.get(Citizen, ditte.citizen.id)
         make_person(s, citizen=citizen, name="Sara Berg", department="Psykiatrien", title="sygeplejerske")
-    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
+                   "3 · Team og netværk")
     assert any("Sara Berg: ingen gyldigt samtykke" in plain(w.value) for w in at.warning)
-    table = at.dataframe[1].value if len(at.dataframe) > 1 else at.dataframe[0].value
+    table = at.dataframe[0].value
     flags = dict(zip(table["Navn"], table["Samtykke"], strict=True))
     assert flags["Sara Berg"].startswith("⚠️") and flags["Rasmus Holm"] == "✓ Dækket"
     at.text_input(key="pro-name-0").input("Ali Khan")
@@ -115,7 +125,8 @@ def test_step_4_to_7_draft_warning_confirm_and_invitations(open_page, ditte):
         for m in s.execute(select(Meeting).where(Meeting.status == "planned")).scalars():
             m.status = "cancelled"
             s.add(m)
-    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
+                   "4 · Mødet")
     assert any("Forslag ud fra rytmen (3 møder om året)" in c.value for c in at.caption)
     at.selectbox(key="m-leader-0-0").set_value(ditte.coordinator.id)
     _button(at, "Gem som udkast").click().run()
@@ -124,14 +135,17 @@ def test_step_4_to_7_draft_warning_confirm_and_invitations(open_page, ditte):
     assert not at.exception
     assert any("både mødeleder og referent" in w.value for w in at.warning)
     assert any("Udkast – ikke bekræftet" in w.value for w in at.warning)
+    open_step(at, "7 · Invitationer")
     assert any("Bekræft det i trin 4" in i.value for i in at.info)  # no downloads for a draft
     assert not any(b.label.startswith("Hent") for b in at.get("download_button"))
     # 5. the default agenda sums to the meeting's length
+    open_step(at, "5 · Dagsorden og roller")
     assert any(m.label == "I alt 60 af 60 minutter." for m in at.metric)
     # 6. the citizen's preparation, verbatim
     with session_scope() as s:
         meeting = s.execute(select(Meeting).where(Meeting.status == "draft")).scalar_one()
     words = "  Jeg vil kunne tage bussen alene 🚌\nog hente min datter  "
+    open_step(at, "6 · Borgerens forberedelse")
     at.text_input(key=f"prep-mm0-{meeting.id}-0").input("Min datter")
     at.text_area(key=f"prep-dream-{meeting.id}-0").input(words)
     _button(at, "Gem borgerens forberedelse").click().run()
@@ -139,14 +153,18 @@ def test_step_4_to_7_draft_warning_confirm_and_invitations(open_page, ditte):
         prep = s.execute(select(Preparation).where(Preparation.meeting_id == meeting.id)).scalar_one()
     assert prep.dream == words and prep.matters_most == "Min datter"
     # 4. confirm; 7. downloads offered
+    open_step(at, "4 · Mødet")
     _button(at, "Bekræft mødet").click().run()
     assert not at.exception
+    assert any(s.value.startswith("Mødet er bekræftet.") for s in at.success)
+    open_step(at, "7 · Invitationer")
     assert [b.label for b in at.get("download_button")] == [
         "Hent kalenderfil (.ics)", "Hent brev til borgeren (Word)"]
 
 
 def test_step_5_agenda_over_length_is_flagged(open_page, ditte):
-    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
+                   "5 · Dagsorden og roller")
     with session_scope() as s:
         meeting = s.execute(select(Meeting).where(Meeting.status == "planned")).scalar_one()
     # The fixture's meeting has no agenda: use the default, then make one item too long.
@@ -159,7 +177,8 @@ def test_step_5_agenda_over_length_is_flagged(open_page, ditte):
 
 
 def test_step_6_a_stale_preparation_keeps_the_citizens_text(open_page, ditte):
-    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
+                   "6 · Borgerens forberedelse")
     with session_scope(write=True) as s:
         meeting = s.execute(select(Meeting).where(Meeting.status == "planned")).scalar_one()
         prep = s.execute(select(Preparation).where(Preparation.meeting_id == meeting.id)).scalar_one()
@@ -183,9 +202,32 @@ def test_step_7_uncovered_professionals_are_left_out_and_told_why(open_page, dit
 
         s.add(MeetingParticipant(meeting_id=meeting.id, person_id=sara.id, position=9))
         make_consent(s, citizen=citizen, kind="joint_plan", parties=(), given_on=today() - timedelta(days=1))
-    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
-    assert not at.exception
+    at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
+                   "7 · Invitationer")
     assert any("Udeladt på grund af manglende samtykke: Sara Berg" in plain(w.value) for w in at.warning)
     receivers = next(t.value for t in at.text if "Rasmus Holm" in t.value and "Lone" in t.value)
     assert "Sara" not in receivers
+    open_step(at, "2 · Samtykke")
     assert any("Der er gyldigt samtykke til den fælles plan" in x.value for x in at.success)
+
+
+def test_only_the_open_step_is_built_and_the_choice_survives_reruns(open_page, ditte):
+    """The steps are lazy tabs: hidden steps build no widgets (that is what keeps a click fast)."""
+    cid = ditte.citizen.id
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=cid)
+    assert [tab.label for tab in at.tabs] == [
+        "1 · Borger", "2 · Samtykke", "3 · Team og netværk", "4 · Mødet", "5 · Dagsorden og roller",
+        "6 · Borgerens forberedelse", "7 · Invitationer"]
+    assert at.session_state["prepare-step"] == "1 · Borger"
+    assert f"c-name-{cid}-1" in {w.key for w in at.text_input} and len(at.text_area) == 0
+    open_step(at, "2 · Samtykke")
+    assert not any(w.key.startswith("c-name") for w in at.text_input)
+    assert at.text_area(key="co-parties-0").value == ""
+    at.run()  # a plain rerun (any click) keeps the step open
+    assert at.session_state["prepare-step"] == "2 · Samtykke" and len(at.text_area) == 2
+    # The labels are translated, so a language switch cannot find the open step: step 1 opens.
+    at.session_state["lang"] = "en"
+    at.run()
+    assert not at.exception
+    assert at.tabs[0].label == "1 · Citizen" and at.session_state["prepare-step"] == "1 · Citizen"
+    assert f"c-name-{cid}-1" in {w.key for w in at.text_input}
