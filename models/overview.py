@@ -112,7 +112,9 @@ def _day_number_default(element: _day_number, compiler: Any, **kw: Any) -> str:
 
 @compiles(_day_number, "sqlite")
 def _day_number_sqlite(element: _day_number, compiler: Any, **kw: Any) -> str:
-    return f"CAST(julianday(date({compiler.process(element.clauses, **kw)})) AS INTEGER)"
+    # SQLAlchemy stores a DATE as 'YYYY-MM-DD' and a DATETIME as 'YYYY-MM-DD HH:MM:SS.ffffff':
+    # the first ten characters are the day either way (cheaper than date(), which parses).
+    return f"CAST(julianday(substr({compiler.process(element.clauses, **kw)}, 1, 10)) AS INTEGER)"
 
 
 class _utc_day_number(FunctionElement[int]):
@@ -130,7 +132,7 @@ def _utc_day_number_default(element: _utc_day_number, compiler: Any, **kw: Any) 
 
 @compiles(_utc_day_number, "sqlite")
 def _utc_day_number_sqlite(element: _utc_day_number, compiler: Any, **kw: Any) -> str:
-    return f"CAST(julianday(date({compiler.process(element.clauses, **kw)})) AS INTEGER)"
+    return f"CAST(julianday(substr({compiler.process(element.clauses, **kw)}, 1, 10)) AS INTEGER)"
 
 
 class _utc_hour(FunctionElement[int]):
@@ -149,7 +151,7 @@ def _utc_hour_default(element: _utc_hour, compiler: Any, **kw: Any) -> str:
 
 @compiles(_utc_hour, "sqlite")
 def _utc_hour_sqlite(element: _utc_hour, compiler: Any, **kw: Any) -> str:
-    return f"CAST(strftime('%H', {compiler.process(element.clauses, **kw)}) AS INTEGER)"
+    return f"CAST(substr({compiler.process(element.clauses, **kw)}, 12, 2) AS INTEGER)"  # stored UTC text
 
 
 class _score_key(FunctionElement[Any]):
