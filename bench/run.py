@@ -125,13 +125,13 @@ def worker_pages(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
 
 def _overview_call(actor: Any) -> Any:
     from models.db import session_scope
-    from models.overview import Period, build_overview
+    from models.overview import NEEDS_ON_SCREEN, Period, build_overview
     from models.tables import today
 
     day = today()
-    with session_scope(write=True) as session:
+    with session_scope(write=True) as session:  # as the page asks for it, without the minute's cache
         return build_overview(session=session, actor=actor, period=Period(day - timedelta(days=364), day),
-                              on=day)
+                              on=day, needs_limit=NEEDS_ON_SCREEN)
 
 
 def worker_hot(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:

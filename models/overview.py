@@ -57,6 +57,7 @@ from models.tables import (
 OVERALL = "*"  # the row for all departments together
 NO_DEPARTMENT = "-"  # agreements the citizen carries, or owners without a department
 CONSENT_WARNING_DAYS = 30
+NEEDS_ON_SCREEN = 50  # the leaders' page lists the oldest unanswered needs; Excel has them all
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ import streamlit as st
 
 from exports.spreadsheets import needs_frame, overview_xlsx
 from models.db import session_scope
-from models.overview import OVERALL, Period, build_overview
+from models.overview import NEEDS_ON_SCREEN, OVERALL, Period, build_overview
 from models.tables import today
 from ui.context import current_actor
 from ui.i18n import lang, t
@@ -34,8 +34,6 @@ if not isinstance(chosen, tuple) or len(chosen) != 2:
     st.info(t("lead.period_incomplete"))
     st.stop()
 period = Period(chosen[0], chosen[1])
-
-NEEDS_ON_SCREEN = 50  # the oldest; all of them are in the Excel file
 
 with session_scope(write=True) as session:
     # The counts come from the minute's cache; the audit row and the unmet needs are this view's.
