@@ -12,10 +12,14 @@ Buckets (decided here, tested in tests/models/test_follow_up.py):
 - later: open or in progress, due in 7 days or more, or without a date;
 - done: done or dropped (only those finished in the last DONE_SHOWN_DAYS days are listed).
 Changes go through models.actions (authorised, versioned, with history).
+
+`start_page_sections` and `search_agreements` decide how the start page shows a long list: a
+card per open agreement, a page at a time, and a search over citizen, text and goal.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -47,6 +51,7 @@ DONE_SHOWN_DAYS = 14
 CONSENT_WARNING_DAYS = 30
 MEETING_GRACE_DAYS = 30
 BUCKETS = ("overdue", "due_soon", "later", "done")
+CARDS_PER_PAGE = 10  # cards per bucket before "show more"
 
 
 def bucket_for(*, status: str, due_on: date | None, on: date) -> str:
@@ -192,6 +197,59 @@ def bucket_counts(items: list[MyAgreement]) -> dict[str, int]:
     for item in items:
         counts[item.bucket] += 1
     return counts
+
+
+@dataclass(frozen=True)
+class StartPageSection:
+    """One bucket of "Mine opgaver" as the start page shows it."""
+
+    bucket: str
+    items: tuple[MyAgreement, ...]  # every agreement in the bucket
+    cards: tuple[MyAgreement, ...]  # shown one by one, each with its actions
+    not_shown: int  # open agreements waiting behind "show more"
+
+
+def start_page_sections(
+    items: list[MyAgreement], *, shown: Mapping[str, int] | None = None, open_ids: Collection[int] = ()
+) -> list[StartPageSection]:
+    """Which of the user's agreements (`items`, in my_agreements' order) the start page shows
+    as cards, so that a list of hundreds stays a page a person can work through.
+
+    - open agreements: a card each, the first `shown[bucket]` of the bucket (CARDS_PER_PAGE
+      unless said otherwise); the rest wait behind "show more";
+    - done and dropped: no card (nothing is left to do; the page lists them in a table);
+    - an agreement whose panel is open (`open_ids`) stays a card wherever it now is: a colleague
+      may just have finished or moved it, and what the user typed must stay on the screen.
+    Buckets without agreements are left out.
+    """
+    shown = shown or {}
+    sections = []
+    for bucket in BUCKETS:
+        group = tuple(i for i in items if i.bucket == bucket)
+        if not group:
+            continue
+        limit = 0 if bucket == "done" else max(0, shown.get(bucket, CARDS_PER_PAGE))
+        cards = tuple(i for n, i in enumerate(group) if n < limit or i.id in open_ids)
+        not_shown = 0 if bucket == "done" else len(group) - len(cards)
+        sections.append(StartPageSection(bucket, group, cards, not_shown))
+    return sections
+
+
+def search_agreements(
+    items: list[MyAgreement], query: str, *, keep: Collection[int] = ()
+) -> list[MyAgreement]:
+    """The agreements whose citizen's name, text or goal holds every word of `query`, in any
+    case and in any order ("ditte bolig"); all of them for an empty query. Those in `keep` (an
+    open panel, with what the user typed) stay whatever the search."""
+    words = query.casefold().split()
+    if not words:
+        return list(items)
+    found = []
+    for item in items:
+        haystack = f"{item.citizen_name}\n{item.text}\n{item.goal_words or ''}".casefold()
+        if item.id in keep or all(word in haystack for word in words):
+            found.append(item)
+    return found
 
 
 def handover_choices(*, session: Session, actor: Actor, citizen_ids: list[int]) -> list[OwnerChoice]:

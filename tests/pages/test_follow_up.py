@@ -1,18 +1,21 @@
-"""Opfølgning through the real app: Mine opgaver (mark, move, hand over, stale refusal) and the
-coordinator's view."""
+"""Opfølgning through the real app: Mine opgaver (mark, move, hand over, stale refusal; a long list
+a page at a time, folded sections, search) and the coordinator's view (its own tab, run only
+when opened)."""
 
 from datetime import timedelta
 
 import pytest
 from sqlmodel import select
 
+from bench.counting import count_statements
 from models.access import Actor
 from models.actions import set_action_status
-from models.db import session_scope
-from models.tables import Action, ActionEvent, today
-from tests.factories import make_action, make_membership, make_person, make_user
+from models.db import get_engine, session_scope
+from models.tables import Action, ActionEvent, AuditEvent, today
+from tests.factories import make_action, make_citizen, make_membership, make_person, make_user
 
 PAGE = "pages/follow_up.py"
+COORDINATOR_TAB = "Koordinators overblik"
 
 
 @pytest.fixture
@@ -29,6 +32,22 @@ def open_panel(at, action_id, prefix="m"):
     return at
 
 
+def open_tab(at, label=COORDINATOR_TAB):
+    """A click on the tab: the tabs keep their state, and only the open tab's content runs."""
+    at.session_state["fu_tab"] = label
+    return at.run()
+
+
+def unfold_done(at):
+    at.session_state["fu_unfold_done"] = True
+    return at.run()
+
+
+def coordinator_reads():
+    with session_scope() as s:
+        return len(s.execute(select(AuditEvent).where(AuditEvent.action == "follow_up.coordinator")).all())
+
+
 def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
     assert not at.exception
@@ -38,6 +57,7 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
     assert any("Overskredet med 3 dage" in m.value for m in at.markdown)  # st.badge is Markdown
     texts = [x.value for x in at.text]
     assert texts.index("Søge om bostøtte.") < texts.index("Undersøge praktikpladser i børnehaver i nærheden.")
+    assert not [w for w in at.text_input if w.key == "fu_search"]  # every card fits: no search needed
     assert any("Ditte Mikkelsen" in c.value for c in at.caption)
     assert "1 overskredne · 0 denne uge · 1 senere · 0 udført de sidste 14 dage" in [
         m.value for m in at.markdown
@@ -128,7 +148,8 @@ def test_a_stale_version_is_refused_and_the_text_stays(open_page, ditte, overdue
 def test_coordinator_view_lists_attention_and_all_agreements(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
     assert not at.exception
-    assert at.tabs[1].label == "Koordinators overblik"
+    assert at.tabs[1].label == COORDINATOR_TAB
+    open_tab(at)
     messages = [m.value for m in at.markdown]
     assert "Aftalen er overskredet med 3 dage." in messages
     table = at.dataframe[0].value
@@ -143,7 +164,7 @@ def test_coordinator_view_lists_attention_and_all_agreements(open_page, ditte, o
 
 
 def test_coordinator_view_without_a_chosen_citizen_asks_for_one(open_page, ditte):
-    at = open_page(PAGE, user=ditte.staff_user)
+    at = open_tab(open_page(PAGE, user=ditte.staff_user))
     assert "Vælg en borger i menuen til venstre" in " ".join(i.value for i in at.info)
 
 
@@ -151,3 +172,135 @@ def test_someone_with_no_agreements_is_told_so(open_page, ditte):
     at = open_page(PAGE, user=ditte.outsider)
     assert not at.exception
     assert at.info[0].value == "Du har ingen åbne aftaler lige nu."
+
+
+def test_the_coordinators_view_runs_only_when_its_tab_is_open(open_page, ditte, overdue):
+    """The start page does not load (and audit) a whole plan nobody is looking at."""
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at.run()
+    assert coordinator_reads() == 0
+    assert "Kræver opmærksomhed nu" not in [s.value for s in at.subheader]
+    open_tab(at)
+    assert coordinator_reads() == 1
+    assert "Kræver opmærksomhed nu" in [s.value for s in at.subheader]
+    open_tab(at, "Mine opgaver")
+    assert coordinator_reads() == 1
+    assert [s.value for s in at.subheader][0] == "Overskredet (1)"
+
+
+@pytest.fixture
+def busy(ditte):
+    """Rasmus owns 13 overdue agreements at two citizens (plus the fixture's one due later)."""
+    with session_scope(write=True) as s:
+        bo = make_citizen(s, name="Bo Hansen")
+        rasmus_at_bo = make_person(s, citizen=bo, name="Rasmus Holm", user=ditte.staff_user)
+        make_membership(s, citizen=bo, user=ditte.staff_user, person=rasmus_at_bo)
+        actions = [
+            make_action(s, citizen=ditte.citizen if n % 2 else bo,
+                        owner=ditte.coordinator if n % 2 else rasmus_at_bo,
+                        text=f"Opgave nummer {n}", due_on=today() - timedelta(days=20 - n))
+            for n in range(13)
+        ]  # fmt: skip
+    return actions
+
+
+def overdue_cards(at):
+    return [x.value for x in at.text if x.value.startswith("Opgave nummer")]
+
+
+def test_a_long_list_shows_a_page_of_cards_and_more_on_request(open_page, ditte, busy):
+    at = open_page(PAGE, user=ditte.staff_user)
+    assert not at.exception
+    assert at.subheader[0].value == "Overskredet (13)"
+    # The oldest first, ten at a time.
+    assert overdue_cards(at) == [f"Opgave nummer {n}" for n in range(10)]
+    more = at.button(key="fu_more_overdue")
+    assert more.label == "Vis 3 flere (3 er ikke vist endnu)"
+    more.click().run()
+    assert overdue_cards(at) == [f"Opgave nummer {n}" for n in range(13)]
+    assert not [b for b in at.button if b.key == "fu_more_overdue"]
+    # Every card still has its actions.
+    open_panel(at, busy[12].id)
+    at.radio(key=f"fu_op_m{busy[12].id}").set_value("in_progress").run()
+    at.button(key=f"fu_save_m{busy[12].id}").click().run()
+    assert at.success[0].value == "Aftalen er markeret som i gang."
+
+
+def test_search_finds_agreements_by_citizen_and_words_in_every_section(open_page, ditte, busy):
+    at = open_page(PAGE, user=ditte.staff_user)
+    at.text_input(key="fu_search").input("ditte").run()
+    # Ditte's 6 overdue ones and her later one.
+    assert "7 aftaler passer på søgningen." in [c.value for c in at.caption]
+    assert overdue_cards(at) == [f"Opgave nummer {n}" for n in range(1, 13, 2)]
+    assert "Undersøge praktikpladser i børnehaver i nærheden." in [x.value for x in at.text]
+    assert [s.value for s in at.subheader] == ["Overskredet (6)", "Senere (1)"]
+    at.text_input(key="fu_search").input("bo nummer 12").run()
+    assert "1 aftale passer på søgningen." in [c.value for c in at.caption]
+    assert overdue_cards(at) == ["Opgave nummer 12"]
+    open_panel(at, busy[12].id)
+    at.radio(key=f"fu_op_m{busy[12].id}").set_value("done").run()
+    at.button(key=f"fu_save_m{busy[12].id}").click().run()
+    assert at.success[0].value == "Aftalen er markeret som udført."
+
+
+def test_done_ones_are_listed_in_one_table_when_unfolded(open_page, ditte, overdue):
+    with session_scope(write=True) as s:
+        make_action(s, citizen=ditte.citizen, owner=ditte.coordinator, text="Sendt ansøgningen.",
+                    status="done", done_on=today() - timedelta(days=2))  # fmt: skip
+    at = open_page(PAGE, user=ditte.staff_user)
+    assert [s.value for s in at.subheader] == ["Overskredet (1)", "Senere (1)", "Udført eller droppet (1)"]
+    assert not at.dataframe
+    assert at.expander[0].label == ":green[Vis de udførte og droppede aftaler]"  # words and colour
+    unfold_done(at)
+    table = at.dataframe[0].value
+    assert table["Aftale"].tolist() == ["Sendt ansøgningen."]
+    assert table["Hvornår"].tolist() == ["Udført"]  # in words, not only green
+    assert table["Borger"].tolist() == ["Ditte Mikkelsen"]
+
+
+def test_an_open_panel_stays_when_a_colleague_finishes_the_agreement(open_page, ditte, overdue):
+    """The agreement moves to the folded "done" section; the user's text does not vanish with it."""
+    at = open_page(PAGE, user=ditte.staff_user)
+    open_panel(at, overdue.id)
+    at.radio(key=f"fu_op_m{overdue.id}").set_value("move").run()
+    at.text_area(key=f"fu_text_m{overdue.id}").input("Venter på svar.").run()
+    with session_scope(write=True) as s:
+        colleague = make_user(s, username="helle")
+        make_membership(s, citizen=ditte.citizen, user=colleague)
+    with session_scope(write=True) as s:
+        set_action_status(session=s, actor=Actor.from_user(colleague), action_id=overdue.id,
+                          seen_version=1, status="done")  # fmt: skip
+    at.run()
+    assert [s.value for s in at.subheader] == ["Senere (1)", "Udført eller droppet (1)"]
+    assert any("Udført" in m.value for m in at.markdown)  # the card, now green, still shown
+    assert at.text_area(key=f"fu_text_m{overdue.id}").value == "Venter på svar."
+    at.button(key=f"fu_save_m{overdue.id}").click().run()
+    assert "En anden har gemt en ændring her" in at.error[0].value
+    assert at.text_area(key=f"fu_text_m{overdue.id}").value == "Venter på svar."
+
+
+def test_the_page_speaks_english_too(open_page, ditte, busy):
+    at = open_page(PAGE, user=ditte.staff_user, lang="en")
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Overdue (13)", "Later (1)"]
+    assert at.button(key="fu_more_overdue").label == "Show 3 more (3 not shown yet)"
+    assert at.text_input(key="fu_search").label == "Search your agreements"
+
+
+def test_the_start_page_reads_the_list_once_and_no_plan(open_page, ditte, busy, db_url):
+    """Mine opgaver: one query for the list (and the audit rows), however long; no citizen's plan."""
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    with count_statements(get_engine(db_url)) as log:
+        at.run()
+    assert [" ".join(s.split())[:30] for s in log.statements] == [
+        "SELECT action.id, action.versi",
+        "INSERT INTO audit_event (at, u",
+    ]
+
+
+def test_the_coordinators_tab_reads_the_plan_once_within_the_budget(open_page, ditte, overdue, db_url):
+    at = open_tab(open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id))
+    with count_statements(get_engine(db_url)) as log:
+        at.run()
+    assert log.count <= 15, log.statements
+    assert len([s for s in log.statements if s.lstrip().upper().startswith("SELECT GOAL.")]) == 1

@@ -1,0 +1,212 @@
+"""The follow-up page's pieces: an agreement's card, its update panel and the compact table of
+finished agreements. Only pages/follow_up.py uses them.
+
+Widget keys name the panel: "m12" is agreement 12 in "Mine opgaver", "c12" the same agreement
+in the coordinator's view. The version the user saw is kept per panel when it opens; a save
+after someone else's save is refused (models.actions), and what the user typed stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from models.access import Actor
+from models.actions import hand_over, move_due_date, set_action_status
+from models.db import session_scope
+from models.errors import UserError
+from models.follow_up import MyAgreement, days_overdue, handover_choices
+from models.formatting import format_day
+from models.i18n import translate
+from models.tables import today
+from ui.feedback import attempt, flash, show_user_error
+from ui.i18n import lang, t
+from ui.safe import escape_markdown, show_text
+
+# Colour and words say the same thing: the badge text is the meaning, the colour repeats it.
+COLOURS = {"overdue": "red", "due_soon": "orange", "later": "blue", "done": "green"}
+ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:", "later": ":material/event:",
+         "done": ":material/check_circle:"}  # fmt: skip
+OPERATIONS = ("in_progress", "done", "cancelled", "move", "hand_over")
+SELECTED = "fu_selected"  # the one panel open ("m12" / "c12")
+STALE = "fu_stale"
+
+
+class Words:
+    """This render's strings in the user's language, looked up once: a card says five or six
+    things, and a page of cards would otherwise ask the session for the language each time."""
+
+    def __init__(self) -> None:
+        self.language = lang()
+
+    def __call__(self, key: str, **params: Any) -> str:
+        return translate(key, self.language, **params)
+
+    def day(self, value) -> str:  # noqa: ANN001 - date or datetime
+        return format_day(value, self.language)
+
+
+def badge_text(bucket: str, status: str, due_on: date | None, words: Words | None = None) -> str:
+    """The bucket in words ("Overskredet med 3 dage"): what the colour says, for everyone."""
+    say = words or Words()
+    if bucket == "overdue":
+        days = days_overdue(bucket=bucket, due_on=due_on)
+        return say("followup.badge.overdue_one") if days == 1 else say("followup.badge.overdue", days=days)
+    if bucket == "done":
+        return say(f"followup.badge.{'cancelled' if status == 'cancelled' else 'done'}")
+    return say(f"followup.badge.{bucket}")
+
+
+def clear_panel(panel: str) -> None:
+    """Forget a panel's draft and the version seen (after a save, or when it is closed)."""
+    for name in ("op", "text", "date", "owner", "seen"):
+        st.session_state.pop(f"fu_{name}_{panel}", None)
+    if st.session_state.get(SELECTED) == panel:
+        st.session_state.pop(SELECTED, None)
+
+
+def _save(actor, op, action_id, seen, text, new_date, owner):  # noqa: ANN001, ANN202
+    with session_scope(write=True) as session:
+        common = {"session": session, "actor": actor, "action_id": action_id, "seen_version": seen}
+        if op in ("in_progress", "done", "cancelled"):
+            return set_action_status(**common, status=op, note=text)
+        if op == "move":
+            return move_due_date(**common, due_on=new_date, reason=text)
+        person_id = None if owner is None or owner[1] is None else owner[1]
+        return hand_over(**common, owner_person_id=person_id, owner_is_citizen=owner is not None and
+                         owner[1] is None, reason=text)  # fmt: skip
+
+
+def update_panel(*, actor: Actor, panel: str, action_id: int, citizen_id: int, version: int,
+                 owner_person_id: int | None, due_on: date | None) -> None:  # fmt: skip
+    """What the user can do with one agreement. The version seen is fixed when the panel opens."""
+    seen_key = f"fu_seen_{panel}"
+    st.session_state.setdefault(seen_key, version)
+    op = st.radio(
+        t("followup.what"),
+        OPERATIONS,
+        format_func=lambda code: t(f"followup.op.{code}"),
+        key=f"fu_op_{panel}",
+        horizontal=True,
+    )
+    label = t("followup.note_done") if op in ("in_progress", "done") else t("followup.reason")
+    text = st.text_area(label, key=f"fu_text_{panel}", height=80)
+    new_date, owner = None, None
+    if op == "move":
+        new_date = st.date_input(
+            t("followup.new_due"),
+            value=max(today(), due_on or today()) + timedelta(days=14),
+            format="DD.MM.YYYY",
+            key=f"fu_date_{panel}",
+        )
+    if op == "hand_over":
+        with session_scope() as session:
+            choices = [
+                c
+                for c in handover_choices(session=session, actor=actor, citizen_ids=[citizen_id])
+                if c.person_id != owner_person_id
+            ]
+        if not choices:
+            st.info(t("followup.no_other_owner"))
+        options = {(c.citizen_id, c.person_id): c for c in choices}
+
+        def owner_label(key):  # noqa: ANN001, ANN202
+            choice = options[key]
+            if choice.person_id is None:
+                return t("followup.citizen_owner", name=choice.name)
+            return ", ".join(x for x in (choice.name, choice.department) if x)
+
+        owner = st.selectbox(
+            t("followup.new_owner"), list(options), format_func=owner_label, index=None,
+            key=f"fu_owner_{panel}",
+        )  # fmt: skip
+    if st.button(t("followup.save"), type="primary", key=f"fu_save_{panel}"):
+        if op == "hand_over" and owner is None:
+            show_user_error(UserError("agreement.owner_required"))
+            return
+        seen = st.session_state[seen_key]
+        saved = attempt(lambda: _save(actor, op, action_id, seen, text, new_date, owner))
+        if saved is not None:
+            clear_panel(panel)
+            flash(f"followup.saved_{op}")
+            st.rerun()
+        elif st.session_state[seen_key] != version:
+            st.session_state[STALE] = panel
+    # The card above now shows the other person's save; the user decides, the text stays.
+    stale = st.session_state.get(STALE) == panel and st.session_state[seen_key] != version
+    if stale and st.button(t("followup.take_new_version"), key=f"fu_take_{panel}"):
+        st.session_state[seen_key] = version
+        st.session_state.pop(STALE, None)
+        st.rerun()
+
+
+def toggle_button(panel: str) -> bool:
+    """"Opdatér" / "Luk" for a card in a list; True while this card's panel is open."""
+    is_open = st.session_state.get(SELECTED) == panel
+
+    def _toggle() -> None:
+        if is_open:
+            clear_panel(panel)
+        else:
+            st.session_state[SELECTED] = panel
+
+    st.button(
+        t("followup.close_panel") if is_open else t("followup.open_panel"),
+        key=f"fu_toggle_{panel}",
+        on_click=_toggle,
+    )
+    return is_open
+
+
+def _facts(item: MyAgreement, say: Words) -> str:
+    """Citizen, date, status and meeting on one line (goal on a second), as escaped Markdown."""
+    facts = [
+        item.citizen_name,
+        say("followup.due", date=say.day(item.due_on)) if item.due_on else say("followup.no_due"),
+        say("followup.status", status=say(f"action.status_{item.status}")),
+        say("followup.meeting", date=say.day(item.meeting_starts_at)) if item.meeting_starts_at
+        else say("followup.no_meeting"),
+    ]  # fmt: skip
+    if item.trial:
+        facts.append(say("followup.trial"))
+    line = escape_markdown(" · ".join(facts))
+    if item.goal_words:
+        line += "  \n" + escape_markdown(f"{say('followup.goal')}: {item.goal_words}")
+    return line
+
+
+def agreement_card(item: MyAgreement, *, actor: Actor, words: Words) -> None:
+    """One of my agreements: what it says, when, in colour and words; "Opdatér" opens the panel."""
+    panel = f"m{item.id}"
+    with st.container(border=True, key=f"fu-{item.bucket}-{item.id}"):
+        st.badge(badge_text(item.bucket, item.status, item.due_on, words), color=COLOURS[item.bucket],
+                 icon=ICONS[item.bucket])  # fmt: skip
+        show_text(item.text)
+        st.caption(_facts(item, words))
+        if toggle_button(panel):
+            update_panel(actor=actor, panel=panel, action_id=item.id, citizen_id=item.citizen_id,
+                         version=item.version, owner_person_id=item.owner_person_id,
+                         due_on=item.due_on)  # fmt: skip
+
+
+def agreements_table(items: Iterable[MyAgreement], words: Words) -> None:
+    """Many agreements as one compact, sortable table (one element, however many rows)."""
+    rows = list(items)
+    when, due = words("followup.col_when"), words("followup.col_due")
+    st.dataframe(
+        pd.DataFrame(
+            {
+                when: [badge_text(i.bucket, i.status, i.due_on, words) for i in rows],
+                words("followup.col_agreement"): [i.text for i in rows],
+                words("followup.citizen"): [i.citizen_name for i in rows],
+                due: [i.due_on for i in rows],
+                words("followup.col_goal"): [i.goal_words or "" for i in rows],
+            }
+        ),
+        hide_index=True,
+        column_config={due: st.column_config.DateColumn(format="DD.MM.YYYY")},
+    )
