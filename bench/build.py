@@ -329,7 +329,9 @@ def _settle_heavy_owner(rows: _Rows, rng: random.Random, bench_person_of: dict[i
     the bench user owns HEAVY_OPEN_AGREEMENTS open ones (or as many as the scale allows).
     Each handover is recorded as the domain records it: an 'owner_changed' event."""
     actions = rows.tables.get(Action, [])
-    mine = [a for a in actions if a["owner_person_id"] == bench_person_of.get(a["citizen_id"])
+    # (The citizen's own agreements have no owner person: they are never the bench user's.)
+    mine = [a for a in actions if a["citizen_id"] in bench_person_of
+            and a["owner_person_id"] == bench_person_of[a["citizen_id"]]
             and a["status"] in ("open", "in_progress")]
     others = [a for a in actions if a["citizen_id"] in bench_person_of and a["owner_person_id"] is not None
               and a["owner_person_id"] != bench_person_of[a["citizen_id"]]
