@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from sqlalchemy import event, exists, insert, select
 from sqlalchemy.sql import ColumnElement
@@ -219,13 +219,17 @@ def require_staff(
                entity_id=entity_id if isinstance(entity_id, int) else None)
 
 
-def visible_citizens_filter(actor: Actor) -> ColumnElement[bool]:
-    """A WHERE clause on Citizen for lists (pickers, overviews): only what the actor may open."""
+def visible_citizens_filter(actor: Actor, citizen_id: Any = None) -> ColumnElement[bool]:
+    """A WHERE clause for lists (pickers, overviews): only citizens the actor may open.
+
+    On Citizen.id, or on another table's citizen id column (`citizen_id`, e.g. Action.citizen_id)
+    where a query has no reason to join the citizen."""
+    column = Citizen.id if citizen_id is None else citizen_id
     if actor.role == "citizen_link":
-        return Citizen.id == actor.link_citizen_id  # type: ignore[return-value]
+        return column == actor.link_citizen_id  # type: ignore[no-any-return]
     if actor.is_admin:
-        return Citizen.id.is_not(None)  # type: ignore[union-attr]
-    return Citizen.id.in_(  # type: ignore[union-attr]
+        return column.is_not(None)  # type: ignore[no-any-return]
+    return column.in_(  # type: ignore[no-any-return]
         select(TeamMembership.citizen_id).where(
             TeamMembership.user_id == actor.user_id,  # type: ignore[arg-type]
             TeamMembership.ended_at.is_(None),  # type: ignore[union-attr]

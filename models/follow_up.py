@@ -22,9 +22,9 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, or_, select
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
@@ -108,10 +108,13 @@ class OwnerChoice:
 
 
 def _sort_key(item: MyAgreement) -> tuple[int, int, int]:
-    order = BUCKETS.index(item.bucket)
-    if item.bucket == "done":  # the most recently finished first
-        return order, -(item.done_on or item.due_on or date.min).toordinal(), item.id
-    return order, (item.due_on or date.max).toordinal(), item.id
+    return _order(item.bucket, item.due_on, item.done_on, item.id)
+
+
+def _order(bucket: str, due_on: date | None, done_on: date | None, action_id: int) -> tuple[int, int, int]:
+    if bucket == "done":  # the most recently finished first
+        return BUCKETS.index(bucket), -(done_on or due_on or date.min).toordinal(), action_id
+    return BUCKETS.index(bucket), (due_on or date.max).toordinal(), action_id
 
 
 def my_agreements(
@@ -124,7 +127,17 @@ def my_agreements(
     day = on or today()
     if actor.user_id is None:
         return []
-    owner = aliased(Person)
+    rows = session.execute(_with_details(_mine_filter(actor, day, include_done=include_done))).all()
+    items = sorted((_agreement(r, day) for r in rows), key=_sort_key)
+    # One audit row per citizen shown (the filter above already allowed them): who saw whose list.
+    write_audits(session, actor=actor, action="follow_up.read_mine",
+                 citizen_ids=sorted({i.citizen_id for i in items}))
+    return items
+
+
+def _mine_filter(actor: Actor, day: date, *, include_done: bool) -> ColumnElement[bool]:
+    """The actor's agreements: owned through the actor's Person rows, on citizens the actor may
+    open, open (or finished in the last DONE_SHOWN_DAYS days)."""
     finished_since = day - timedelta(days=DONE_SHOWN_DAYS)
     status_filter: ColumnElement[bool] = col(Action.status).in_(OPEN_ACTION_STATUSES)
     if include_done:
@@ -133,7 +146,13 @@ def my_agreements(
             (col(Action.status) == "done") & (col(Action.done_on) >= finished_since),
             (col(Action.status) == "cancelled") & (col(Action.updated_at) >= _start_of(finished_since)),
         )
-    rows = session.execute(
+    mine = select(Person.id).where(Person.user_id == actor.user_id, col(Person.removed_on).is_(None))
+    visible = visible_citizens_filter(actor, Action.citizen_id)
+    return and_(col(Action.owner_person_id).in_(mine), visible, status_filter)
+
+
+def _with_details(where: ColumnElement[bool]) -> Any:
+    return (
         select(  # type: ignore[call-overload, misc]
             Action.id,
             Action.version,
@@ -150,42 +169,31 @@ def my_agreements(
             Action.agreed_at_meeting_id,
             Meeting.starts_at,
         )
-        .join(owner, owner.id == Action.owner_person_id)
         .join(Citizen, col(Citizen.id) == Action.citizen_id)
         .outerjoin(Goal, col(Goal.id) == Action.goal_id)
         .outerjoin(Meeting, col(Meeting.id) == Action.agreed_at_meeting_id)
-        .where(
-            owner.user_id == actor.user_id,
-            owner.removed_on.is_(None),  # type: ignore[union-attr]
-            visible_citizens_filter(actor),
-            status_filter,
-        )
-    ).all()
-    items = [
-        MyAgreement(
-            id=r.id,
-            version=r.version,
-            text=r.text,
-            status=r.status,
-            due_on=r.due_on,
-            done_on=r.done_on,
-            trial=r.trial,
-            bucket=bucket_for(status=r.status, due_on=r.due_on, on=day),
-            citizen_id=r.citizen_id,
-            citizen_name=r.citizen_name,
-            owner_person_id=r.owner_person_id,
-            goal_id=r.goal_id,
-            goal_words=r.own_words,
-            meeting_id=r.agreed_at_meeting_id,
-            meeting_starts_at=r.starts_at,
-        )
-        for r in rows
-    ]
-    items.sort(key=_sort_key)
-    # One audit row per citizen shown (the filter above already allowed them): who saw whose list.
-    write_audits(session, actor=actor, action="follow_up.read_mine",
-                 citizen_ids=sorted({i.citizen_id for i in items}))
-    return items
+        .where(where)
+    )
+
+
+def _agreement(r: Any, day: date) -> MyAgreement:
+    return MyAgreement(
+        id=r.id,
+        version=r.version,
+        text=r.text,
+        status=r.status,
+        due_on=r.due_on,
+        done_on=r.done_on,
+        trial=r.trial,
+        bucket=bucket_for(status=r.status, due_on=r.due_on, on=day),
+        citizen_id=r.citizen_id,
+        citizen_name=r.citizen_name,
+        owner_person_id=r.owner_person_id,
+        goal_id=r.goal_id,
+        goal_words=r.own_words,
+        meeting_id=r.agreed_at_meeting_id,
+        meeting_starts_at=r.starts_at,
+    )
 
 
 def _start_of(day: date) -> datetime:
@@ -233,6 +241,63 @@ def start_page_sections(
         not_shown = 0 if bucket == "done" else len(group) - len(cards)
         sections.append(StartPageSection(bucket, group, cards, not_shown))
     return sections
+
+
+@dataclass(frozen=True)
+class StartPage:
+    counts: dict[str, int]  # every agreement of the user's per bucket (BUCKETS)
+    sections: list[StartPageSection]  # items: only what the page shows (see my_start_page)
+
+
+def my_start_page(
+    *,
+    session: Session,
+    actor: Actor,
+    on: date | None = None,
+    shown: Mapping[str, int] | None = None,
+    open_ids: Collection[int] = (),
+    with_done: bool = False,
+) -> StartPage:
+    """"Mine opgaver" as start_page_sections shows it, reading only what is shown.
+
+    The counts per bucket are one aggregate; the agreements are the first `shown[bucket]` of
+    each open bucket (and any whose panel is open), plus the finished ones only `with_done`
+    (their table is folded away otherwise). So the start page of someone with 300 agreements
+    reads, and audits, the few dozen it shows, not all 300. Sections' `items` hold the read ones.
+    """
+    day = on or today()
+    if actor.user_id is None:
+        return StartPage(dict.fromkeys(BUCKETS, 0), [])
+    shown = shown or {}
+    where = _mine_filter(actor, day, include_done=True)
+    # First what there is (ids and dates only: no text, no names), then the details of the shown.
+    every = session.execute(
+        select(Action.id, Action.status, Action.due_on, Action.done_on).where(where)
+    ).all()
+    buckets: dict[str, list[tuple[tuple[int, int, int], int]]] = {b: [] for b in BUCKETS}
+    for r in every:
+        bucket = bucket_for(status=r.status, due_on=r.due_on, on=day)
+        buckets[bucket].append((_order(bucket, r.due_on, r.done_on, r.id), r.id))
+    counts = {b: len(found) for b, found in buckets.items()}
+    wanted = {i for _, i in sorted(buckets["done"])} if with_done else set()
+    for b in BUCKETS:
+        if b != "done":
+            wanted |= {i for _, i in sorted(buckets[b])[: max(0, shown.get(b, CARDS_PER_PAGE))]}
+    wanted |= set(open_ids) & {r.id for r in every}
+    rows = session.execute(_with_details(col(Action.id).in_(sorted(wanted)))).all() if wanted else []
+    items = sorted((_agreement(r, day) for r in rows), key=_sort_key)
+    write_audits(session, actor=actor, action="follow_up.read_mine",
+                 citizen_ids=sorted({i.citizen_id for i in items}))
+    sections = []
+    for section in start_page_sections(items, shown=shown, open_ids=open_ids):
+        not_shown = 0 if section.bucket == "done" else counts[section.bucket] - len(section.cards)
+        sections.append(StartPageSection(section.bucket, section.items, section.cards, max(0, not_shown)))
+    listed = {s.bucket for s in sections}
+    for b in BUCKETS:  # a bucket with agreements none of which were read (the folded done list)
+        if counts[b] and b not in listed:
+            sections.append(StartPageSection(b, (), (), 0 if b == "done" else counts[b]))
+    sections.sort(key=lambda s: BUCKETS.index(s.bucket))
+    return StartPage(counts, sections)
 
 
 def search_agreements(

@@ -19,6 +19,7 @@ from models.follow_up import (
     bucket_counts,
     coordinator_view,
     my_agreements,
+    my_start_page,
     search_agreements,
     start_page_sections,
 )
@@ -82,28 +83,38 @@ def done_section(section, words, searching):
 
 def my_follow_ups():
     st.caption(t("followup.intro_mine"))
-    with session_scope(write=True) as session:
-        items = my_agreements(session=session, actor=actor)
-    with st.container(key="fu-summary"):
-        st.write(t("followup.summary", **bucket_counts(items)))
-    open_count = len([i for i in items if i.bucket != "done"])
-    if not open_count:
-        st.info(t("followup.none_mine"))
     selected = st.session_state.get(SELECTED) or ""
     open_ids = {int(selected[1:])} if selected.startswith("m") else set()
-    query = ""
+    shown = {bucket: st.session_state.get(shown_key(bucket), CARDS_PER_PAGE) for bucket in BUCKETS}
+    query = st.session_state.get("fu_search", "").strip()
+    with session_scope(write=True) as session:
+        if query:  # a search looks through all of them
+            items = my_agreements(session=session, actor=actor)
+            counts = bucket_counts(items)
+        else:  # otherwise only what the page shows is read
+            page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids,
+                                 with_done=bool(st.session_state.get("fu_unfold_done")))  # fmt: skip
+            counts = page.counts
+    with st.container(key="fu-summary"):
+        st.write(t("followup.summary", **counts))
+    open_count = sum(n for bucket, n in counts.items() if bucket != "done")
+    if not open_count:
+        st.info(t("followup.none_mine"))
     if open_count > CARDS_PER_PAGE:  # a search earns its place once not every card fits on a page
-        query = st.text_input(t("followup_more.search"), key="fu_search",
-                              placeholder=t("followup_more.search_hint")).strip()  # fmt: skip
+        st.text_input(t("followup_more.search"), key="fu_search",
+                      placeholder=t("followup_more.search_hint"))  # fmt: skip
     if query:
         items = search_agreements(items, query, keep=open_ids)
         found = len(items)
         st.caption(t("followup_more.search_result_one") if found == 1 else
                    t("followup_more.search_result", count=found))  # fmt: skip
-    shown = {bucket: st.session_state.get(shown_key(bucket), CARDS_PER_PAGE) for bucket in BUCKETS}
+        sections = start_page_sections(items, shown=shown, open_ids=open_ids)
+    else:
+        sections = page.sections
     words = Words()
-    for section in start_page_sections(items, shown=shown, open_ids=open_ids):
-        st.subheader(f"{t(f'followup.bucket.{section.bucket}')} ({len(section.items)})", anchor=False)
+    for section in sections:
+        size = len(section.items) if query else counts[section.bucket]
+        st.subheader(f"{t(f'followup.bucket.{section.bucket}')} ({size})", anchor=False)
         if section.bucket == "done":
             done_section(section, words, searching=bool(query))
         else:

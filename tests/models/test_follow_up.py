@@ -3,7 +3,7 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 
 from models.access import Actor
 from models.db import get_engine, session_scope
@@ -296,3 +296,35 @@ def test_an_unmet_need_is_answered_once_and_leaves_the_attention_list(db_url):
         view = coordinator_view(session=s, actor=actor, citizen_id=citizen.id)
         assert s.get(UnmetNeed, need_id).answer == "Ledelsen finder en bolig"
     assert [item for item in view.attention if item.kind == "unmet_need"] == []
+
+
+def test_the_start_page_reads_what_it_shows_and_counts_the_rest(caseload):
+    """my_start_page: the same buckets, counts and order as my_agreements + start_page_sections,
+    but only the shown agreements are read and audited."""
+    from models.follow_up import my_start_page, start_page_sections
+
+    a, actor = caseload["actions"], caseload["actor"]
+    with session_scope(write=True) as s:
+        every = my_agreements(session=s, actor=actor, on=DAY)
+    with session_scope(write=True) as s:
+        full = my_start_page(session=s, actor=actor, on=DAY, with_done=True)
+    assert full.counts == bucket_counts(every)
+    assert full.sections == start_page_sections(every)
+
+    with session_scope(write=True) as s:
+        first = s.execute(select(func.max(AuditEvent.id))).scalar_one()
+        one = my_start_page(session=s, actor=actor, on=DAY, shown={"overdue": 1, "due_soon": 0, "later": 0})
+    assert one.counts == {"overdue": 2, "due_soon": 1, "later": 1, "done": 1}
+    by_bucket = {s.bucket: s for s in one.sections}
+    assert [i.id for i in by_bucket["overdue"].cards] == [a["bo_old_overdue"].id]
+    assert by_bucket["overdue"].not_shown == 1 and by_bucket["later"].not_shown == 1
+    assert by_bucket["done"].items == ()  # folded: not read
+    with session_scope() as s:
+        audited = s.execute(select(AuditEvent.citizen_id).where(AuditEvent.id > first)).scalars().all()
+    assert audited == [caseload["bo"].id]  # only Bo's agreement was shown
+
+    with session_scope(write=True) as s:  # an open panel stays, wherever its agreement is now
+        kept = my_start_page(session=s, actor=actor, on=DAY, shown={"later": 0},
+                             open_ids={a["anna_later"].id})  # fmt: skip
+    later = next(s for s in kept.sections if s.bucket == "later")
+    assert [i.id for i in later.cards] == [a["anna_later"].id] and later.not_shown == 0

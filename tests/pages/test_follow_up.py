@@ -288,11 +288,13 @@ def test_the_page_speaks_english_too(open_page, ditte, busy):
 
 
 def test_the_start_page_reads_the_list_once_and_no_plan(open_page, ditte, busy, db_url):
-    """Mine opgaver: one query for the list (and the audit rows), however long; no citizen's plan."""
+    """Mine opgaver: the counts, the shown agreements (and their audit rows), however long the
+    list; no citizen's plan."""
     at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
     with count_statements(get_engine(db_url)) as log:
         at.run()
     assert [" ".join(s.split())[:30] for s in log.statements] == [
+        "SELECT action.id, action.statu",
         "SELECT action.id, action.versi",
         "INSERT INTO audit_event (at, u",
     ]
