@@ -53,6 +53,8 @@ def test_a_new_citizens_name(open_page, db_url, case):
 @pytest.mark.parametrize("case", TYPEABLE, ids=ids(TYPEABLE))
 def test_the_citizens_preparation(open_page, ditte, case):
     at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    at.session_state["prepare-step"] = "6 · Borgerens forberedelse"  # only the open step is built
+    at.run()
     field = next(a for a in at.text_area if a.key.startswith("prep-dream-"))
     field.input(case.value)
     _button(at, "Gem borgerens forberedelse").click().run()
