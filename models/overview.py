@@ -833,6 +833,7 @@ class Figures:
     consents: list[ConsentRow]
     matrix: list[MatrixCell]
     scores: list[ScoreRow]
+    needs_total: int  # unmet needs raised in the period and not answered (how many, not which)
 
 
 @dataclass(frozen=True)
@@ -840,7 +841,6 @@ class Overview(Figures):
     """The figures and, for this viewer, the unmet needs (text; names only on their own teams)."""
 
     needs: list[NeedRow]  # the oldest `needs_limit` of them (all, without a limit)
-    needs_total: int
 
 
 def build_overview(
@@ -864,9 +864,8 @@ def build_overview(
     write_audit(session, actor=actor, action="overview.read")
     figures = figures or overview_figures(session=session, period=period, on=day)
     needs = unmet_needs_for_leaders(session=session, actor=actor, period=period, limit=needs_limit)
-    total = len(needs) if needs_limit is None else count_unmet_needs(session=session, period=period)
     counts = {f.name: getattr(figures, f.name) for f in fields(Figures)}
-    return Overview(**counts, needs=needs, needs_total=total)
+    return Overview(**counts, needs=needs)
 
 
 def overview_figures(*, session: Session, period: Period, on: date | None = None) -> Figures:
@@ -910,6 +909,7 @@ def _people_figures(*, session: Session, period: Period, day: date) -> dict[str,
         "consents": consents_missing_or_expiring(session=session, on=day, period=period),
         "matrix": department_matrix(session=session, on=day, period=period),
         "scores": score_movement(session=session, period=period),
+        "needs_total": count_unmet_needs(session=session, period=period),
     }
 
 
@@ -920,8 +920,9 @@ def _people_figures(*, session: Session, period: Period, day: date) -> dict[str,
 # (Another server process's commits show within the minute.)
 
 _COUNTED_TABLES = frozenset(
-    {"action", "action_event", "citizen", "consent", "department", "goal", "goal_score", "meeting", "person"}
-)
+    {"action", "action_event", "citizen", "consent", "department", "goal", "goal_score", "meeting", "person",
+     "unmet_need"}
+)  # fmt: skip
 _CHANGED = "samplan_overview_changed"
 _version = 0
 

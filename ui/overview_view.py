@@ -64,7 +64,7 @@ def _figures(url: str, version: int, start: date, end: date, day: date) -> tuple
 def _drawn(url: str, version: int, start: date, end: date, day: date, lang: str) -> Drawn:
     figures, made_at = _figures(url, version, start, end, day)
     counts = {f.name: getattr(figures, f.name) for f in fields(Figures)}
-    without_needs = Overview(**counts, needs=[], needs_total=0)
+    without_needs = Overview(**counts, needs=[])
     frames = overview_frames(without_needs, lang)
     del frames["needs"]
     return Drawn(made_at, frames, overview_csv(without_needs, lang), _charts(figures, lang))
