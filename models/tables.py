@@ -302,7 +302,7 @@ class Action(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id")  # indexed below (citizen, status, date)
     goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
     text: str = Field(sa_column=_required_text_column())
     owner_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
@@ -317,6 +317,13 @@ class Action(SQLModel, table=True):
     version: int = 1
 
 
+# A citizen's open agreements and their dates (lists of one's citizens, the plan): covered.
+Index(
+    "ix_action_citizen_id",
+    Action.citizen_id,  # type: ignore[arg-type]
+    Action.status,  # type: ignore[arg-type]
+    Action.due_on,  # type: ignore[arg-type]
+)
 Index(
     "ix_action_owner_status_due",
     Action.owner_person_id,  # type: ignore[arg-type]
@@ -382,7 +389,7 @@ class Meeting(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id")  # indexed below (citizen, status, date)
     starts_at: datetime  # aware; stored as UTC. Indexed below
     minutes: int = 60
     place: str | None = Field(default=None, max_length=300)
@@ -404,6 +411,13 @@ class Meeting(SQLModel, table=True):
     version: int = 1
 
 
+# A citizen's next meeting (a status, the earliest start): covered.
+Index(
+    "ix_meeting_citizen_id",
+    Meeting.citizen_id,  # type: ignore[arg-type]
+    Meeting.status,  # type: ignore[arg-type]
+    Meeting.starts_at,  # type: ignore[arg-type]
+)
 Index(
     "ix_meeting_citizen_starts",
     Meeting.citizen_id,  # type: ignore[arg-type]
