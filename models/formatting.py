@@ -6,7 +6,6 @@ Used by the pages and the documents alike, so a date reads the same on screen an
 from __future__ import annotations
 
 from datetime import date, datetime
-
 from functools import lru_cache
 
 from babel import Locale
