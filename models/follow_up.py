@@ -215,6 +215,7 @@ class StartPageSection:
     items: tuple[MyAgreement, ...]  # every agreement in the bucket
     cards: tuple[MyAgreement, ...]  # shown one by one, each with its actions
     not_shown: int  # open agreements waiting behind "show more"
+    total: int = 0  # how many agreements the bucket holds (read or not)
 
 
 def start_page_sections(
@@ -239,7 +240,7 @@ def start_page_sections(
         limit = 0 if bucket == "done" else max(0, shown.get(bucket, CARDS_PER_PAGE))
         cards = tuple(i for n, i in enumerate(group) if n < limit or i.id in open_ids)
         not_shown = 0 if bucket == "done" else len(group) - len(cards)
-        sections.append(StartPageSection(bucket, group, cards, not_shown))
+        sections.append(StartPageSection(bucket, group, cards, not_shown, len(group)))
     return sections
 
 
@@ -257,29 +258,36 @@ def my_start_page(
     shown: Mapping[str, int] | None = None,
     open_ids: Collection[int] = (),
     with_done: bool = False,
+    query: str = "",
 ) -> StartPage:
     """"Mine opgaver" as start_page_sections shows it, reading only what is shown.
 
-    The counts per bucket are one aggregate; the agreements are the first `shown[bucket]` of
-    each open bucket (and any whose panel is open), plus the finished ones only `with_done`
-    (their table is folded away otherwise). So the start page of someone with 300 agreements
-    reads, and audits, the few dozen it shows, not all 300. Sections' `items` hold the read ones.
+    Without a search: the ids and dates of all the user's agreements give the counts; the details
+    are read for the first `shown[bucket]` of each open bucket (and any whose panel is open), and
+    for the finished ones only `with_done` (their table is folded away otherwise). So the start
+    page of someone with 300 agreements reads, and audits, the few dozen it shows. A `query`
+    searches all of them (search_agreements), so all are read. Sections' `items` hold the read ones.
     """
     day = on or today()
+    shown = shown or {}
     if actor.user_id is None:
         return StartPage(dict.fromkeys(BUCKETS, 0), [])
-    shown = shown or {}
-    where = _mine_filter(actor, day, include_done=True)
+    if query.strip():
+        everything = my_agreements(session=session, actor=actor, on=day)
+        found = search_agreements(everything, query, keep=open_ids)
+        sections = start_page_sections(found, shown=shown, open_ids=open_ids)
+        return StartPage(bucket_counts(everything), sections)
     # First what there is (ids and dates only: no text, no names), then the details of the shown.
     every = session.execute(
-        select(Action.id, Action.status, Action.due_on, Action.done_on).where(where)
+        select(Action.id, Action.status, Action.due_on, Action.done_on)
+        .where(_mine_filter(actor, day, include_done=True))
     ).all()
     buckets: dict[str, list[tuple[tuple[int, int, int], int]]] = {b: [] for b in BUCKETS}
     for r in every:
         bucket = bucket_for(status=r.status, due_on=r.due_on, on=day)
         buckets[bucket].append((_order(bucket, r.due_on, r.done_on, r.id), r.id))
     counts = {b: len(found) for b, found in buckets.items()}
-    wanted = {i for _, i in sorted(buckets["done"])} if with_done else set()
+    wanted = {i for _, i in buckets["done"]} if with_done else set()
     for b in BUCKETS:
         if b != "done":
             wanted |= {i for _, i in sorted(buckets[b])[: max(0, shown.get(b, CARDS_PER_PAGE))]}
@@ -288,15 +296,13 @@ def my_start_page(
     items = sorted((_agreement(r, day) for r in rows), key=_sort_key)
     write_audits(session, actor=actor, action="follow_up.read_mine",
                  citizen_ids=sorted({i.citizen_id for i in items}))
+    read = {s.bucket: s for s in start_page_sections(items, shown=shown, open_ids=open_ids)}
     sections = []
-    for section in start_page_sections(items, shown=shown, open_ids=open_ids):
-        not_shown = 0 if section.bucket == "done" else counts[section.bucket] - len(section.cards)
-        sections.append(StartPageSection(section.bucket, section.items, section.cards, max(0, not_shown)))
-    listed = {s.bucket for s in sections}
-    for b in BUCKETS:  # a bucket with agreements none of which were read (the folded done list)
-        if counts[b] and b not in listed:
-            sections.append(StartPageSection(b, (), (), 0 if b == "done" else counts[b]))
-    sections.sort(key=lambda s: BUCKETS.index(s.bucket))
+    for b in BUCKETS:  # every bucket with agreements, read or not (the folded finished ones)
+        if counts[b]:
+            section = read.get(b) or StartPageSection(b, (), (), 0)
+            not_shown = 0 if b == "done" else max(0, counts[b] - len(section.cards))
+            sections.append(StartPageSection(b, section.items, section.cards, not_shown, counts[b]))
     return StartPage(counts, sections)
 
 

@@ -612,8 +612,7 @@ def meetings_against_cadence(*, session: Session, period: Period, on: date | Non
     figures = _citizen_figures(session, period, on or today()).figures
     scale = 365 / period.days
     rows = []
-    for key in (OVERALL, *department_names(session)):
-        f = figures.get(key) or _NOBODY
+    for key, f in figures.items():  # OVERALL, then every department (_by_department_set)
         n = f.citizens
         rows.append(
             MeetingRow(
@@ -625,9 +624,6 @@ def meetings_against_cadence(*, session: Session, period: Period, on: date | Non
             )
         )
     return rows
-
-
-_NOBODY = _CitizenFigures(0, 0, 0, 0, 0)
 
 
 @dataclass(frozen=True)
@@ -667,11 +663,7 @@ def consents_missing_or_expiring(
     the meetings share one statement.)"""
     day = on or today()
     figures = _citizen_figures(session, period or Period(day, day), day).figures
-    return [
-        ConsentRow(key, f.citizens, f.missing, f.expiring)
-        for key in (OVERALL, *department_names(session))
-        for f in (figures.get(key) or _NOBODY,)
-    ]
+    return [ConsentRow(key, f.citizens, f.missing, f.expiring) for key, f in figures.items()]
 
 
 @dataclass(frozen=True)

@@ -16,12 +16,8 @@ from models.errors import UserError
 from models.follow_up import (
     BUCKETS,
     CARDS_PER_PAGE,
-    bucket_counts,
     coordinator_view,
-    my_agreements,
     my_start_page,
-    search_agreements,
-    start_page_sections,
 )
 from models.unmet_needs import answer_unmet_need
 from ui.agreement_cards import (
@@ -87,34 +83,24 @@ def my_follow_ups():
     open_ids = {int(selected[1:])} if selected.startswith("m") else set()
     shown = {bucket: st.session_state.get(shown_key(bucket), CARDS_PER_PAGE) for bucket in BUCKETS}
     query = st.session_state.get("fu_search", "").strip()
-    with session_scope(write=True) as session:
-        if query:  # a search looks through all of them
-            items = my_agreements(session=session, actor=actor)
-            counts = bucket_counts(items)
-        else:  # otherwise only what the page shows is read
-            page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids,
-                                 with_done=bool(st.session_state.get("fu_unfold_done")))  # fmt: skip
-            counts = page.counts
+    with session_scope(write=True) as session:  # only what the page shows is read (all, to search)
+        page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids, query=query,
+                             with_done=bool(st.session_state.get("fu_unfold_done")))  # fmt: skip
     with st.container(key="fu-summary"):
-        st.write(t("followup.summary", **counts))
-    open_count = sum(n for bucket, n in counts.items() if bucket != "done")
+        st.write(t("followup.summary", **page.counts))
+    open_count = sum(n for bucket, n in page.counts.items() if bucket != "done")
     if not open_count:
         st.info(t("followup.none_mine"))
     if open_count > CARDS_PER_PAGE:  # a search earns its place once not every card fits on a page
         st.text_input(t("followup_more.search"), key="fu_search",
                       placeholder=t("followup_more.search_hint"))  # fmt: skip
     if query:
-        items = search_agreements(items, query, keep=open_ids)
-        found = len(items)
+        found = sum(section.total for section in page.sections)
         st.caption(t("followup_more.search_result_one") if found == 1 else
                    t("followup_more.search_result", count=found))  # fmt: skip
-        sections = start_page_sections(items, shown=shown, open_ids=open_ids)
-    else:
-        sections = page.sections
     words = Words()
-    for section in sections:
-        size = len(section.items) if query else counts[section.bucket]
-        st.subheader(f"{t(f'followup.bucket.{section.bucket}')} ({size})", anchor=False)
+    for section in page.sections:
+        st.subheader(f"{t(f'followup.bucket.{section.bucket}')} ({section.total})", anchor=False)
         if section.bucket == "done":
             done_section(section, words, searching=bool(query))
         else:
