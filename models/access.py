@@ -219,11 +219,12 @@ def require_staff(
                entity_id=entity_id if isinstance(entity_id, int) else None)
 
 
-def visible_citizens_filter(actor: Actor, citizen_id: Any = None) -> ColumnElement[bool]:
+def visible_citizens_filter(actor: Actor, citizen_id: Any = None, *, user_id: Any = None) -> ColumnElement[bool]:
     """A WHERE clause for lists (pickers, overviews): only citizens the actor may open.
 
     On Citizen.id, or on another table's citizen id column (`citizen_id`, e.g. Action.citizen_id)
-    where a query has no reason to join the citizen."""
+    where a query has no reason to join the citizen. `user_id` stands in for the actor's id in a
+    statement built once and run with the id as a parameter (a bindparam)."""
     column = Citizen.id if citizen_id is None else citizen_id
     if actor.role == "citizen_link":
         return column == actor.link_citizen_id  # type: ignore[no-any-return]
@@ -231,7 +232,7 @@ def visible_citizens_filter(actor: Actor, citizen_id: Any = None) -> ColumnEleme
         return column.is_not(None)  # type: ignore[no-any-return]
     return column.in_(  # type: ignore[no-any-return]
         select(TeamMembership.citizen_id).where(
-            TeamMembership.user_id == actor.user_id,  # type: ignore[arg-type]
+            TeamMembership.user_id == (actor.user_id if user_id is None else user_id),  # type: ignore[arg-type]
             TeamMembership.ended_at.is_(None),  # type: ignore[union-attr]
         )
     )

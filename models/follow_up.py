@@ -21,10 +21,11 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, and_, bindparam, case, func, or_, select, union_all
 from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session, col
 
@@ -127,7 +128,8 @@ def my_agreements(
     day = on or today()
     if actor.user_id is None:
         return []
-    rows = session.execute(_with_details(_mine_filter(actor, day, include_done=include_done))).all()
+    statement = _my_agreements_statement(actor.role, include_done=include_done)
+    rows = session.execute(statement, _mine_params(actor, day)).all()
     items = sorted((_agreement(r, day) for r in rows), key=_sort_key)
     # One audit row per citizen shown (the filter above already allowed them): who saw whose list.
     write_audits(session, actor=actor, action="follow_up.read_mine",
@@ -135,20 +137,79 @@ def my_agreements(
     return items
 
 
-def _mine_filter(actor: Actor, day: date, *, include_done: bool) -> ColumnElement[bool]:
-    """The actor's agreements: owned through the actor's Person rows, on citizens the actor may
-    open, open (or finished in the last DONE_SHOWN_DAYS days)."""
+# The lists' statements are built once per shape and run with the user's and the day's values
+# as parameters (_mine_params): building and caching a statement of this size took longer than
+# running it.
+def _mine_params(actor: Actor, day: date) -> dict[str, Any]:
     finished_since = day - timedelta(days=DONE_SHOWN_DAYS)
+    return {"user_id": actor.user_id, "day": day, "week": day + timedelta(days=DUE_SOON_DAYS),
+            "finished_since": finished_since, "finished_since_at": _start_of(finished_since)}  # fmt: skip
+
+
+def _mine_filter(role: str, *, include_done: bool) -> ColumnElement[bool]:
+    """The user's agreements: owned through the user's Person rows, on citizens the user may
+    open, open (or finished since :finished_since, DONE_SHOWN_DAYS ago)."""
+    user_id = bindparam("user_id")
     status_filter: ColumnElement[bool] = col(Action.status).in_(OPEN_ACTION_STATUSES)
     if include_done:
         status_filter = or_(
             status_filter,
-            (col(Action.status) == "done") & (col(Action.done_on) >= finished_since),
-            (col(Action.status) == "cancelled") & (col(Action.updated_at) >= _start_of(finished_since)),
+            (col(Action.status) == "done") & (col(Action.done_on) >= bindparam("finished_since")),
+            (col(Action.status) == "cancelled") & (col(Action.updated_at) >= bindparam("finished_since_at")),
         )
-    mine = select(Person.id).where(Person.user_id == actor.user_id, col(Person.removed_on).is_(None))
-    visible = visible_citizens_filter(actor, Action.citizen_id)
+    mine = select(Person.id).where(Person.user_id == user_id, col(Person.removed_on).is_(None))
+    visible = visible_citizens_filter(Actor(None, "", "", role), Action.citizen_id, user_id=user_id)
     return and_(col(Action.owner_person_id).in_(mine), visible, status_filter)
+
+
+def _bucket_of() -> ColumnElement[str]:
+    """bucket_for in SQL, so the database counts (the module notes say which is which)."""
+    due = col(Action.due_on)
+    return case(
+        (col(Action.status).in_(FINISHED_STATUSES), "done"),
+        (due.is_(None), "later"),
+        (due < bindparam("day"), "overdue"),
+        (due < bindparam("week"), "due_soon"),
+        else_="later",
+    )
+
+
+def _open_bucket_where(bucket: str) -> ColumnElement[bool]:
+    """Which open agreements are in `bucket` (the same split as bucket_for)."""
+    due, day, week = col(Action.due_on), bindparam("day"), bindparam("week")
+    when = {"overdue": due < day, "due_soon": and_(due >= day, due < week), "later": or_(due.is_(None), due >= week)}
+    return when[bucket]
+
+
+@lru_cache(maxsize=None)
+def _my_agreements_statement(role: str, *, include_done: bool) -> Any:
+    return _with_details(_mine_filter(role, include_done=include_done))
+
+
+@lru_cache(maxsize=None)
+def _bucket_counts_statement(role: str) -> Any:
+    per_bucket = select(_bucket_of().label("bucket")).where(_mine_filter(role, include_done=True)).subquery()
+    return select(per_bucket.c.bucket, func.count()).group_by(per_bucket.c.bucket)
+
+
+@lru_cache(maxsize=None)
+def _shown_statement(role: str, *, with_done: bool, with_open: bool) -> Any:
+    """The details of what the start page shows: the first :show_<bucket> of each open bucket
+    (by date), the finished ones (`with_done`) and those whose panel is open (:open_ids)."""
+    due, still_open = col(Action.due_on), _mine_filter(role, include_done=False)
+    firsts = [
+        select(Action.id).where(still_open, _open_bucket_where(b)).order_by(due.is_(None), due, Action.id)
+        .limit(bindparam(f"show_{b}", type_=Integer)).subquery()
+        for b in BUCKETS if b != "done"
+    ]  # fmt: skip
+    parts = [select(first.c.id) for first in firsts]
+    if with_done:
+        finished = col(Action.status).in_(FINISHED_STATUSES)
+        parts.append(select(Action.id).where(_mine_filter(role, include_done=True), finished))
+    if with_open:
+        open_ids = col(Action.id).in_(bindparam("open_ids", expanding=True))
+        parts.append(select(Action.id).where(_mine_filter(role, include_done=True), open_ids))
+    return _with_details(col(Action.id).in_(union_all(*parts)))
 
 
 def _with_details(where: ColumnElement[bool]) -> Any:
@@ -262,10 +323,11 @@ def my_start_page(
 ) -> StartPage:
     """"Mine opgaver" as start_page_sections shows it, reading only what is shown.
 
-    Without a search: the ids and dates of all the user's agreements give the counts; the details
-    are read for the first `shown[bucket]` of each open bucket (and any whose panel is open), and
-    for the finished ones only `with_done` (their table is folded away otherwise). So the start
-    page of someone with 300 agreements reads, and audits, the few dozen it shows. A `query`
+    Without a search: the database counts the user's agreements per bucket and picks the first
+    `shown[bucket]` of each open bucket (and any whose panel is open), and the finished ones only
+    `with_done` (their table is folded away otherwise); only those are read in detail. So the start
+    page of someone with 300 agreements reads, and audits, the few dozen it shows, and Python
+    handles only those. A `query`
     searches all of them (search_agreements), so all are read. Sections' `items` hold the read ones.
     """
     day = on or today()
@@ -277,22 +339,16 @@ def my_start_page(
         found = search_agreements(everything, query, keep=open_ids)
         sections = start_page_sections(found, shown=shown, open_ids=open_ids)
         return StartPage(bucket_counts(everything), sections)
-    # First what there is (ids and dates only: no text, no names), then the details of the shown.
-    every = session.execute(
-        select(Action.id, Action.status, Action.due_on, Action.done_on)
-        .where(_mine_filter(actor, day, include_done=True))
-    ).all()
-    buckets: dict[str, list[tuple[tuple[int, int, int], int]]] = {b: [] for b in BUCKETS}
-    for r in every:
-        bucket = bucket_for(status=r.status, due_on=r.due_on, on=day)
-        buckets[bucket].append((_order(bucket, r.due_on, r.done_on, r.id), r.id))
-    counts = {b: len(found) for b, found in buckets.items()}
-    wanted = {i for _, i in buckets["done"]} if with_done else set()
-    for b in BUCKETS:
-        if b != "done":
-            wanted |= {i for _, i in sorted(buckets[b])[: max(0, shown.get(b, CARDS_PER_PAGE))]}
-    wanted |= set(open_ids) & {r.id for r in every}
-    rows = session.execute(_with_details(col(Action.id).in_(sorted(wanted)))).all() if wanted else []
+    # In SQL: how many there are per bucket, then the details of only what is shown.
+    params = _mine_params(actor, day)
+    counts = dict.fromkeys(BUCKETS, 0)
+    counts.update({bucket: number for bucket, number in session.execute(_bucket_counts_statement(actor.role), params)})
+    if not any(counts.values()):
+        return StartPage(counts, [])
+    params |= {f"show_{b}": max(0, shown.get(b, CARDS_PER_PAGE)) for b in BUCKETS if b != "done"}
+    params["open_ids"] = sorted(open_ids)
+    statement = _shown_statement(actor.role, with_done=with_done and counts["done"] > 0, with_open=bool(open_ids))
+    rows = session.execute(statement, params).all()
     items = sorted((_agreement(r, day) for r in rows), key=_sort_key)
     write_audits(session, actor=actor, action="follow_up.read_mine",
                  citizen_ids=sorted({i.citizen_id for i in items}))

@@ -1,0 +1,35 @@
+"""my agreements: one covering index by owner, status and date
+
+Revision ID: b3e7f1a2c4d6
+Revises: 8a4c2d1e9f60
+Create Date: 2026-11-23 00:05:00+00:00
+
+ix_action_owner_status_due (owner_person_id, status, due_on) also covers citizen_id, done_on and
+updated_at, so "Mine opgaver" counts and picks its first cards from the index alone; the plain
+ix_action_owner_person_id, a prefix of it, goes (SQLite chose it and then read every row).
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "b3e7f1a2c4d6"
+down_revision: str | Sequence[str] | None = "8a4c2d1e9f60"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+COVERED = ["owner_person_id", "status", "due_on", "citizen_id", "done_on", "updated_at"]
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("action", schema=None) as batch_op:
+        batch_op.drop_index("ix_action_owner_person_id")
+        batch_op.drop_index("ix_action_owner_status_due")
+        batch_op.create_index("ix_action_owner_status_due", COVERED, unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("action", schema=None) as batch_op:
+        batch_op.drop_index("ix_action_owner_status_due")
+        batch_op.create_index("ix_action_owner_status_due", ["owner_person_id", "status", "due_on"], unique=False)
+        batch_op.create_index("ix_action_owner_person_id", ["owner_person_id"], unique=False)
