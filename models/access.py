@@ -219,7 +219,9 @@ def require_staff(
                entity_id=entity_id if isinstance(entity_id, int) else None)
 
 
-def visible_citizens_filter(actor: Actor, citizen_id: Any = None, *, user_id: Any = None) -> ColumnElement[bool]:
+def visible_citizens_filter(
+    actor: Actor, citizen_id: Any = None, *, user_id: Any = None
+) -> ColumnElement[bool]:
     """A WHERE clause for lists (pickers, overviews): only citizens the actor may open.
 
     On Citizen.id, or on another table's citizen id column (`citizen_id`, e.g. Action.citizen_id)

@@ -1,9 +1,9 @@
 """Opfølgning: "Mine opgaver" (every agreement I own, overdue first) and the coordinator's view.
 
-The start page of someone with hundreds of agreements: a card per open agreement with its
-actions, overdue first, then due this week, then later, a page of cards at a time per bucket
-("Vis flere"); the finished ones as one table, folded away until asked for; a search over
-citizen, text and goal. Only the open tab's content runs (and the table only when unfolded).
+The start page of someone with hundreds of agreements: overdue first, then due this week, then
+later, each bucket one table (a page of rows at a time, "Vis flere"); choosing a row opens that
+agreement's card with its actions under the table. The finished ones are one table, folded away
+until asked for; a search covers citizen, text and goal. Only the open tab's content runs.
 Changes go through models.actions (authorised, sanitised, versioned, with history); a save after
 someone else's save is refused with the Danish message, and what the user typed stays.
 """
@@ -15,7 +15,7 @@ from models.db import session_scope
 from models.errors import UserError
 from models.follow_up import (
     BUCKETS,
-    CARDS_PER_PAGE,
+    ROWS_PER_PAGE,
     coordinator_view,
     my_start_page,
 )
@@ -28,6 +28,7 @@ from ui.agreement_cards import (
     agreement_card,
     agreements_table,
     badge_text,
+    clear_panel,
     toggle_button,
     update_panel,
 )
@@ -50,14 +51,32 @@ def shown_key(bucket):
 
 def show_more(bucket):
     key = shown_key(bucket)
-    st.session_state[key] = st.session_state.get(key, CARDS_PER_PAGE) + CARDS_PER_PAGE
+    st.session_state[key] = st.session_state.get(key, ROWS_PER_PAGE) + ROWS_PER_PAGE
+
+
+def chosen_id():
+    selected = st.session_state.get(SELECTED) or ""
+    return int(selected[1:]) if selected.startswith("m") else None
 
 
 def open_section(section, words):
-    for item in section.cards:
-        agreement_card(item, actor=actor, words=words)
+    # One table per bucket, however many rows. The chosen row's position is part of the table's
+    # key, so a table whose row is no longer chosen (another was, or the panel was closed or
+    # saved) comes back without a chosen row.
+    rows, chosen = section.cards, chosen_id()
+    position = next((n for n, item in enumerate(rows) if item.id == chosen), None)
+    table = agreements_table(rows, words, key=f"fu_rows_{section.bucket}_{position}", chosen=position)
+    picked = table.selection.rows
+    if picked != ([] if position is None else [position]):
+        if picked:
+            st.session_state[SELECTED] = f"m{rows[picked[0]].id}"
+        else:
+            clear_panel(f"m{chosen}")
+        st.rerun()
+    if position is not None:
+        agreement_card(rows[position], actor=actor, words=words)
     if section.not_shown:
-        label = t("followup_more.show_more", count=min(CARDS_PER_PAGE, section.not_shown),
+        label = t("followup_more.show_more", count=min(ROWS_PER_PAGE, section.not_shown),
                   hidden=section.not_shown)  # fmt: skip
         st.button(label, key=f"fu_more_{section.bucket}", on_click=show_more, args=(section.bucket,))
 
@@ -79,9 +98,8 @@ def done_section(section, words, searching):
 
 def my_follow_ups():
     st.caption(t("followup.intro_mine"))
-    selected = st.session_state.get(SELECTED) or ""
-    open_ids = {int(selected[1:])} if selected.startswith("m") else set()
-    shown = {bucket: st.session_state.get(shown_key(bucket), CARDS_PER_PAGE) for bucket in BUCKETS}
+    open_ids = {chosen_id()} - {None}
+    shown = {bucket: st.session_state.get(shown_key(bucket), ROWS_PER_PAGE) for bucket in BUCKETS}
     query = st.session_state.get("fu_search", "").strip()
     with session_scope(write=True) as session:  # only what the page shows is read (all, to search)
         page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids, query=query,
@@ -91,16 +109,19 @@ def my_follow_ups():
     open_count = sum(n for bucket, n in page.counts.items() if bucket != "done")
     if not open_count:
         st.info(t("followup.none_mine"))
-    if open_count > CARDS_PER_PAGE:  # a search earns its place once not every card fits on a page
+    if open_count > ROWS_PER_PAGE:  # a search earns its place once not every row fits on a page
         st.text_input(t("followup_more.search"), key="fu_search",
                       placeholder=t("followup_more.search_hint"))  # fmt: skip
     if query:
         found = sum(section.total for section in page.sections)
         st.caption(t("followup_more.search_result_one") if found == 1 else
                    t("followup_more.search_result", count=found))  # fmt: skip
+    if open_count:
+        st.caption(t("followup_more.choose_row"))
     words = Words()
     for section in page.sections:
-        st.subheader(f"{t(f'followup.bucket.{section.bucket}')} ({section.total})", anchor=False)
+        title = f":{COLOURS[section.bucket]}[{t(f'followup.bucket.{section.bucket}')}] ({section.total})"
+        st.subheader(title, anchor=False)
         if section.bucket == "done":
             done_section(section, words, searching=bool(query))
         else:

@@ -1,5 +1,5 @@
-"""The follow-up page's pieces: an agreement's card, its update panel and the compact table of
-finished agreements. Only pages/follow_up.py uses them.
+"""The follow-up page's pieces: a bucket's table of agreements, the card of the one chosen with its
+update panel, and the compact table of finished agreements. Only pages/follow_up.py uses them.
 
 Widget keys name the panel: "m12" is agreement 12 in "Mine opgaver", "c12" the same agreement
 in the coordinator's view. The version the user saw is kept per panel when it opens; a save
@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
 from models.access import Actor
@@ -29,6 +29,7 @@ from ui.safe import escape_markdown, show_text
 
 # Colour and words say the same thing: the badge text is the meaning, the colour repeats it.
 COLOURS = {"overdue": "red", "due_soon": "orange", "later": "blue", "done": "green"}
+DOTS = {"overdue": "🔴", "due_soon": "🟠", "later": "🔵", "done": "🟢"}  # the colour inside a table
 ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:", "later": ":material/event:",
          "done": ":material/check_circle:"}  # fmt: skip
 OPERATIONS = ("in_progress", "done", "cancelled", "move", "hand_over")
@@ -193,20 +194,27 @@ def agreement_card(item: MyAgreement, *, actor: Actor, words: Words) -> None:
                          due_on=item.due_on)  # fmt: skip
 
 
-def agreements_table(items: Iterable[MyAgreement], words: Words) -> None:
-    """Many agreements as one compact, sortable table (one element, however many rows)."""
+def agreements_table(items: Iterable[MyAgreement], words: Words, *, key: str | None = None,
+                     chosen: int | None = None) -> Any:  # fmt: skip
+    """Many agreements as one compact, sortable table: one element however many rows, so a page
+    of them costs what a page of three does. With a `key` a row can be chosen (single row); the
+    row at position `chosen` is shown chosen. Returns the table's selection event (or None)."""
     rows = list(items)
     when, due = words("followup.col_when"), words("followup.col_due")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                when: [badge_text(i.bucket, i.status, i.due_on, words) for i in rows],
-                words("followup.col_agreement"): [i.text for i in rows],
-                words("followup.citizen"): [i.citizen_name for i in rows],
-                due: [i.due_on for i in rows],
-                words("followup.col_goal"): [i.goal_words or "" for i in rows],
-            }
-        ),
-        hide_index=True,
-        column_config={due: st.column_config.DateColumn(format="DD.MM.YYYY")},
+    # An Arrow table, as Streamlit sends it: a pandas frame in between cost more than the rows.
+    frame = pa.table(
+        {
+            when: [f"{DOTS[i.bucket]} {badge_text(i.bucket, i.status, i.due_on, words)}" for i in rows],
+            words("followup.col_agreement"): [i.text for i in rows],
+            words("followup.citizen"): [i.citizen_name for i in rows],
+            due: pa.array([i.due_on for i in rows], pa.date32()),
+            words("followup.col_status"): [words(f"action.status_{i.status}") for i in rows],
+            words("followup.col_goal"): [i.goal_words or "" for i in rows],
+        }
     )
+    config = {due: st.column_config.DateColumn(format="DD.MM.YYYY")}
+    if key is None:
+        return st.dataframe(frame, hide_index=True, column_config=config)
+    default = None if chosen is None else {"selection": {"rows": [chosen], "columns": []}}
+    return st.dataframe(frame, hide_index=True, column_config=config, key=key, on_select="rerun",
+                        selection_mode="single-row", selection_default=default)  # fmt: skip

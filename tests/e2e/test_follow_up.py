@@ -18,6 +18,7 @@ from models.follow_up import my_agreements
 from models.tables import Action, UserAccount
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
+ROW_HEADER, ROW_HEIGHT = 35, 35  # st.dataframe's header and row height in pixels
 
 
 @pytest.fixture
@@ -68,9 +69,15 @@ def test_marking_an_overdue_agreement_done_updates_my_list_and_the_overview(
     overdue_heading = page.get_by_role("heading", name=f"Overskredet ({overdue_count})")
     expect(overdue_heading).to_be_visible()
     wait_for_app(page)
+    # The oldest overdue agreement is the table's first row: a click on its row marker opens its card.
+    table = page.locator(".st-key-fu_rows_overdue_None")
+    expect(table.get_by_test_id("stDataFrameResizable")).to_be_visible()
+    box = table.get_by_test_id("stDataFrameResizable").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 15, box["y"] + ROW_HEADER + ROW_HEIGHT // 2)
     card = page.locator(f".st-key-fu-overdue-{action_id}")
     expect(card.get_by_text(re.compile(r"Overskredet med \d+ dag"))).to_be_visible()
-    card.locator(f".st-key-fu_toggle_m{action_id}").get_by_role("button").click()
+    expect(page.locator(".st-key-fu_rows_overdue_0")).to_be_visible()  # the row is shown chosen
     expect(card.get_by_text("Markér som udført")).to_be_visible()
     wait_for_app(page)
     card.get_by_text("Markér som udført").click()

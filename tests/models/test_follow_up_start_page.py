@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from models.follow_up import CARDS_PER_PAGE, MyAgreement, search_agreements, start_page_sections
+from models.follow_up import ROWS_PER_PAGE, MyAgreement, search_agreements, start_page_sections
 
 DAY = date(2026, 11, 23)
 
@@ -33,12 +33,12 @@ def test_a_page_of_cards_per_bucket_and_the_rest_behind_show_more():
     items = many("overdue", 25) + many("due_soon", 3, 100) + many("later", 12, 200) + many("done", 4, 300)
     sections = start_page_sections(items)
     assert [(s.bucket, len(s.items), len(s.cards), s.not_shown) for s in sections] == [
-        ("overdue", 25, CARDS_PER_PAGE, 25 - CARDS_PER_PAGE),
+        ("overdue", 25, ROWS_PER_PAGE, 25 - ROWS_PER_PAGE),
         ("due_soon", 3, 3, 0),
-        ("later", 12, CARDS_PER_PAGE, 12 - CARDS_PER_PAGE),
+        ("later", 12, ROWS_PER_PAGE, 12 - ROWS_PER_PAGE),
         ("done", 4, 0, 0),  # nothing left to do: no card, no "show more"
     ]
-    assert ids(sections[0].cards) == list(range(CARDS_PER_PAGE))  # in the list's order: oldest first
+    assert ids(sections[0].cards) == list(range(ROWS_PER_PAGE))  # in the list's order: oldest first
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_a_page_of_cards_per_bucket_and_the_rest_behind_show_more():
         ({"overdue": 40}, 25, 0),  # more asked for than there are
         ({"overdue": 0}, 0, 25),  # nothing asked for: all wait
         ({"overdue": -3}, 0, 25),  # a nonsense count from the session is no count
-        ({"later": 99}, CARDS_PER_PAGE, 15),  # another bucket's count does not apply
+        ({"later": 99}, ROWS_PER_PAGE, 15),  # another bucket's count does not apply
     ],
 )
 def test_how_many_cards_the_user_asked_for(shown, cards, not_shown):
@@ -59,9 +59,9 @@ def test_how_many_cards_the_user_asked_for(shown, cards, not_shown):
 @pytest.mark.parametrize(
     ("open_id", "bucket", "card_ids"),
     [
-        (17, "overdue", [*range(CARDS_PER_PAGE), 17]),  # opened after "show more", still a card
+        (17, "overdue", [*range(ROWS_PER_PAGE), 17]),  # opened after "show more", still a card
         (301, "done", [301]),  # a colleague finished it while the panel was open
-        (3, "overdue", list(range(CARDS_PER_PAGE))),  # already on the first page: once
+        (3, "overdue", list(range(ROWS_PER_PAGE))),  # already on the first page: once
     ],
 )
 def test_an_open_panel_stays_a_card_wherever_its_agreement_now_is(open_id, bucket, card_ids):

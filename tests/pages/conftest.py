@@ -14,6 +14,7 @@ later runs (clicks, switch_page) execute the page script alone. So what app.py d
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +25,7 @@ from streamlit.testing.v1 import AppTest
 
 from models.access import Actor
 from models.db import session_scope
-from models.tables import Citizen, Person, UserAccount
+from models.tables import Action, Citizen, Person, UserAccount
 from models.users import start_login_session
 from tests.factories import (
     make_action,
@@ -120,3 +121,28 @@ def ditte(db_url: str) -> Team:
         make_meeting(s, citizen=citizen, status="planned", participants=(coordinator, mother),
                      preparation={"matters_most": "At komme ud af huset hver dag."})
     return Team(citizen=citizen, admin=admin, staff_user=staff, outsider=outsider, coordinator=coordinator)
+
+
+def agreement_tables(at: AppTest) -> dict:
+    """Opfølgning's tables in "Mine opgaver" by bucket ("overdue", ...), one per bucket with agreements."""
+    found = {}
+    for table in at.dataframe:
+        match = re.fullmatch(r"fu_rows_(\w+?)_(None|\d+)", table.key or "")
+        if match:
+            found[match.group(1)] = table
+    return found
+
+
+def table_rows(at: AppTest, bucket: str) -> list[str]:
+    table = agreement_tables(at).get(bucket)
+    return [] if table is None else table.value["Aftale"].tolist()
+
+
+def choose_agreement(at: AppTest, action: Action) -> AppTest:
+    """A click on the agreement's row in its bucket's table: its card with the actions opens."""
+    for table in agreement_tables(at).values():
+        texts = table.value["Aftale"].tolist()
+        if action.text in texts:
+            at.session_state[table.key] = {"selection": {"rows": [texts.index(action.text)], "columns": []}}
+            return at.run()
+    raise AssertionError(f"{action.text!r} is in no table")

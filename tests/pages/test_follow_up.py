@@ -1,7 +1,8 @@
-"""Opfølgning through the real app: Mine opgaver (mark, move, hand over, stale refusal; a long list
-a page at a time, folded sections, search) and the coordinator's view (its own tab, run only
-when opened)."""
+"""Opfølgning through the real app: Mine opgaver (a table per bucket, a chosen row's card with its
+actions: mark, move, hand over, stale refusal; a long list a page at a time, folded sections,
+search) and the coordinator's view (its own tab, run only when opened)."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,9 @@ from models.actions import set_action_status
 from models.db import get_engine, session_scope
 from models.tables import Action, ActionEvent, AuditEvent, today
 from tests.factories import make_action, make_citizen, make_membership, make_person, make_user
+from tests.pages.conftest import agreement_tables as tables
+from tests.pages.conftest import choose_agreement as choose
+from tests.pages.conftest import table_rows as rows
 
 PAGE = "pages/follow_up.py"
 COORDINATOR_TAB = "Koordinators overblik"
@@ -27,9 +31,16 @@ def overdue(ditte):
     return action
 
 
-def open_panel(at, action_id, prefix="m"):
-    at.button(key=f"fu_toggle_{prefix}{action_id}").click().run()
+def open_panel(at, action, prefix="m"):
+    if prefix == "m":
+        return choose(at, action)
+    at.button(key=f"fu_toggle_{prefix}{action.id}").click().run()
     return at
+
+
+def headings(at):
+    """The subheaders as read: the bucket's colour (":red[...]") is markup around the words."""
+    return [re.sub(r":\w+\[(.*?)\]", r"\1", s.value) for s in at.subheader]
 
 
 def open_tab(at, label=COORDINATOR_TAB):
@@ -52,13 +63,17 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
     at = open_page(PAGE, user=ditte.staff_user)
     assert not at.exception
     assert at.tabs[0].label == "Mine opgaver"
-    assert [s.value for s in at.subheader][:2] == ["Overskredet (1)", "Senere (1)"]
+    assert headings(at)[:2] == ["Overskredet (1)", "Senere (1)"]
+    assert at.subheader[0].value == ":red[Overskredet] (1)"  # the bucket's colour, and its words
+    overdue_table = tables(at)["overdue"].value
     # The meaning in words, not only in colour.
-    assert any("Overskredet med 3 dage" in m.value for m in at.markdown)  # st.badge is Markdown
-    texts = [x.value for x in at.text]
-    assert texts.index("Søge om bostøtte.") < texts.index("Undersøge praktikpladser i børnehaver i nærheden.")
-    assert not [w for w in at.text_input if w.key == "fu_search"]  # every card fits: no search needed
-    assert any("Ditte Mikkelsen" in c.value for c in at.caption)
+    assert overdue_table["Hvornår"].tolist() == ["🔴 Overskredet med 3 dage"]
+    assert overdue_table["Aftale"].tolist() == ["Søge om bostøtte."]
+    assert overdue_table["Borger"].tolist() == ["Ditte Mikkelsen"]
+    assert overdue_table["Status"].tolist() == ["Ikke startet"]
+    assert rows(at, "later") == ["Undersøge praktikpladser i børnehaver i nærheden."]
+    assert not [w for w in at.text_input if w.key == "fu_search"]  # every row fits: no search needed
+    assert not at.text_area  # no card is open until a row is chosen
     assert "1 overskredne · 0 denne uge · 1 senere · 0 udført de sidste 14 dage" in [
         m.value for m in at.markdown
     ]
@@ -66,13 +81,13 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
 
 def test_mark_done_with_a_note_moves_it_to_done(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
-    open_panel(at, overdue.id)
+    open_panel(at, overdue)
     at.radio(key=f"fu_op_m{overdue.id}").set_value("done").run()
     at.text_area(key=f"fu_text_m{overdue.id}").input("Ansøgningen er sendt.").run()
     at.button(key=f"fu_save_m{overdue.id}").click().run()
     assert not at.exception
     assert at.success[0].value == "Aftalen er markeret som udført."
-    assert [s.value for s in at.subheader][:2] == ["Senere (1)", "Udført eller droppet (1)"]
+    assert headings(at)[:2] == ["Senere (1)", "Udført eller droppet (1)"]
     with session_scope() as s:
         action = s.get(Action, overdue.id)
         event = s.execute(select(ActionEvent).where(ActionEvent.action_id == overdue.id)).scalars().one()
@@ -82,7 +97,7 @@ def test_mark_done_with_a_note_moves_it_to_done(open_page, ditte, overdue):
 
 def test_dropping_needs_a_reason_and_says_so_in_danish(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
-    open_panel(at, overdue.id)
+    open_panel(at, overdue)
     at.radio(key=f"fu_op_m{overdue.id}").set_value("cancelled").run()
     at.button(key=f"fu_save_m{overdue.id}").click().run()
     assert "Skriv kort, hvorfor aftalen droppes" in at.error[0].value
@@ -92,7 +107,7 @@ def test_dropping_needs_a_reason_and_says_so_in_danish(open_page, ditte, overdue
 
 def test_move_the_date_with_a_reason(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
-    open_panel(at, overdue.id)
+    open_panel(at, overdue)
     at.radio(key=f"fu_op_m{overdue.id}").set_value("move").run()
     new_day = today() + timedelta(days=10)
     at.date_input(key=f"fu_date_m{overdue.id}").set_value(new_day).run()
@@ -107,7 +122,7 @@ def test_hand_over_to_another_person_with_a_reason(open_page, ditte, overdue):
     with session_scope(write=True) as s:
         helle = make_person(s, citizen=ditte.citizen, name="Helle Friis", department="Socialafdelingen")
     at = open_page(PAGE, user=ditte.staff_user)
-    open_panel(at, overdue.id)
+    open_panel(at, overdue)
     at.radio(key=f"fu_op_m{overdue.id}").set_value("hand_over").run()
     owner = at.selectbox(key=f"fu_owner_m{overdue.id}")
     assert owner.format_func((ditte.citizen.id, None)) == "Ditte Mikkelsen (borgeren selv)"
@@ -119,12 +134,13 @@ def test_hand_over_to_another_person_with_a_reason(open_page, ditte, overdue):
         assert s.get(Action, overdue.id).owner_person_id == helle.id
         kinds = s.execute(select(ActionEvent.kind).where(ActionEvent.action_id == overdue.id)).scalars().all()
     assert kinds == ["owner_changed"]
-    assert "Søge om bostøtte." not in [x.value for x in at.text]  # no longer mine
+    assert "Søge om bostøtte." not in rows(at, "overdue")  # no longer mine
+    assert not [c for c in at.text if c.value == "Søge om bostøtte."]  # and its card has closed
 
 
 def test_a_stale_version_is_refused_and_the_text_stays(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
-    open_panel(at, overdue.id)
+    open_panel(at, overdue)
     at.radio(key=f"fu_op_m{overdue.id}").set_value("done").run()
     at.text_area(key=f"fu_text_m{overdue.id}").input("Min lange note om det hele.").run()
     # Meanwhile a colleague on the team marks it in progress.
@@ -157,7 +173,7 @@ def test_coordinator_view_lists_attention_and_all_agreements(open_page, ditte, o
     assert table["Hvornår"].tolist()[0] == "Overskredet med 3 dage"
     assert set(table["Afdeling"]) == {"Jobcenter", ""}  # the citizen's own agreement has no department
     # The overdue one can be followed up right here.
-    open_panel(at, overdue.id, prefix="c")
+    open_panel(at, overdue, prefix="c")
     at.radio(key=f"fu_op_c{overdue.id}").set_value("in_progress").run()
     at.button(key=f"fu_save_c{overdue.id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som i gang."
@@ -179,13 +195,13 @@ def test_the_coordinators_view_runs_only_when_its_tab_is_open(open_page, ditte, 
     at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
     at.run()
     assert coordinator_reads() == 0
-    assert "Kræver opmærksomhed nu" not in [s.value for s in at.subheader]
+    assert "Kræver opmærksomhed nu" not in headings(at)
     open_tab(at)
     assert coordinator_reads() == 1
-    assert "Kræver opmærksomhed nu" in [s.value for s in at.subheader]
+    assert "Kræver opmærksomhed nu" in headings(at)
     open_tab(at, "Mine opgaver")
     assert coordinator_reads() == 1
-    assert [s.value for s in at.subheader][0] == "Overskredet (1)"
+    assert headings(at)[0] == "Overskredet (1)"
 
 
 @pytest.fixture
@@ -204,23 +220,23 @@ def busy(ditte):
     return actions
 
 
-def overdue_cards(at):
-    return [x.value for x in at.text if x.value.startswith("Opgave nummer")]
+def overdue_rows(at):
+    return [x for x in rows(at, "overdue") if x.startswith("Opgave nummer")]
 
 
-def test_a_long_list_shows_a_page_of_cards_and_more_on_request(open_page, ditte, busy):
+def test_a_long_list_shows_a_page_of_rows_and_more_on_request(open_page, ditte, busy):
     at = open_page(PAGE, user=ditte.staff_user)
     assert not at.exception
-    assert at.subheader[0].value == "Overskredet (13)"
+    assert headings(at)[0] == "Overskredet (13)"
     # The oldest first, ten at a time.
-    assert overdue_cards(at) == [f"Opgave nummer {n}" for n in range(10)]
+    assert overdue_rows(at) == [f"Opgave nummer {n}" for n in range(10)]
     more = at.button(key="fu_more_overdue")
     assert more.label == "Vis 3 flere (3 er ikke vist endnu)"
     more.click().run()
-    assert overdue_cards(at) == [f"Opgave nummer {n}" for n in range(13)]
+    assert overdue_rows(at) == [f"Opgave nummer {n}" for n in range(13)]
     assert not [b for b in at.button if b.key == "fu_more_overdue"]
-    # Every card still has its actions.
-    open_panel(at, busy[12].id)
+    # Every row still opens its card with the actions.
+    open_panel(at, busy[12])
     at.radio(key=f"fu_op_m{busy[12].id}").set_value("in_progress").run()
     at.button(key=f"fu_save_m{busy[12].id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som i gang."
@@ -231,13 +247,13 @@ def test_search_finds_agreements_by_citizen_and_words_in_every_section(open_page
     at.text_input(key="fu_search").input("ditte").run()
     # Ditte's 6 overdue ones and her later one.
     assert "7 aftaler passer på søgningen." in [c.value for c in at.caption]
-    assert overdue_cards(at) == [f"Opgave nummer {n}" for n in range(1, 13, 2)]
-    assert "Undersøge praktikpladser i børnehaver i nærheden." in [x.value for x in at.text]
-    assert [s.value for s in at.subheader] == ["Overskredet (6)", "Senere (1)"]
+    assert overdue_rows(at) == [f"Opgave nummer {n}" for n in range(1, 13, 2)]
+    assert rows(at, "later") == ["Undersøge praktikpladser i børnehaver i nærheden."]
+    assert headings(at) == ["Overskredet (6)", "Senere (1)"]
     at.text_input(key="fu_search").input("bo nummer 12").run()
     assert "1 aftale passer på søgningen." in [c.value for c in at.caption]
-    assert overdue_cards(at) == ["Opgave nummer 12"]
-    open_panel(at, busy[12].id)
+    assert overdue_rows(at) == ["Opgave nummer 12"]
+    open_panel(at, busy[12])
     at.radio(key=f"fu_op_m{busy[12].id}").set_value("done").run()
     at.button(key=f"fu_save_m{busy[12].id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som udført."
@@ -248,20 +264,20 @@ def test_done_ones_are_listed_in_one_table_when_unfolded(open_page, ditte, overd
         make_action(s, citizen=ditte.citizen, owner=ditte.coordinator, text="Sendt ansøgningen.",
                     status="done", done_on=today() - timedelta(days=2))  # fmt: skip
     at = open_page(PAGE, user=ditte.staff_user)
-    assert [s.value for s in at.subheader] == ["Overskredet (1)", "Senere (1)", "Udført eller droppet (1)"]
-    assert not at.dataframe
+    assert headings(at) == ["Overskredet (1)", "Senere (1)", "Udført eller droppet (1)"]
+    assert len(at.dataframe) == 2  # the overdue and the later ones; the finished ones are folded
     assert at.expander[0].label == ":green[Vis de udførte og droppede aftaler]"  # words and colour
     unfold_done(at)
-    table = at.dataframe[0].value
+    table = at.dataframe[-1].value
     assert table["Aftale"].tolist() == ["Sendt ansøgningen."]
-    assert table["Hvornår"].tolist() == ["Udført"]  # in words, not only green
+    assert table["Hvornår"].tolist() == ["🟢 Udført"]  # in words, not only green
     assert table["Borger"].tolist() == ["Ditte Mikkelsen"]
 
 
 def test_an_open_panel_stays_when_a_colleague_finishes_the_agreement(open_page, ditte, overdue):
     """The agreement moves to the folded "done" section; the user's text does not vanish with it."""
     at = open_page(PAGE, user=ditte.staff_user)
-    open_panel(at, overdue.id)
+    open_panel(at, overdue)
     at.radio(key=f"fu_op_m{overdue.id}").set_value("move").run()
     at.text_area(key=f"fu_text_m{overdue.id}").input("Venter på svar.").run()
     with session_scope(write=True) as s:
@@ -271,7 +287,7 @@ def test_an_open_panel_stays_when_a_colleague_finishes_the_agreement(open_page, 
         set_action_status(session=s, actor=Actor.from_user(colleague), action_id=overdue.id,
                           seen_version=1, status="done")  # fmt: skip
     at.run()
-    assert [s.value for s in at.subheader] == ["Senere (1)", "Udført eller droppet (1)"]
+    assert headings(at) == ["Senere (1)", "Udført eller droppet (1)"]
     assert any("Udført" in m.value for m in at.markdown)  # the card, now green, still shown
     assert at.text_area(key=f"fu_text_m{overdue.id}").value == "Venter på svar."
     at.button(key=f"fu_save_m{overdue.id}").click().run()
@@ -282,7 +298,7 @@ def test_an_open_panel_stays_when_a_colleague_finishes_the_agreement(open_page, 
 def test_the_page_speaks_english_too(open_page, ditte, busy):
     at = open_page(PAGE, user=ditte.staff_user, lang="en")
     assert not at.exception
-    assert [s.value for s in at.subheader] == ["Overdue (13)", "Later (1)"]
+    assert headings(at) == ["Overdue (13)", "Later (1)"]
     assert at.button(key="fu_more_overdue").label == "Show 3 more (3 not shown yet)"
     assert at.text_input(key="fu_search").label == "Search your agreements"
 
@@ -306,3 +322,51 @@ def test_the_coordinators_tab_reads_the_plan_once_within_the_budget(open_page, d
         at.run()
     assert log.count <= 15, log.statements
     assert len([s for s in log.statements if s.lstrip().upper().startswith("SELECT GOAL.")]) == 1
+
+
+def open_cards(at):
+    return [c.key for c in at.container if re.fullmatch(r"fu-\w+-\d+", c.key or "")]
+
+
+def test_choosing_a_row_opens_its_card_and_one_card_at_a_time(open_page, ditte, overdue):
+    with session_scope() as s:  # the fixture's agreement due in two weeks
+        later = s.execute(select(Action).where(Action.owner_person_id == ditte.coordinator.id,
+                                               Action.id != overdue.id)).scalar_one()  # fmt: skip
+    at = open_page(PAGE, user=ditte.staff_user)
+    assert open_cards(at) == []
+    choose(at, overdue)
+    assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
+    assert tables(at)["overdue"].key == "fu_rows_overdue_0"  # shown chosen
+    assert at.button(key=f"fu_toggle_m{overdue.id}").label == "Luk"
+    # Another row, in another table: that card opens, the first closes and is no longer chosen.
+    choose(at, later)
+    assert open_cards(at) == [f"fu-later-{later.id}"]
+    assert (tables(at)["overdue"].key, tables(at)["later"].key) == ("fu_rows_overdue_None", "fu_rows_later_0")
+    # "Luk" closes it; so does choosing the row again (no row chosen).
+    at.button(key=f"fu_toggle_m{later.id}").click().run()
+    assert open_cards(at) == [] and tables(at)["later"].key == "fu_rows_later_None"
+    choose(at, overdue)
+    at.session_state["fu_rows_overdue_0"] = {"selection": {"rows": [], "columns": []}}
+    at.run()
+    assert open_cards(at) == [] and tables(at)["overdue"].key == "fu_rows_overdue_None"
+
+
+def test_after_a_save_the_card_closes_and_no_row_is_chosen(open_page, ditte, overdue):
+    at = choose(open_page(PAGE, user=ditte.staff_user), overdue)
+    at.radio(key=f"fu_op_m{overdue.id}").set_value("in_progress").run()
+    at.button(key=f"fu_save_m{overdue.id}").click().run()
+    assert at.success[0].value == "Aftalen er markeret som i gang."
+    assert open_cards(at) == []
+    assert tables(at)["overdue"].key == "fu_rows_overdue_None"
+    assert tables(at)["overdue"].value["Status"].tolist() == ["I gang"]
+
+
+def test_the_tables_show_agreements_as_plain_text(open_page, ditte):
+    """A table cell is text: Markdown and HTML in an agreement stay as typed."""
+    with session_scope(write=True) as s:
+        hostile = make_action(s, citizen=ditte.citizen, owner=ditte.coordinator,
+                              text="**fed** <b>x</b> [a](b)", due_on=today() - timedelta(days=1))  # fmt: skip
+    at = open_page(PAGE, user=ditte.staff_user)
+    assert rows(at, "overdue") == ["**fed** <b>x</b> [a](b)"]
+    choose(at, hostile)
+    assert "**fed** <b>x</b> [a](b)" in [t.value for t in at.text]  # the card: st.text, not Markdown
