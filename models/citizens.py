@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlmodel import Session, col
 
 from models.access import Actor, visible_citizens_filter
@@ -37,11 +38,16 @@ class CitizenSummary:
     overdue_actions: int
 
 
-def citizen_summaries(*, session: Session, actor: Actor, on: date | None = None) -> list[CitizenSummary]:
-    """The start page's list: the actor's citizens with their next meeting and open/overdue
-    agreements, in one query whatever the number of citizens (each figure a correlated
+def citizen_summaries(
+    *, session: Session, actor: Actor, on: date | None = None, ids: Collection[int] | None = None
+) -> list[CitizenSummary]:
+    """The actor's citizens (only `ids` of them, if given) with their next meeting and open and
+    overdue agreements, in one query whatever the number of citizens (each figure a correlated
     subquery answered from an index that covers it: ix_meeting_citizen_id, ix_action_citizen_id)."""
     day = on or today()
+    chosen = visible_citizens_filter(actor)
+    if ids is not None:
+        chosen = and_(chosen, col(Citizen.id).in_(list(ids)))
     open_actions = select(func.count()).where(
         Action.citizen_id == Citizen.id, col(Action.status).in_(OPEN_ACTION_STATUSES)
     )
@@ -58,10 +64,35 @@ def citizen_summaries(*, session: Session, actor: Actor, on: date | None = None)
             open_actions.scalar_subquery(),
             open_actions.where(col(Action.due_on) < day).scalar_subquery(),
         )
-        .where(visible_citizens_filter(actor))
+        .where(chosen)
         .order_by(Citizen.name, Citizen.id)
     ).all()
     return [
         CitizenSummary(id=i, name=name, next_meeting_at=at, open_actions=n or 0, overdue_actions=late or 0)
         for i, name, at, n, late in rows
     ]
+
+
+CITIZENS_PER_PAGE = 25  # rows of "Mine borgere" before "show more"
+
+
+@dataclass(frozen=True)
+class CitizensPage:
+    summaries: list[CitizenSummary]  # the shown ones, by name
+    total: int  # every citizen the actor may open
+    matching: int  # those the search matches (all of them without a search)
+
+
+def citizens_page(
+    *, session: Session, actor: Actor, shown: int = CITIZENS_PER_PAGE, query: str = "", on: date | None = None
+) -> CitizensPage:
+    """"Mine borgere" a page at a time: the names of every citizen the actor may open (one light
+    query), those with every word of `query` in the name (any case: Python's casefold knows Æ, Ø
+    and Å, SQLite's lower() does not), and the figures of the first `shown` only. So the page
+    costs about the same for 25 citizens as for an administrator's 10,000."""
+    names = list_visible_citizens(session=session, actor=actor)
+    words = query.casefold().split()
+    found = [c for c in names if all(word in c.name.casefold() for word in words)]
+    ids = [c.id for c in found[: max(0, shown)]]
+    summaries = citizen_summaries(session=session, actor=actor, on=on, ids=ids) if ids else []
+    return CitizensPage(summaries=summaries, total=len(names), matching=len(found))

@@ -1,9 +1,10 @@
-"""Start: the user's citizens at a glance, and (for an administrator on an empty database) the demo."""
+"""Mine borgere: the user's citizens at a glance, a page at a time with a search by name, and (for
+an administrator on an empty database) the demo."""
 
-import pandas as pd
+import pyarrow as pa
 import streamlit as st
 
-from models.citizens import citizen_summaries
+from models.citizens import CITIZENS_PER_PAGE, citizens_page
 from models.db import session_scope
 from ui.context import CITIZEN_KEY, current_actor
 from ui.demo_offer import offer_demo
@@ -17,28 +18,50 @@ st.title(t("home.title"))
 show_flash()
 st.write(escape_markdown(t("home.welcome", name=actor.full_name)))
 
+SHOWN_KEY = "home_shown"
+
+
+def show_more() -> None:
+    st.session_state[SHOWN_KEY] = st.session_state.get(SHOWN_KEY, CITIZENS_PER_PAGE) + CITIZENS_PER_PAGE
+
+
+query = st.session_state.get("home_search", "").strip()
 with session_scope() as session:
-    summaries = citizen_summaries(session=session, actor=actor)
+    page = citizens_page(session=session, actor=actor, query=query,
+                         shown=st.session_state.get(SHOWN_KEY, CITIZENS_PER_PAGE))  # fmt: skip
 
 offer_demo(actor)
-if not summaries:
+if page.total > CITIZENS_PER_PAGE:  # a search earns its place once not every citizen fits on a page
+    st.text_input(t("home.search"), key="home_search", placeholder=t("home.search_hint"))
+if not page.total:
     st.info(t("home.no_citizens"))
+elif not page.matching:
+    st.info(t("home.none_found"))
 else:
-    frame = pd.DataFrame(
+    summaries = page.summaries
+    if len(summaries) < page.matching:
+        st.caption(t("home.showing", shown=len(summaries), count=page.matching))
+    # An Arrow table, as Streamlit sends it: a pandas frame in between cost more than the rows.
+    frame = pa.table(
         {
             t("home.col_name"): [s.name for s in summaries],
             t("home.col_next_meeting"): [moment(s.next_meeting_at) for s in summaries],
-            t("home.col_open"): [s.open_actions for s in summaries],
-            t("home.col_overdue"): [s.overdue_actions for s in summaries],
+            t("home.col_open"): pa.array([s.open_actions for s in summaries], pa.int64()),
+            t("home.col_overdue"): pa.array([s.overdue_actions for s in summaries], pa.int64()),
         }
     )
     ids = [s.id for s in summaries]
+    table_key = f"home_citizens_{hash(tuple(ids))}"  # another list (a search, more rows): no row chosen
 
     def _pick() -> None:
         # A callback runs before the sidebar's picker is drawn, so it may set the choice.
-        rows = st.session_state["home_citizens"].selection.rows
+        rows = st.session_state[table_key].selection.rows
         if rows:
             st.session_state[CITIZEN_KEY] = ids[rows[0]]
 
     st.caption(t("home.pick_hint"))
-    st.dataframe(frame, hide_index=True, on_select=_pick, selection_mode="single-row", key="home_citizens")
+    st.dataframe(frame, hide_index=True, on_select=_pick, selection_mode="single-row", key=table_key)
+    if page.matching > len(summaries):
+        hidden = page.matching - len(summaries)
+        st.button(t("home.show_more", count=min(CITIZENS_PER_PAGE, hidden), hidden=hidden), key="home_more",
+                  on_click=show_more)  # fmt: skip
