@@ -5,8 +5,8 @@ build the database (bench/build.py), then measure in a fresh process per databas
 (`python -m bench.run --worker KIND --url URL`, which prints JSON):
 
 - pages: every page's warm AppTest rerun (the 2nd and later run() on one instance) for the
-  bench staff user and a citizen on their team, at full scale and on a one-citizen database,
-  and the SQL statements of one render (before_cursor_execute);
+  bench staff user and a citizen on their team, at full scale and on a one-citizen database
+  (in turns, in one process), and the SQL statements of one render (before_cursor_execute);
 - hot: my follow-ups (300 open agreements), one citizen's plan, the leaders' overview;
 - word: build_plan_docx for 3 goals + 40 agreements against bare python-docx with the same text;
 - exchange: `samplan import` of a 1,000-citizen file and `samplan export --all` of them;
@@ -83,43 +83,73 @@ def _actor(user_id: int) -> Any:
         return Actor.from_user(user)
 
 
-def worker_pages(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
-    import streamlit as st
+def _page_app(page: str, info: dict[str, Any]) -> Any:
+    """An AppTest on `page`, logged in as the bench user (the administrator on admin pages) with
+    the bench citizen chosen, run twice: the first run pays Streamlit's one-off costs."""
     from streamlit.testing.v1 import AppTest
 
-    from bench.counting import count_statements
-    from models.db import get_engine, session_scope
+    from models.db import session_scope
     from models.users import start_login_session
 
-    engine = get_engine(url)
-    results: dict[str, Any] = {}
+    user_id = info["admin_user_id"] if page in ADMIN_PAGES else info["bench_user_id"]
+    with session_scope(write=True) as session:
+        token = start_login_session(session=session, actor=_actor(user_id))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state["login_token"] = token
+    at.session_state["citizen_id"] = info["citizen_id"]
+    at.run()
+    at.switch_page(str(ROOT / page)).run()
+    return at
+
+
+def worker_pages(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
+    """Every page at full scale (`url`) and on the one-citizen database (`info["one"]`), measured
+    in turns in one process: a full-scale run, then a one-citizen run, and so on. The ratio then
+    compares the two under the same machine conditions (this 2-core machine drifts by up to ~40 %
+    from one quarter of an hour to the next, longer than a page's runs take)."""
+    import streamlit as st
+
+    from bench.counting import count_statements
+    from models.db import get_engine
+
+    sides = {"full": (url, info), "one": (info["one"]["url"], info["one"])}
+    results: dict[str, dict[str, Any]] = {"full": {}, "one": {}}
+
+    def use(side: str) -> None:  # the app reads its database from the environment on every run
+        os.environ["SAMPLAN_DATABASE_URL"] = sides[side][0]
+
     for page in PAGES:
         st.cache_data.clear()
         st.cache_resource.clear()
-        user_id = info["admin_user_id"] if page in ADMIN_PAGES else info["bench_user_id"]
-        with session_scope(write=True) as session:
-            token = start_login_session(session=session, actor=_actor(user_id))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-        at.session_state["login_token"] = token
-        at.session_state["citizen_id"] = info["citizen_id"]
-        at.run()
-        at.switch_page(str(ROOT / page)).run()
-        errors = [str(e.value)[:300] for e in at.exception]
-        with count_statements(engine) as log:
-            at.run()
-        samples, _ = _timed(at.run, runs, warmup=1)
-        results[page] = {"ms": _stats(samples), "statements": log.count,
-                         "repeated": log.repeated(), "errors": errors,
-                         "errors_after": [str(e.value)[:300] for e in at.exception]}
+        apps, samples = {}, {"full": [], "one": []}
+        for side, (side_url, side_info) in sides.items():
+            use(side)
+            at = apps[side] = _page_app(page, side_info)
+            errors = [str(e.value)[:300] for e in at.exception]
+            with count_statements(get_engine(side_url)) as log:
+                at.run()
+            results[side][page] = {"statements": log.count, "repeated": log.repeated(), "errors": errors}
+        for _ in range(runs):
+            for side in sides:
+                use(side)
+                started = time.perf_counter()
+                apps[side].run()
+                samples[side].append((time.perf_counter() - started) * 1000)
+        for side in sides:
+            results[side][page]["ms"] = _stats(samples[side])
+            results[side][page]["errors_after"] = [str(e.value)[:300] for e in apps[side].exception]
         if page == OVERVIEW_PAGE:
             # The page keeps the minute's counts (ui/overview_view.py); the first view after a
             # change counts afresh. Measured too, so the cached figure is not the only one.
-            def after_a_change(at: AppTest = at) -> None:
+            use("full")
+
+            def after_a_change(at: Any = apps["full"]) -> None:
                 st.cache_data.clear()
                 at.run()
 
             fresh, _ = _timed(after_a_change, runs, warmup=0)
-            results[page]["after_change_ms"] = _stats(fresh)
+            results["full"][page]["after_change_ms"] = _stats(fresh)
+    use("full")
     return results
 
 
@@ -455,10 +485,12 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
             if only and kind not in only:
                 continue
             print(f"[{backend}] {kind} ...", file=sys.stderr, flush=True)
-            figures[kind] = _in_process(kind, full.url, info, runs)
-            if kind == "pages":
+            if kind == "pages":  # both databases in turns, in one process (worker_pages)
                 one_info = {**info, **{k: v for k, v in asdict(one).items() if k != "rows"}}
-                figures["pages_one_citizen"] = _in_process(kind, one.url, one_info, runs)
+                both = _in_process(kind, full.url, {**info, "one": one_info}, runs)
+                figures["pages"], figures["pages_one_citizen"] = both.get("full", both), both.get("one", {})
+                continue
+            figures[kind] = _in_process(kind, full.url, info, runs)
         if memory and backend == "sqlite" and (not only or "memory" in only):
             print(f"[{backend}] memory ...", file=sys.stderr, flush=True)
             figures["memory"] = measure_memory(full.url, info)
@@ -487,7 +519,7 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"--- {backend} (scale {result['scale']}, {result['runs']} runs, "
                      f"{result['machine']['cores']} cores; build {figures['build_seconds']:.0f} s)")
         pages, ones = figures.get("pages", {}), figures.get("pages_one_citizen", {})
-        for page in PAGES:
+        for page in PAGES if "pages" in figures else ():
             item = pages.get(page)
             if not item or "ms" not in item:
                 row(f"page {page}", None, "<= 60 ms", None)
@@ -504,7 +536,7 @@ def table(result: dict[str, Any]) -> str:
                 row("  same page, first view after a change", item["after_change_ms"], "(recounted)", None)
         hot = figures.get("hot", {})
         for name, target in (("my_follow_ups", "my_follow_ups"), ("joint_plan", "joint_plan"),
-                             ("overview", "overview")):
+                             ("overview", "overview")) if "hot" in figures else ():
             item = hot.get(name)
             row(f"hot {name} ({item['statements']} SQL)" if item else f"hot {name}",
                 item["ms"] if item else None, f"<= {TARGETS[target]:.0f} ms",
