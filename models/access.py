@@ -93,7 +93,9 @@ def write_audits(
 def _write_pending_audits(session: Session) -> None:
     rows = session.info.get(PENDING_AUDITS)
     if rows:
-        session.execute(insert(AuditEvent), list(rows))
+        # A Core INSERT on the session's connection: the ORM's bulk path cost ~20 µs a row (a
+        # multi-row VALUES was slower still: it is compiled anew for every number of rows).
+        session.connection().execute(insert(AuditEvent.__table__), list(rows))  # type: ignore[attr-defined]
         rows.clear()
 
 

@@ -84,13 +84,20 @@ class CitizensPage:
 
 
 def citizens_page(
-    *, session: Session, actor: Actor, shown: int = CITIZENS_PER_PAGE, query: str = "", on: date | None = None
+    *,
+    session: Session,
+    actor: Actor,
+    shown: int = CITIZENS_PER_PAGE,
+    query: str = "",
+    on: date | None = None,
+    names: list[CitizenChoice] | None = None,
 ) -> CitizensPage:
     """"Mine borgere" a page at a time: the names of every citizen the actor may open (one light
-    query), those with every word of `query` in the name (any case: Python's casefold knows Æ, Ø
-    and Å, SQLite's lower() does not), and the figures of the first `shown` only. So the page
-    costs about the same for 25 citizens as for an administrator's 10,000."""
-    names = list_visible_citizens(session=session, actor=actor)
+    query, or `names` when the caller has just read them), those with every word of `query` in the
+    name (any case: Python's casefold knows Æ, Ø and Å, SQLite's lower() does not), and the figures
+    of the first `shown` only. So the page costs about the same for 25 citizens as for an
+    administrator's 10,000."""
+    names = list_visible_citizens(session=session, actor=actor) if names is None else names
     words = query.casefold().split()
     found = [c for c in names if all(word in c.name.casefold() for word in words)]
     ids = [c.id for c in found[: max(0, shown)]]

@@ -325,7 +325,9 @@ Index(
     Action.due_on,  # type: ignore[arg-type]
 )
 # "Mine opgaver": one person's agreements by status and date, with what tells whether a finished
-# one is recent. Not citizen_id: PostgreSQL then probed it for every (person, team) pair.
+# one is recent. citizen_id is not a key column (PostgreSQL then probed the index for every
+# (person, team) pair); PostgreSQL carries it, and the id, as included columns, so the list is
+# read from the index alone (SQLite has no INCLUDE; its indexes carry the id anyway).
 Index(
     "ix_action_owner_status_due",
     Action.owner_person_id,  # type: ignore[arg-type]
@@ -333,6 +335,7 @@ Index(
     Action.due_on,  # type: ignore[arg-type]
     Action.done_on,  # type: ignore[arg-type]
     Action.updated_at,  # type: ignore[arg-type]
+    postgresql_include=["citizen_id", "id"],
 )
 
 # The leaders' overview reads agreements done or due in a period. Not (status, ...): without

@@ -23,12 +23,12 @@ from models.unmet_needs import answer_unmet_need
 from ui.agreement_cards import (
     COLOURS,
     ICONS,
-    SELECTED,
     Words,
     agreement_card,
     agreements_table,
     badge_text,
-    clear_panel,
+    chosen_agreement_id,
+    chosen_row,
     toggle_button,
     update_panel,
 )
@@ -54,27 +54,10 @@ def show_more(bucket):
     st.session_state[key] = st.session_state.get(key, ROWS_PER_PAGE) + ROWS_PER_PAGE
 
 
-def chosen_id():
-    selected = st.session_state.get(SELECTED) or ""
-    return int(selected[1:]) if selected.startswith("m") else None
-
-
 def open_section(section, words):
-    # One table per bucket, however many rows. The chosen row's position is part of the table's
-    # key, so a table whose row is no longer chosen (another was, or the panel was closed or
-    # saved) comes back without a chosen row.
-    rows, chosen = section.cards, chosen_id()
-    position = next((n for n, item in enumerate(rows) if item.id == chosen), None)
-    table = agreements_table(rows, words, key=f"fu_rows_{section.bucket}_{position}", chosen=position)
-    picked = table.selection.rows
-    if picked != ([] if position is None else [position]):
-        if picked:
-            st.session_state[SELECTED] = f"m{rows[picked[0]].id}"
-        else:
-            clear_panel(f"m{chosen}")
-        st.rerun()
-    if position is not None:
-        agreement_card(rows[position], actor=actor, words=words)
+    chosen = chosen_row(section.cards, words, bucket=section.bucket)
+    if chosen is not None:
+        agreement_card(chosen, actor=actor, words=words)
     if section.not_shown:
         label = t("followup_more.show_more", count=min(ROWS_PER_PAGE, section.not_shown),
                   hidden=section.not_shown)  # fmt: skip
@@ -98,7 +81,7 @@ def done_section(section, words, searching):
 
 def my_follow_ups():
     st.caption(t("followup.intro_mine"))
-    open_ids = {chosen_id()} - {None}
+    open_ids = {chosen_agreement_id()} - {None}
     shown = {bucket: st.session_state.get(shown_key(bucket), ROWS_PER_PAGE) for bucket in BUCKETS}
     query = st.session_state.get("fu_search", "").strip()
     with session_scope(write=True) as session:  # only what the page shows is read (all, to search)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from models.citizens import CITIZENS_PER_PAGE, citizens_page
 from models.db import session_scope
-from ui.context import CITIZEN_KEY, current_actor
+from ui.context import CITIZEN_KEY, current_actor, visible_citizens
 from ui.demo_offer import offer_demo
 from ui.feedback import show_flash
 from ui.i18n import t
@@ -27,7 +27,7 @@ def show_more() -> None:
 
 query = st.session_state.get("home_search", "").strip()
 with session_scope() as session:
-    page = citizens_page(session=session, actor=actor, query=query,
+    page = citizens_page(session=session, actor=actor, query=query, names=visible_citizens(actor),
                          shown=st.session_state.get(SHOWN_KEY, CITIZENS_PER_PAGE))  # fmt: skip
 
 offer_demo(actor)

@@ -218,3 +218,28 @@ def agreements_table(items: Iterable[MyAgreement], words: Words, *, key: str | N
     default = None if chosen is None else {"selection": {"rows": [chosen], "columns": []}}
     return st.dataframe(frame, hide_index=True, column_config=config, key=key, on_select="rerun",
                         selection_mode="single-row", selection_default=default)  # fmt: skip
+
+
+def chosen_agreement_id() -> int | None:
+    """The agreement whose card is open in "Mine opgaver" (None: no card is open)."""
+    panel = st.session_state.get(SELECTED) or ""
+    return int(panel[1:]) if panel.startswith("m") else None
+
+
+def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, bucket: str) -> MyAgreement | None:
+    """A bucket's agreements as one table whose rows can be chosen; the chosen agreement (to show
+    its card under the table), or None. Choosing a row opens its card and closes any other.
+
+    The chosen row's position is part of the table's key, so a table whose row is no longer
+    chosen (another was, or the card was closed or saved) comes back with no row chosen."""
+    chosen = chosen_agreement_id()
+    position = next((n for n, item in enumerate(rows) if item.id == chosen), None)
+    table = agreements_table(rows, words, key=f"fu_rows_{bucket}_{position}", chosen=position)
+    picked = table.selection.rows
+    if picked != ([] if position is None else [position]):
+        if picked:
+            st.session_state[SELECTED] = f"m{rows[picked[0]].id}"
+        else:
+            clear_panel(f"m{chosen}")
+        st.rerun()
+    return None if position is None else rows[position]

@@ -19,10 +19,13 @@ TOKEN_KEY = "login_token"
 ACTOR_KEY = "_actor"  # set by app.py on every run from the token, never from the browser
 CITIZEN_KEY = "citizen_id"
 EXPIRED_KEY = "_login_expired"
+VISIBLE_KEY = "_visible_citizens"  # (user id, the user's citizens) for this run only
 
 
 def resolve_actor() -> Actor | None:
-    """Look the token up (and touch it): None when logged out, ended or timed out."""
+    """Look the token up (and touch it): None when logged out, ended or timed out. Every run
+    starts here, so it also forgets the last run's list of the user's citizens."""
+    st.session_state.pop(VISIBLE_KEY, None)
     token = st.session_state.get(TOKEN_KEY)
     actor = None
     if token:
@@ -61,8 +64,15 @@ def current_actor() -> Actor:
 
 
 def visible_citizens(actor: Actor) -> list[CitizenChoice]:
-    with session_scope() as session:
-        return list_visible_citizens(session=session, actor=actor)
+    """The citizens the actor may open, read once per run: the sidebar's picker and a page's list
+    share it (resolve_actor starts each run without it, so it is never older than the run; an
+    AppTest rerun of a page alone, without app.py, keeps the list of its first run)."""
+    known = st.session_state.get(VISIBLE_KEY)
+    if known is None or known[0] != actor.user_id:
+        with session_scope() as session:
+            known = (actor.user_id, list_visible_citizens(session=session, actor=actor))
+        st.session_state[VISIBLE_KEY] = known
+    return known[1]
 
 
 def selected_citizen_id() -> int | None:
