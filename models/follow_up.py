@@ -52,6 +52,9 @@ DONE_SHOWN_DAYS = 14
 CONSENT_WARNING_DAYS = 30
 MEETING_GRACE_DAYS = 30
 BUCKETS = ("overdue", "due_soon", "later", "done")
+# The start page's sections: what is late, what is coming (this week and later, by date: the
+# soonest first, each row saying which in colour and words) and what is finished.
+SECTIONS = {"overdue": ("overdue",), "upcoming": ("due_soon", "later"), "done": ("done",)}
 ROWS_PER_PAGE = 10  # agreements shown per bucket before "show more"
 
 
@@ -242,13 +245,13 @@ def bucket_counts(items: list[MyAgreement]) -> dict[str, int]:
 
 @dataclass(frozen=True)
 class StartPageSection:
-    """One bucket of "Mine opgaver" as the start page shows it."""
+    """One section of "Mine opgaver" (SECTIONS) as the start page shows it."""
 
-    bucket: str
-    items: tuple[MyAgreement, ...]  # every agreement in the bucket (that was read)
+    name: str  # overdue, upcoming or done
+    items: tuple[MyAgreement, ...]  # every agreement in the section (that was read)
     cards: tuple[MyAgreement, ...]  # shown, each can be opened for its actions (see below)
     not_shown: int  # open agreements waiting behind "show more"
-    total: int = 0  # how many agreements the bucket holds (read or not)
+    total: int = 0  # how many agreements the section holds (read or not)
 
 
 def start_page_sections(
@@ -257,29 +260,29 @@ def start_page_sections(
     """Which of the user's agreements (`items`, in my_agreements' order) the start page shows,
     so that a list of hundreds stays a page a person can work through.
 
-    - open agreements: the first `shown[bucket]` of the bucket (ROWS_PER_PAGE unless said
-      otherwise) are `cards`, a row each in the bucket's table; the rest wait behind "show more";
+    - open agreements: the first `shown[section]` of the section (ROWS_PER_PAGE unless said
+      otherwise) are `cards`, a row each in the section's table; the rest wait behind "show more";
     - done and dropped: none (nothing is left to do; the page lists `items` in a folded table);
     - an agreement whose panel is open (`open_ids`) stays shown wherever it now is: a colleague
       may just have finished or moved it, and what the user typed must stay on the screen.
-    Buckets without agreements are left out.
+    Sections without agreements are left out.
     """
     shown = shown or {}
     sections = []
-    for bucket in BUCKETS:
-        group = tuple(i for i in items if i.bucket == bucket)
+    for name, buckets in SECTIONS.items():
+        group = tuple(i for i in items if i.bucket in buckets)
         if not group:
             continue
-        limit = 0 if bucket == "done" else max(0, shown.get(bucket, ROWS_PER_PAGE))
+        limit = 0 if name == "done" else max(0, shown.get(name, ROWS_PER_PAGE))
         cards = tuple(i for n, i in enumerate(group) if n < limit or i.id in open_ids)
-        not_shown = 0 if bucket == "done" else len(group) - len(cards)
-        sections.append(StartPageSection(bucket, group, cards, not_shown, len(group)))
+        not_shown = 0 if name == "done" else len(group) - len(cards)
+        sections.append(StartPageSection(name, group, cards, not_shown, len(group)))
     return sections
 
 
 @dataclass(frozen=True)
 class StartPage:
-    counts: dict[str, int]  # every agreement of the user's per bucket (BUCKETS)
+    counts: dict[str, int]  # every agreement of the user's per bucket (BUCKETS, not SECTIONS)
     sections: list[StartPageSection]  # items: only what the page shows (see my_start_page)
 
 
@@ -296,7 +299,7 @@ def my_start_page(
     """"Mine opgaver" as start_page_sections shows it, reading only what is shown.
 
     Without a search: the ids and dates of all the user's agreements give the counts; the details
-    are read for the first `shown[bucket]` of each open bucket (and any whose panel is open), and
+    are read for the first `shown[section]` of each open section (and any whose panel is open), and
     for the finished ones only `with_done` (their table is folded away otherwise). So the start
     page of someone with 300 agreements reads, and audits, the few dozen it shows. (Counting and
     picking in SQL was tried: slower on both databases than sorting ~300 small rows here.) A `query`
@@ -321,21 +324,23 @@ def my_start_page(
         buckets[bucket_for(status=status, due_on=due_on, on=day)].append(action_id)
     counts = {b: len(found) for b, found in buckets.items()}
     wanted = set(buckets["done"]) if with_done else set()
-    for b in BUCKETS:
-        if b != "done":
-            wanted.update(buckets[b][: max(0, shown.get(b, ROWS_PER_PAGE))])
+    for name, parts in SECTIONS.items():
+        if name != "done":  # the sections' buckets follow each other in date order
+            in_order = [action_id for bucket in parts for action_id in buckets[bucket]]
+            wanted.update(in_order[: max(0, shown.get(name, ROWS_PER_PAGE))])
     wanted |= set(open_ids) & {row[0] for row in every}
     rows = connection.execute(_details_statement(), {"ids": sorted(wanted)}).all() if wanted else []
     items = sorted((_agreement(r, day) for r in rows), key=_sort_key)
     write_audits(session, actor=actor, action="follow_up.read_mine",
                  citizen_ids=sorted({i.citizen_id for i in items}))
-    read = {s.bucket: s for s in start_page_sections(items, shown=shown, open_ids=open_ids)}
+    read = {s.name: s for s in start_page_sections(items, shown=shown, open_ids=open_ids)}
     sections = []
-    for b in BUCKETS:  # every bucket with agreements, read or not (the folded finished ones)
-        if counts[b]:
-            section = read.get(b) or StartPageSection(b, (), (), 0)
-            not_shown = 0 if b == "done" else max(0, counts[b] - len(section.cards))
-            sections.append(StartPageSection(b, section.items, section.cards, not_shown, counts[b]))
+    for name, parts in SECTIONS.items():  # every section with agreements, read or not (done: folded)
+        total = sum(counts[bucket] for bucket in parts)
+        if total:
+            section = read.get(name) or StartPageSection(name, (), (), 0)
+            not_shown = 0 if name == "done" else max(0, total - len(section.cards))
+            sections.append(StartPageSection(name, section.items, section.cards, not_shown, total))
     return StartPage(counts, sections)
 
 

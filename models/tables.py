@@ -325,9 +325,9 @@ Index(
     Action.due_on,  # type: ignore[arg-type]
 )
 # "Mine opgaver": one person's agreements by status and date, with what tells whether a finished
-# one is recent. citizen_id is not a key column (PostgreSQL then probed the index for every
-# (person, team) pair); PostgreSQL carries it, and the id, as included columns, so the list is
-# read from the index alone (SQLite has no INCLUDE; its indexes carry the id anyway).
+# one is recent and whose they are, so the list is read from the index alone. citizen_id comes
+# last: as the 4th column PostgreSQL probed the index for every (person, team) pair instead. The
+# id is in every SQLite index already; PostgreSQL includes it.
 Index(
     "ix_action_owner_status_due",
     Action.owner_person_id,  # type: ignore[arg-type]
@@ -335,7 +335,8 @@ Index(
     Action.due_on,  # type: ignore[arg-type]
     Action.done_on,  # type: ignore[arg-type]
     Action.updated_at,  # type: ignore[arg-type]
-    postgresql_include=["citizen_id", "id"],
+    Action.citizen_id,  # type: ignore[arg-type]
+    postgresql_include=["id"],
 )
 
 # The leaders' overview reads agreements done or due in a period. Not (status, ...): without

@@ -1,9 +1,10 @@
 """Opfølgning: "Mine opgaver" (every agreement I own, overdue first) and the coordinator's view.
 
-The start page of someone with hundreds of agreements: overdue first, then due this week, then
-later, each bucket one table (a page of rows at a time, "Vis flere"); choosing a row opens that
-agreement's card with its actions under the table. The finished ones are one table, folded away
-until asked for; a search covers citizen, text and goal. Only the open tab's content runs.
+The start page of someone with hundreds of agreements: the overdue ones, then those coming up
+(this week and later, soonest first), each section one table (a page of rows at a time, "Vis
+flere"); choosing a row opens that agreement's card with its actions under the table. The
+finished ones are one table, folded away until asked for; a search covers citizen, text and
+goal. Only the open tab's content runs.
 Changes go through models.actions (authorised, sanitised, versioned, with history); a save after
 someone else's save is refused with the Danish message, and what the user typed stays.
 """
@@ -14,8 +15,8 @@ import streamlit as st
 from models.db import session_scope
 from models.errors import UserError
 from models.follow_up import (
-    BUCKETS,
     ROWS_PER_PAGE,
+    SECTIONS,
     coordinator_view,
     my_start_page,
 )
@@ -45,23 +46,23 @@ show_flash()
 offer_demo(actor)  # only an administrator on a database without citizens sees it
 
 
-def shown_key(bucket):
-    return f"fu_shown_{bucket}"
+def shown_key(section):
+    return f"fu_shown_{section}"
 
 
-def show_more(bucket):
-    key = shown_key(bucket)
+def show_more(section):
+    key = shown_key(section)
     st.session_state[key] = st.session_state.get(key, ROWS_PER_PAGE) + ROWS_PER_PAGE
 
 
 def open_section(section, words):
-    chosen = chosen_row(section.cards, words, bucket=section.bucket)
+    chosen = chosen_row(section.cards, words, section=section.name)
     if chosen is not None:
         agreement_card(chosen, actor=actor, words=words)
     if section.not_shown:
         label = t("followup_more.show_more", count=min(ROWS_PER_PAGE, section.not_shown),
                   hidden=section.not_shown)  # fmt: skip
-        st.button(label, key=f"fu_more_{section.bucket}", on_click=show_more, args=(section.bucket,))
+        st.button(label, key=f"fu_more_{section.name}", on_click=show_more, args=(section.name,))
 
 
 def done_section(section, words, searching):
@@ -82,7 +83,7 @@ def done_section(section, words, searching):
 def my_follow_ups():
     st.caption(t("followup.intro_mine"))
     open_ids = {chosen_agreement_id()} - {None}
-    shown = {bucket: st.session_state.get(shown_key(bucket), ROWS_PER_PAGE) for bucket in BUCKETS}
+    shown = {name: st.session_state.get(shown_key(name), ROWS_PER_PAGE) for name in SECTIONS}
     query = st.session_state.get("fu_search", "").strip()
     with session_scope(write=True) as session:  # only what the page shows is read (all, to search)
         page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids, query=query,
@@ -103,9 +104,9 @@ def my_follow_ups():
         st.caption(t("followup_more.choose_row"))
     words = Words()
     for section in page.sections:
-        title = f":{COLOURS[section.bucket]}[{t(f'followup.bucket.{section.bucket}')}] ({section.total})"
+        title = f":{COLOURS[section.name]}[{t(f'followup.section.{section.name}')}] ({section.total})"
         st.subheader(title, anchor=False)
-        if section.bucket == "done":
+        if section.name == "done":
             done_section(section, words, searching=bool(query))
         else:
             open_section(section, words)

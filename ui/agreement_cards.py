@@ -1,4 +1,4 @@
-"""The follow-up page's pieces: a bucket's table of agreements, the card of the one chosen with its
+"""The follow-up page's pieces: a section's table of agreements, the card of the one chosen with its
 update panel, and the compact table of finished agreements. Only pages/follow_up.py uses them.
 
 Widget keys name the panel: "m12" is agreement 12 in "Mine opgaver", "c12" the same agreement
@@ -28,7 +28,7 @@ from ui.i18n import lang, t
 from ui.safe import escape_markdown, show_text
 
 # Colour and words say the same thing: the badge text is the meaning, the colour repeats it.
-COLOURS = {"overdue": "red", "due_soon": "orange", "later": "blue", "done": "green"}
+COLOURS = {"overdue": "red", "due_soon": "orange", "later": "blue", "upcoming": "blue", "done": "green"}
 DOTS = {"overdue": "🔴", "due_soon": "🟠", "later": "🔵", "done": "🟢"}  # the colour inside a table
 ICONS = {"overdue": ":material/error:", "due_soon": ":material/schedule:", "later": ":material/event:",
          "done": ":material/check_circle:"}  # fmt: skip
@@ -226,15 +226,15 @@ def chosen_agreement_id() -> int | None:
     return int(panel[1:]) if panel.startswith("m") else None
 
 
-def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, bucket: str) -> MyAgreement | None:
-    """A bucket's agreements as one table whose rows can be chosen; the chosen agreement (to show
+def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, section: str) -> MyAgreement | None:
+    """A section's agreements as one table whose rows can be chosen; the chosen agreement (to show
     its card under the table), or None. Choosing a row opens its card and closes any other.
 
     The chosen row's position is part of the table's key, so a table whose row is no longer
     chosen (another was, or the card was closed or saved) comes back with no row chosen."""
     chosen = chosen_agreement_id()
     position = next((n for n, item in enumerate(rows) if item.id == chosen), None)
-    table = agreements_table(rows, words, key=f"fu_rows_{bucket}_{position}", chosen=position)
+    table = agreements_table(rows, words, key=f"fu_rows_{section}_{position}", chosen=position)
     picked = table.selection.rows
     if picked != ([] if position is None else [position]):
         if picked:

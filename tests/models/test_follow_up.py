@@ -313,18 +313,19 @@ def test_the_start_page_reads_what_it_shows_and_counts_the_rest(caseload):
 
     with session_scope(write=True) as s:
         first = s.execute(select(func.max(AuditEvent.id))).scalar_one()
-        one = my_start_page(session=s, actor=actor, on=DAY, shown={"overdue": 1, "due_soon": 0, "later": 0})
+        one = my_start_page(session=s, actor=actor, on=DAY, shown={"overdue": 1, "upcoming": 0})
     assert one.counts == {"overdue": 2, "due_soon": 1, "later": 1, "done": 1}
-    by_bucket = {s.bucket: s for s in one.sections}
-    assert [i.id for i in by_bucket["overdue"].cards] == [a["bo_old_overdue"].id]
-    assert by_bucket["overdue"].not_shown == 1 and by_bucket["later"].not_shown == 1
-    assert by_bucket["done"].items == ()  # folded: not read
+    by_section = {s.name: s for s in one.sections}
+    assert [i.id for i in by_section["overdue"].cards] == [a["bo_old_overdue"].id]
+    assert by_section["overdue"].not_shown == 1 and by_section["upcoming"].not_shown == 2
+    assert by_section["upcoming"].total == 2
+    assert by_section["done"].items == ()  # folded: not read
     with session_scope() as s:
         audited = s.execute(select(AuditEvent.citizen_id).where(AuditEvent.id > first)).scalars().all()
     assert audited == [caseload["bo"].id]  # only Bo's agreement was shown
 
     with session_scope(write=True) as s:  # an open panel stays, wherever its agreement is now
-        kept = my_start_page(session=s, actor=actor, on=DAY, shown={"later": 0},
+        kept = my_start_page(session=s, actor=actor, on=DAY, shown={"upcoming": 0},
                              open_ids={a["anna_later"].id})  # fmt: skip
-    later = next(s for s in kept.sections if s.bucket == "later")
-    assert [i.id for i in later.cards] == [a["anna_later"].id] and later.not_shown == 0
+    upcoming = next(s for s in kept.sections if s.name == "upcoming")
+    assert [i.id for i in upcoming.cards] == [a["anna_later"].id] and upcoming.not_shown == 1

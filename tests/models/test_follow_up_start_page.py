@@ -29,16 +29,16 @@ def ids(agreements):
     return [a.id for a in agreements]
 
 
-def test_a_page_of_cards_per_bucket_and_the_rest_behind_show_more():
+def test_a_page_of_rows_per_section_and_the_rest_behind_show_more():
     items = many("overdue", 25) + many("due_soon", 3, 100) + many("later", 12, 200) + many("done", 4, 300)
     sections = start_page_sections(items)
-    assert [(s.bucket, len(s.items), len(s.cards), s.not_shown) for s in sections] == [
+    assert [(s.name, len(s.items), len(s.cards), s.not_shown) for s in sections] == [
         ("overdue", 25, ROWS_PER_PAGE, 25 - ROWS_PER_PAGE),
-        ("due_soon", 3, 3, 0),
-        ("later", 12, ROWS_PER_PAGE, 12 - ROWS_PER_PAGE),
-        ("done", 4, 0, 0),  # nothing left to do: no card, no "show more"
+        ("upcoming", 15, ROWS_PER_PAGE, 15 - ROWS_PER_PAGE),  # this week's, then the later ones
+        ("done", 4, 0, 0),  # nothing left to do: no row, no "show more"
     ]
     assert ids(sections[0].cards) == list(range(ROWS_PER_PAGE))  # in the list's order: oldest first
+    assert ids(sections[1].cards) == [100, 101, 102, *range(200, 200 + ROWS_PER_PAGE - 3)]  # soonest first
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_a_page_of_cards_per_bucket_and_the_rest_behind_show_more():
         ({"overdue": 40}, 25, 0),  # more asked for than there are
         ({"overdue": 0}, 0, 25),  # nothing asked for: all wait
         ({"overdue": -3}, 0, 25),  # a nonsense count from the session is no count
-        ({"later": 99}, ROWS_PER_PAGE, 15),  # another bucket's count does not apply
+        ({"upcoming": 99}, ROWS_PER_PAGE, 15),  # another section's count does not apply
     ],
 )
 def test_how_many_cards_the_user_asked_for(shown, cards, not_shown):
@@ -66,12 +66,12 @@ def test_how_many_cards_the_user_asked_for(shown, cards, not_shown):
 )
 def test_an_open_panel_stays_a_card_wherever_its_agreement_now_is(open_id, bucket, card_ids):
     items = many("overdue", 25) + many("done", 4, 300)
-    sections = {s.bucket: s for s in start_page_sections(items, open_ids={open_id})}
+    sections = {s.name: s for s in start_page_sections(items, open_ids={open_id})}
     assert ids(sections[bucket].cards) == card_ids
 
 
-def test_empty_buckets_are_left_out():
-    assert [s.bucket for s in start_page_sections(many("later", 2))] == ["later"]
+def test_empty_sections_are_left_out():
+    assert [s.name for s in start_page_sections(many("later", 2))] == ["upcoming"]
     assert start_page_sections([]) == []
 
 

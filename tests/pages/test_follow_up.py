@@ -63,7 +63,7 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
     at = open_page(PAGE, user=ditte.staff_user)
     assert not at.exception
     assert at.tabs[0].label == "Mine opgaver"
-    assert headings(at)[:2] == ["Overskredet (1)", "Senere (1)"]
+    assert headings(at)[:2] == ["Overskredet (1)", "Kommende (1)"]
     assert at.subheader[0].value == ":red[Overskredet] (1)"  # the bucket's colour, and its words
     overdue_table = tables(at)["overdue"].value
     # The meaning in words, not only in colour.
@@ -71,7 +71,7 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
     assert overdue_table["Aftale"].tolist() == ["Søge om bostøtte."]
     assert overdue_table["Borger"].tolist() == ["Ditte Mikkelsen"]
     assert overdue_table["Status"].tolist() == ["Ikke startet"]
-    assert rows(at, "later") == ["Undersøge praktikpladser i børnehaver i nærheden."]
+    assert rows(at, "upcoming") == ["Undersøge praktikpladser i børnehaver i nærheden."]
     assert not [w for w in at.text_input if w.key == "fu_search"]  # every row fits: no search needed
     assert not at.text_area  # no card is open until a row is chosen
     assert "1 overskredne · 0 denne uge · 1 senere · 0 udført de sidste 14 dage" in [
@@ -87,7 +87,7 @@ def test_mark_done_with_a_note_moves_it_to_done(open_page, ditte, overdue):
     at.button(key=f"fu_save_m{overdue.id}").click().run()
     assert not at.exception
     assert at.success[0].value == "Aftalen er markeret som udført."
-    assert headings(at)[:2] == ["Senere (1)", "Udført eller droppet (1)"]
+    assert headings(at)[:2] == ["Kommende (1)", "Udført eller droppet (1)"]
     with session_scope() as s:
         action = s.get(Action, overdue.id)
         event = s.execute(select(ActionEvent).where(ActionEvent.action_id == overdue.id)).scalars().one()
@@ -248,8 +248,8 @@ def test_search_finds_agreements_by_citizen_and_words_in_every_section(open_page
     # Ditte's 6 overdue ones and her later one.
     assert "7 aftaler passer på søgningen." in [c.value for c in at.caption]
     assert overdue_rows(at) == [f"Opgave nummer {n}" for n in range(1, 13, 2)]
-    assert rows(at, "later") == ["Undersøge praktikpladser i børnehaver i nærheden."]
-    assert headings(at) == ["Overskredet (6)", "Senere (1)"]
+    assert rows(at, "upcoming") == ["Undersøge praktikpladser i børnehaver i nærheden."]
+    assert headings(at) == ["Overskredet (6)", "Kommende (1)"]
     at.text_input(key="fu_search").input("bo nummer 12").run()
     assert "1 aftale passer på søgningen." in [c.value for c in at.caption]
     assert overdue_rows(at) == ["Opgave nummer 12"]
@@ -264,8 +264,8 @@ def test_done_ones_are_listed_in_one_table_when_unfolded(open_page, ditte, overd
         make_action(s, citizen=ditte.citizen, owner=ditte.coordinator, text="Sendt ansøgningen.",
                     status="done", done_on=today() - timedelta(days=2))  # fmt: skip
     at = open_page(PAGE, user=ditte.staff_user)
-    assert headings(at) == ["Overskredet (1)", "Senere (1)", "Udført eller droppet (1)"]
-    assert len(at.dataframe) == 2  # the overdue and the later ones; the finished ones are folded
+    assert headings(at) == ["Overskredet (1)", "Kommende (1)", "Udført eller droppet (1)"]
+    assert len(at.dataframe) == 2  # the overdue and the coming ones; the finished ones are folded
     assert at.expander[0].label == ":green[Vis de udførte og droppede aftaler]"  # words and colour
     unfold_done(at)
     table = at.dataframe[-1].value
@@ -287,7 +287,7 @@ def test_an_open_panel_stays_when_a_colleague_finishes_the_agreement(open_page, 
         set_action_status(session=s, actor=Actor.from_user(colleague), action_id=overdue.id,
                           seen_version=1, status="done")  # fmt: skip
     at.run()
-    assert headings(at) == ["Senere (1)", "Udført eller droppet (1)"]
+    assert headings(at) == ["Kommende (1)", "Udført eller droppet (1)"]
     assert any("Udført" in m.value for m in at.markdown)  # the card, now green, still shown
     assert at.text_area(key=f"fu_text_m{overdue.id}").value == "Venter på svar."
     at.button(key=f"fu_save_m{overdue.id}").click().run()
@@ -298,7 +298,7 @@ def test_an_open_panel_stays_when_a_colleague_finishes_the_agreement(open_page, 
 def test_the_page_speaks_english_too(open_page, ditte, busy):
     at = open_page(PAGE, user=ditte.staff_user, lang="en")
     assert not at.exception
-    assert headings(at) == ["Overdue (13)", "Later (1)"]
+    assert headings(at) == ["Overdue (13)", "Coming up (1)"]
     assert at.button(key="fu_more_overdue").label == "Show 3 more (3 not shown yet)"
     assert at.text_input(key="fu_search").label == "Search your agreements"
 
@@ -341,10 +341,11 @@ def test_choosing_a_row_opens_its_card_and_one_card_at_a_time(open_page, ditte, 
     # Another row, in another table: that card opens, the first closes and is no longer chosen.
     choose(at, later)
     assert open_cards(at) == [f"fu-later-{later.id}"]
-    assert (tables(at)["overdue"].key, tables(at)["later"].key) == ("fu_rows_overdue_None", "fu_rows_later_0")
+    keys = (tables(at)["overdue"].key, tables(at)["upcoming"].key)
+    assert keys == ("fu_rows_overdue_None", "fu_rows_upcoming_0")
     # "Luk" closes it; so does choosing the row again (no row chosen).
     at.button(key=f"fu_toggle_m{later.id}").click().run()
-    assert open_cards(at) == [] and tables(at)["later"].key == "fu_rows_later_None"
+    assert open_cards(at) == [] and tables(at)["upcoming"].key == "fu_rows_upcoming_None"
     choose(at, overdue)
     at.session_state["fu_rows_overdue_0"] = {"selection": {"rows": [], "columns": []}}
     at.run()
