@@ -19,12 +19,15 @@ meeting, leader and note-taker among the participants, the contact person on the
 tests/bench/test_build.py checks these at a tiny scale.
 
 The benchmark user "bench-staff" (Jobcenter) coordinates about 170 citizens and owns exactly
-300 open agreements at full scale; "bench-admin" is an administrator. Both have BENCH_PASSWORD.
+300 open agreements at full scale, the most of anyone; the typical user (BuildInfo.typical_user_id)
+is the staff user with the median number of open agreements (about 100, on about 80 teams).
+"bench-admin" is an administrator. All have BENCH_PASSWORD.
 """
 
 from __future__ import annotations
 
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -119,6 +122,9 @@ class BuildInfo:
     admin_user_id: int
     citizen_id: int  # a typical citizen on the bench user's team (coordinator)
     heavy_open_agreements: int  # open agreements the bench user owns
+    typical_user_id: int  # the staff user with the median number of open agreements
+    typical_citizen_id: int  # a citizen on the typical user's team
+    typical_open_agreements: int
     rows: dict[str, int]
 
 
@@ -176,7 +182,23 @@ def generate(sizes: Sizes, *, on: date, seed: int = SEED) -> tuple[_Rows, dict[s
     heavy = _settle_heavy_owner(rows, rng, bench_person_of, on)
     info = {"bench_user_id": bench_user, "admin_user_id": admin_id, "heavy_open_agreements": heavy,
             "citizen_id": min(bench_person_of) if bench_person_of else 1}
-    return rows, info
+    return rows, info | _typical_user(rows, bench_user, info["citizen_id"])
+
+
+def _typical_user(rows: _Rows, bench_user: int, bench_citizen: int) -> dict[str, int]:
+    """The staff user with the median number of open agreements (the pages are measured for this
+    user; the bench user, who owns the most, is measured too), and the first citizen on their team.
+    On a database with one citizen that is the bench user and the bench citizen."""
+    user_of = {p["id"]: p["user_id"] for p in rows.tables.get(Person, []) if p["user_id"] is not None}
+    still_open = [a for a in rows.tables.get(Action, []) if a["status"] in ("open", "in_progress")]
+    owned = Counter(user_of[a["owner_person_id"]] for a in still_open if a["owner_person_id"] in user_of)
+    others = sorted((n, user) for user, n in owned.items() if user != bench_user)
+    if len(others) < 2:
+        return {"typical_user_id": bench_user, "typical_citizen_id": bench_citizen,
+                "typical_open_agreements": owned.get(bench_user, 0)}  # fmt: skip
+    number, user = others[len(others) // 2]
+    citizen = min(m["citizen_id"] for m in rows.tables[TeamMembership] if m["user_id"] == user)
+    return {"typical_user_id": user, "typical_citizen_id": citizen, "typical_open_agreements": number}
 
 
 def _citizen(

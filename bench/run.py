@@ -41,6 +41,7 @@ RESULTS = ROOT / "bench-results"
 PAGES = ("pages/follow_up.py", "pages/home.py", "pages/prepare.py", "pages/meeting.py", "pages/plan.py",
          "pages/my_plan.py", "pages/overview.py", "pages/citizen_data.py", "pages/admin.py")
 ADMIN_PAGES = ("pages/admin.py",)
+HEAVY_PAGES = ("pages/follow_up.py", "pages/home.py")  # their length follows the user's caseload
 OVERVIEW_PAGE = "pages/overview.py"
 NAV_TITLES = {"follow_up": "nav.follow_up", "home": "nav.home", "prepare": "nav.prepare",
               "meeting": "nav.meeting", "plan": "nav.plan", "my_plan": "planview.nav_title",
@@ -83,37 +84,44 @@ def _actor(user_id: int) -> Any:
         return Actor.from_user(user)
 
 
-def _page_app(page: str, info: dict[str, Any]) -> Any:
-    """An AppTest on `page`, logged in as the bench user (the administrator on admin pages) with
-    the bench citizen chosen, run twice: the first run pays Streamlit's one-off costs."""
+def _page_app(page: str, info: dict[str, Any], user_id: int, citizen_id: int) -> Any:
+    """An AppTest on `page`, logged in as `user_id` (the administrator on admin pages) with
+    `citizen_id` chosen, run twice: the first run pays Streamlit's one-off costs."""
     from streamlit.testing.v1 import AppTest
 
     from models.db import session_scope
     from models.users import start_login_session
 
-    user_id = info["admin_user_id"] if page in ADMIN_PAGES else info["bench_user_id"]
+    user_id = info["admin_user_id"] if page in ADMIN_PAGES else user_id
     with session_scope(write=True) as session:
         token = start_login_session(session=session, actor=_actor(user_id))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state["login_token"] = token
-    at.session_state["citizen_id"] = info["citizen_id"]
+    at.session_state["citizen_id"] = citizen_id
     at.run()
     at.switch_page(str(ROOT / page)).run()
     return at
 
 
 def worker_pages(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
-    """Every page at full scale (`url`) and on the one-citizen database (`info["one"]`), measured
-    in turns in one process: a full-scale run, then a one-citizen run, and so on. The ratio then
-    compares the two under the same machine conditions (this 2-core machine drifts by up to ~40 %
-    from one quarter of an hour to the next, longer than a page's runs take)."""
+    """Every page for the typical staff user and their citizen at full scale (`url`) and for the
+    user of the one-citizen database (`info["one"]`), measured in turns in one process: a
+    full-scale run, then a one-citizen run, and so on. The ratio then compares the two under the
+    same machine conditions (this 2-core machine drifts by up to ~40 % from one quarter of an hour
+    to the next, longer than a page's runs take). The lists whose length follows the user's own
+    caseload (HEAVY_PAGES) are measured for the heaviest user too, in the same turns."""
     import streamlit as st
 
     from bench.counting import count_statements
     from models.db import get_engine
 
-    sides = {"full": (url, info), "one": (info["one"]["url"], info["one"])}
-    results: dict[str, dict[str, Any]] = {"full": {}, "one": {}}
+    one = info["one"]
+    sides = {
+        "full": (url, info, info["typical_user_id"], info["typical_citizen_id"]),
+        "one": (one["url"], one, one["typical_user_id"], one["typical_citizen_id"]),
+        "heavy": (url, info, info["bench_user_id"], info["citizen_id"]),
+    }
+    results: dict[str, dict[str, Any]] = {side: {} for side in sides}
 
     def use(side: str) -> None:  # the app reads its database from the environment on every run
         os.environ["SAMPLAN_DATABASE_URL"] = sides[side][0]
@@ -121,21 +129,23 @@ def worker_pages(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
     for page in PAGES:
         st.cache_data.clear()
         st.cache_resource.clear()
-        apps, samples = {}, {"full": [], "one": []}
-        for side, (side_url, side_info) in sides.items():
+        measured = [side for side in sides if side != "heavy" or page in HEAVY_PAGES]
+        apps, samples = {}, {side: [] for side in measured}
+        for side in measured:
+            side_url, side_info, user_id, citizen_id = sides[side]
             use(side)
-            at = apps[side] = _page_app(page, side_info)
+            at = apps[side] = _page_app(page, side_info, user_id, citizen_id)
             errors = [str(e.value)[:300] for e in at.exception]
             with count_statements(get_engine(side_url)) as log:
                 at.run()
             results[side][page] = {"statements": log.count, "repeated": log.repeated(), "errors": errors}
         for _ in range(runs):
-            for side in sides:
+            for side in measured:
                 use(side)
                 started = time.perf_counter()
                 apps[side].run()
                 samples[side].append((time.perf_counter() - started) * 1000)
-        for side in sides:
+        for side in measured:
             results[side][page]["ms"] = _stats(samples[side])
             results[side][page]["errors_after"] = [str(e.value)[:300] for e in apps[side].exception]
         if page == OVERVIEW_PAGE:
@@ -480,7 +490,8 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
         info["exchange_citizens"] = max(10, round(EXCHANGE_CITIZENS * min(scale, 1.0)))
         info["exchange_url"] = url_for("exchange")
         figures: dict[str, Any] = {"build_seconds": built, "rows": full.rows,
-                                   "heavy_open_agreements": full.heavy_open_agreements}
+                                   "heavy_open_agreements": full.heavy_open_agreements,
+                                   "typical_open_agreements": full.typical_open_agreements}
         for kind in ("pages", "hot", "word", "exchange", "load"):
             if only and kind not in only:
                 continue
@@ -489,6 +500,7 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
                 one_info = {**info, **{k: v for k, v in asdict(one).items() if k != "rows"}}
                 both = _in_process(kind, full.url, {**info, "one": one_info}, runs)
                 figures["pages"], figures["pages_one_citizen"] = both.get("full", both), both.get("one", {})
+                figures["pages_heaviest_user"] = both.get("heavy", {})
                 continue
             figures[kind] = _in_process(kind, full.url, info, runs)
         if memory and backend == "sqlite" and (not only or "memory" in only):
@@ -519,6 +531,9 @@ def table(result: dict[str, Any]) -> str:
         lines.append(f"--- {backend} (scale {result['scale']}, {result['runs']} runs, "
                      f"{result['machine']['cores']} cores; build {figures['build_seconds']:.0f} s)")
         pages, ones = figures.get("pages", {}), figures.get("pages_one_citizen", {})
+        if "pages" in figures:
+            typical = figures.get("typical_open_agreements", "?")
+            lines.append(f"  pages for the typical staff user ({typical} open agreements) and their citizen")
         for page in PAGES if "pages" in figures else ():
             item = pages.get(page)
             if not item or "ms" not in item:
@@ -532,6 +547,10 @@ def table(result: dict[str, Any]) -> str:
             if ones.get(page, {}).get("ms"):
                 row(f"  same page, one-citizen database ({ones[page]['statements']} SQL)", ones[page]["ms"],
                     "", None)
+            heavy = figures.get("pages_heaviest_user", {}).get(page, {})
+            if heavy.get("ms") and base:
+                row(f"  heaviest user: {figures.get('heavy_open_agreements', '?')} agreements "
+                    f"(x{heavy['ms']['median'] / base:.2f})", heavy["ms"], "(reported)", None)
             if "after_change_ms" in item:
                 row("  same page, first view after a change", item["after_change_ms"], "(recounted)", None)
         hot = figures.get("hot", {})

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 from sqlalchemy import func, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from bench.build import HEAVY_OPEN_AGREEMENTS, Sizes, fill, generate
 from models.access import Actor
@@ -118,3 +118,24 @@ def test_the_domain_reads_the_built_database(built):
     assert len(plan.meetings) == 3 and len(plan.actions) == 10
     assert len(mine) == built.heavy_open_agreements <= HEAVY_OPEN_AGREEMENTS
     assert built.heavy_open_agreements > 0
+
+
+def test_the_typical_user_owns_the_median_number_of_agreements(built):
+    """The pages are measured for this user: as many staff own more open agreements as fewer."""
+    with session_scope() as s:
+        owners = s.execute(
+            select(Person.user_id, func.count())
+            .join(Action, Action.owner_person_id == Person.id)
+            .where(col(Person.user_id).is_not(None), col(Action.status).in_(("open", "in_progress")))
+            .group_by(Person.user_id)
+        ).all()
+        typical = Actor.from_user(s.get(UserAccount, built.typical_user_id))
+    with session_scope(write=True) as s:
+        mine = my_agreements(session=s, actor=typical, on=DAY, include_done=False)
+        load_joint_plan(session=s, actor=typical, citizen_id=built.typical_citizen_id)  # on the team
+    counts = dict(owners)
+    assert len(mine) == counts[built.typical_user_id] == built.typical_open_agreements
+    others = [n for user, n in counts.items() if user != built.bench_user_id]
+    assert sum(n < built.typical_open_agreements for n in others) <= len(others) // 2
+    assert sum(n > built.typical_open_agreements for n in others) <= len(others) // 2
+    assert built.typical_open_agreements <= built.heavy_open_agreements  # the bench user owns the most
