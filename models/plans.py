@@ -11,9 +11,10 @@ import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlmodel import Session
 
 from models.access import Actor, authorize, refuse, require_staff
@@ -260,13 +261,7 @@ def load_joint_plan(
     """
     row = None
     if isinstance(citizen_id, int) and not isinstance(citizen_id, bool):
-        latest = (
-            select(func.max(PlanVersion.number))
-            .where(PlanVersion.citizen_id == Citizen.id)
-            .correlate(Citizen)
-            .scalar_subquery()
-        )
-        row = session.execute(select(Citizen, latest).where(Citizen.id == citizen_id)).first()
+        row = session.execute(_plan_statements()["citizen"], {"cid": citizen_id}).first()
     authorize(session, actor=actor, citizen_id=citizen_id, action=purpose)
     if row is None:
         raise NotFound("citizen")
@@ -312,18 +307,62 @@ def load_plan_for_export(*, session: Session, actor: Actor | None, citizen_id: i
     return plan
 
 
+@cache
+def _plan_statements() -> dict[str, Any]:
+    """The plan's statements, built once and run with the citizen's id (:cid) and the meetings'
+    ids (:meeting_ids) as parameters: building a dozen statements on every read cost more than
+    running them (a citizen's plan is read on every rerun of five pages)."""
+    cid, meeting_ids = bindparam("cid"), bindparam("meeting_ids", expanding=True)
+    latest = (
+        select(func.max(PlanVersion.number))
+        .where(PlanVersion.citizen_id == Citizen.id)
+        .correlate(Citizen)
+        .scalar_subquery()
+    )
+    return {
+        "citizen": select(Citizen, latest).where(Citizen.id == cid),
+        "people": select(Person, Department.name)
+        .outerjoin(Department, Department.id == Person.department_id)  # type: ignore[arg-type]
+        .where(Person.citizen_id == cid)
+        .order_by(Person.kind, Person.id),
+        "consents": select(Consent, ConsentParty.name)
+        .outerjoin(ConsentParty, Consent.id == ConsentParty.consent_id)  # type: ignore[arg-type]
+        .where(Consent.citizen_id == cid)
+        .order_by(Consent.given_on, Consent.id, ConsentParty.position, ConsentParty.id),
+        "meetings": select(Meeting, Preparation)
+        .outerjoin(Preparation, Preparation.meeting_id == Meeting.id)  # type: ignore[arg-type]
+        .where(Meeting.citizen_id == cid)
+        .order_by(Meeting.starts_at, Meeting.id),
+        "participants": select(MeetingParticipant)
+        .where(MeetingParticipant.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
+        .order_by(MeetingParticipant.position, MeetingParticipant.id),
+        "agenda": select(AgendaItem)
+        .where(AgendaItem.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
+        .order_by(AgendaItem.position, AgendaItem.id),
+        "decisions": select(Decision)
+        .where(Decision.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
+        .order_by(Decision.position, Decision.id),
+        "needs": select(UnmetNeed)
+        .where(UnmetNeed.citizen_id == cid)
+        .order_by(UnmetNeed.position, UnmetNeed.id),
+        "goals": select(Goal, GoalScore)
+        .outerjoin(GoalScore, Goal.id == GoalScore.goal_id)  # type: ignore[arg-type]
+        .where(Goal.citizen_id == cid)
+        .order_by(Goal.position, Goal.id),
+        "actions": select(Action)
+        .where(Action.citizen_id == cid)
+        .order_by(Action.due_on.is_(None), Action.due_on, Action.id),  # type: ignore[union-attr]
+        "latest_version": select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == cid),
+    }
+
+
 _ASK = object()  # _load reads the latest plan-version number itself unless given it
 
 
 def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> JointPlan:
-    cid = citizen.id
+    statements, by_citizen = _plan_statements(), {"cid": citizen.id}
     # One query per kind of row, with the one-to-one or small lookups joined in.
-    people_rows = session.execute(
-        select(Person, Department.name)
-        .outerjoin(Department, Department.id == Person.department_id)  # type: ignore[arg-type]
-        .where(Person.citizen_id == cid)
-        .order_by(Person.kind, Person.id)
-    ).all()
+    people_rows = session.execute(statements["people"], by_citizen).all()
     people = tuple(
         PersonView(
             id=p.id,  # type: ignore[arg-type]
@@ -346,12 +385,7 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
 
     consent_rows: list[Consent] = []
     parties: dict[int, list[str]] = defaultdict(list)
-    for consent, party in session.execute(
-        select(Consent, ConsentParty.name)
-        .outerjoin(ConsentParty, Consent.id == ConsentParty.consent_id)  # type: ignore[arg-type]
-        .where(Consent.citizen_id == cid)
-        .order_by(Consent.given_on, Consent.id, ConsentParty.position, ConsentParty.id)
-    ).all():
+    for consent, party in session.execute(statements["consents"], by_citizen).all():
         if not consent_rows or consent_rows[-1] is not consent:
             consent_rows.append(consent)
         if party is not None:
@@ -370,12 +404,7 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
         for c in consent_rows
     )
 
-    meetings_and_preparations = session.execute(
-        select(Meeting, Preparation)
-        .outerjoin(Preparation, Preparation.meeting_id == Meeting.id)  # type: ignore[arg-type]
-        .where(Meeting.citizen_id == cid)
-        .order_by(Meeting.starts_at, Meeting.id)
-    ).all()
+    meetings_and_preparations = session.execute(statements["meetings"], by_citizen).all()
     meeting_rows = [m for m, _ in meetings_and_preparations]
     meeting_ids = [m.id for m in meeting_rows]
     starts = {m.id: m.starts_at for m in meeting_rows}
@@ -385,19 +414,12 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
     decisions: dict[int, list[str]] = defaultdict(list)
     needs: dict[int, list[UnmetNeedView]] = defaultdict(list)
     if meeting_ids:
-        for mp in session.execute(
-            select(MeetingParticipant)
-            .where(MeetingParticipant.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
-            .order_by(MeetingParticipant.position, MeetingParticipant.id)
-        ).scalars():
+        by_meetings = {"meeting_ids": meeting_ids}
+        for mp in session.execute(statements["participants"], by_meetings).scalars():
             participants[mp.meeting_id].append(
                 ParticipantView(mp.person_id, mp.attendance, mp.written_status)
             )
-        for item in session.execute(
-            select(AgendaItem)
-            .where(AgendaItem.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
-            .order_by(AgendaItem.position, AgendaItem.id)
-        ).scalars():
+        for item in session.execute(statements["agenda"], by_meetings).scalars():
             agenda[item.meeting_id].append(
                 AgendaItemView(
                     item.id,  # type: ignore[arg-type]
@@ -420,17 +442,9 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
                 prep.when_hard,
                 prep.version,
             )
-        for decision in session.execute(
-            select(Decision)
-            .where(Decision.meeting_id.in_(meeting_ids))  # type: ignore[attr-defined]
-            .order_by(Decision.position, Decision.id)
-        ).scalars():
+        for decision in session.execute(statements["decisions"], by_meetings).scalars():
             decisions[decision.meeting_id].append(decision.text)
-        for need in session.execute(
-            select(UnmetNeed)
-            .where(UnmetNeed.citizen_id == cid)
-            .order_by(UnmetNeed.position, UnmetNeed.id)
-        ).scalars():
+        for need in session.execute(statements["needs"], by_citizen).scalars():
             needs[need.meeting_id].append(
                 UnmetNeedView(need.id, need.text, need.answer)  # type: ignore[arg-type]
             )
@@ -461,12 +475,7 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
 
     goal_rows: list[Goal] = []
     scores: dict[int, list[ScoreView]] = defaultdict(list)
-    for goal, score in session.execute(
-        select(Goal, GoalScore)
-        .outerjoin(GoalScore, Goal.id == GoalScore.goal_id)  # type: ignore[arg-type]
-        .where(Goal.citizen_id == cid)
-        .order_by(Goal.position, Goal.id)
-    ).all():
+    for goal, score in session.execute(statements["goals"], by_citizen).all():
         if not goal_rows or goal_rows[-1] is not goal:
             goal_rows.append(goal)
         if score is None:
@@ -495,11 +504,7 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
         for g in goal_rows
     )
 
-    action_rows = session.execute(
-        select(Action)
-        .where(Action.citizen_id == cid)
-        .order_by(Action.due_on.is_(None), Action.due_on, Action.id)  # type: ignore[union-attr]
-    ).scalars().all()
+    action_rows = session.execute(statements["actions"], by_citizen).scalars().all()
     actions = tuple(
         ActionView(
             id=a.id,  # type: ignore[arg-type]
@@ -518,9 +523,7 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
         for a in action_rows
     )
     if latest_version is _ASK:
-        latest_version = session.execute(
-            select(func.max(PlanVersion.number)).where(PlanVersion.citizen_id == cid)
-        ).scalar()
+        latest_version = session.execute(statements["latest_version"], by_citizen).scalar()
     return JointPlan(
         citizen=CitizenView(
             id=citizen.id,  # type: ignore[arg-type]
