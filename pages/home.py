@@ -19,6 +19,7 @@ show_flash()
 st.write(escape_markdown(t("home.welcome", name=actor.full_name)))
 
 SHOWN_KEY = "home_shown"
+ROW_PX = 35  # st.dataframe's row (and header) height
 
 
 def show_more() -> None:
@@ -60,7 +61,9 @@ else:
             st.session_state[CITIZEN_KEY] = ids[rows[0]]
 
     st.caption(t("home.pick_hint"))
-    st.dataframe(frame, hide_index=True, on_select=_pick, selection_mode="single-row", key=table_key)
+    height = ROW_PX * (len(summaries) + 1) + 3  # every shown row, no scrolling inside the table
+    st.dataframe(frame, hide_index=True, on_select=_pick, selection_mode="single-row", key=table_key,
+                 height=height)  # fmt: skip
     if page.matching > len(summaries):
         hidden = page.matching - len(summaries)
         st.button(t("home.show_more", count=min(CITIZENS_PER_PAGE, hidden), hidden=hidden), key="home_more",
