@@ -45,6 +45,7 @@ from models.tables import (
     Person,
     today,
 )
+from models.text import matches_search
 
 FINISHED_STATUSES = ("done", "cancelled")
 DUE_SOON_DAYS = 7  # today + 0..6 days is "this week"
@@ -285,6 +286,16 @@ class StartPage:
     counts: dict[str, int]  # every agreement of the user's per bucket (BUCKETS, not SECTIONS)
     sections: list[StartPageSection]  # items: only what the page shows (see my_start_page)
 
+    @property
+    def open_count(self) -> int:
+        """The user's open agreements (all of them, whatever a search shows)."""
+        return sum(n for bucket, n in self.counts.items() if bucket != "done")
+
+    @property
+    def listed(self) -> int:
+        """How many agreements the sections hold (those a search found, or all)."""
+        return sum(section.total for section in self.sections)
+
 
 def my_start_page(
     *,
@@ -350,15 +361,7 @@ def search_agreements(
     """The agreements whose citizen's name, text or goal holds every word of `query`, in any
     case and in any order ("ditte bolig"); all of them for an empty query. Those in `keep` (an
     open panel, with what the user typed) stay whatever the search."""
-    words = query.casefold().split()
-    if not words:
-        return list(items)
-    found = []
-    for item in items:
-        haystack = f"{item.citizen_name}\n{item.text}\n{item.goal_words or ''}".casefold()
-        if item.id in keep or all(word in haystack for word in words):
-            found.append(item)
-    return found
+    return [i for i in items if i.id in keep or matches_search(query, i.citizen_name, i.text, i.goal_words)]
 
 
 def handover_choices(*, session: Session, actor: Actor, citizen_ids: list[int]) -> list[OwnerChoice]:

@@ -88,3 +88,10 @@ def parse_date(value: object, *, field: str) -> date | None:
         except ValueError as exc:
             raise UserError("error.bad_date", field=field, value=value[:40]) from exc
     raise UserError("error.bad_date", field=field, value=str(value)[:40])
+
+
+def matches_search(query: str, *texts: str | None) -> bool:
+    """Whether every word of `query` is somewhere in `texts`, in any case and any order ("ditte
+    bolig"); an empty query matches everything. casefold, not lower(): Æ, Ø and Å too."""
+    haystack = "\n".join(text or "" for text in texts).casefold()
+    return all(word in haystack for word in query.casefold().split())

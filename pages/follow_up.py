@@ -38,7 +38,7 @@ from ui.demo_offer import offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day, person_line
+from ui.widgets import day, person_line, rows_shown, show_more_button
 
 actor = current_actor()
 st.title(t("followup.title"))
@@ -50,11 +50,6 @@ def shown_key(section):
     return f"fu_shown_{section}"
 
 
-def show_more(section):
-    key = shown_key(section)
-    st.session_state[key] = st.session_state.get(key, ROWS_PER_PAGE) + ROWS_PER_PAGE
-
-
 def open_section(section, words):
     chosen = chosen_row(section.cards, words, section=section.name)
     if chosen is not None:
@@ -62,7 +57,8 @@ def open_section(section, words):
     if section.not_shown:
         label = t("followup_more.show_more", count=min(ROWS_PER_PAGE, section.not_shown),
                   hidden=section.not_shown)  # fmt: skip
-        st.button(label, key=f"fu_more_{section.name}", on_click=show_more, args=(section.name,))
+        show_more_button(label, key=f"fu_more_{section.name}", shown_key=shown_key(section.name),
+                         page_size=ROWS_PER_PAGE)  # fmt: skip
 
 
 def done_section(section, words, searching):
@@ -83,21 +79,21 @@ def done_section(section, words, searching):
 def my_follow_ups():
     st.caption(t("followup.intro_mine"))
     open_ids = {chosen_agreement_id()} - {None}
-    shown = {name: st.session_state.get(shown_key(name), ROWS_PER_PAGE) for name in SECTIONS}
+    shown = {name: rows_shown(shown_key(name), ROWS_PER_PAGE) for name in SECTIONS}
     query = st.session_state.get("fu_search", "").strip()
     with session_scope(write=True) as session:  # only what the page shows is read (all, to search)
         page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids, query=query,
                              with_done=bool(st.session_state.get("fu_unfold_done")))  # fmt: skip
     with st.container(key="fu-summary"):
         st.write(t("followup.summary", **page.counts))
-    open_count = sum(n for bucket, n in page.counts.items() if bucket != "done")
+    open_count = page.open_count
     if not open_count:
         st.info(t("followup.none_mine"))
     if open_count > ROWS_PER_PAGE:  # a search earns its place once not every row fits on a page
         st.text_input(t("followup_more.search"), key="fu_search",
                       placeholder=t("followup_more.search_hint"))  # fmt: skip
     if query:
-        found = sum(section.total for section in page.sections)
+        found = page.listed
         st.caption(t("followup_more.search_result_one") if found == 1 else
                    t("followup_more.search_result", count=found))  # fmt: skip
     if open_count:

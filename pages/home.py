@@ -11,7 +11,7 @@ from ui.demo_offer import offer_demo
 from ui.feedback import show_flash
 from ui.i18n import t
 from ui.safe import escape_markdown
-from ui.widgets import moment
+from ui.widgets import moment, rows_shown, show_more_button
 
 actor = current_actor()
 st.title(t("home.title"))
@@ -22,14 +22,10 @@ SHOWN_KEY = "home_shown"
 ROW_PX = 35  # st.dataframe's row (and header) height
 
 
-def show_more() -> None:
-    st.session_state[SHOWN_KEY] = st.session_state.get(SHOWN_KEY, CITIZENS_PER_PAGE) + CITIZENS_PER_PAGE
-
-
 query = st.session_state.get("home_search", "").strip()
 with session_scope() as session:
     page = citizens_page(session=session, actor=actor, query=query, names=visible_citizens(actor),
-                         shown=st.session_state.get(SHOWN_KEY, CITIZENS_PER_PAGE))  # fmt: skip
+                         shown=rows_shown(SHOWN_KEY, CITIZENS_PER_PAGE))  # fmt: skip
 
 offer_demo(actor)
 if page.total > CITIZENS_PER_PAGE:  # a search earns its place once not every citizen fits on a page
@@ -66,5 +62,5 @@ else:
                  height=height)  # fmt: skip
     if page.matching > len(summaries):
         hidden = page.matching - len(summaries)
-        st.button(t("home.show_more", count=min(CITIZENS_PER_PAGE, hidden), hidden=hidden), key="home_more",
-                  on_click=show_more)  # fmt: skip
+        show_more_button(t("home.show_more", count=min(CITIZENS_PER_PAGE, hidden), hidden=hidden),
+                         key="home_more", shown_key=SHOWN_KEY, page_size=CITIZENS_PER_PAGE)  # fmt: skip

@@ -41,3 +41,17 @@ def moment(value) -> str:  # noqa: ANN001
 def goal_words(text: str, *, key: str) -> None:
     """A goal in the citizen's own words, verbatim and large."""
     show_text(text, key=f"own-words-{key}")
+
+
+def rows_shown(key: str, page_size: int) -> int:
+    """How many rows of a long list the user has asked for: a page, and a page more per "show more"."""
+    return st.session_state.get(key, page_size)
+
+
+def show_more_button(label: str, *, key: str, shown_key: str, page_size: int) -> None:
+    """"Vis N flere" under a long list: the next run shows `page_size` rows more."""
+
+    def _more() -> None:
+        st.session_state[shown_key] = rows_shown(shown_key, page_size) + page_size
+
+    st.button(label, key=key, on_click=_more)

@@ -103,3 +103,18 @@ def test_search(query, found):
 
 def test_an_open_panel_survives_a_search_that_does_not_match_it():
     assert ids(search_agreements(ITEMS, "ditte", keep={2})) == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("query", "texts", "expected"),
+    [
+        ("", ("Bo",), True),
+        ("ørsted ØRJAN", ("Ørjan Ørsted",), True),
+        ("bo bolig", ("Bo Hansen", "Finde en bolig", None), True),
+        ("bo mentor", ("Bo Hansen", "Finde en bolig", None), False),
+    ],
+)
+def test_one_search_rule_for_every_list(query, texts, expected):
+    from models.text import matches_search
+
+    assert matches_search(query, *texts) is expected
