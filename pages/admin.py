@@ -14,6 +14,7 @@ from models.db import session_scope
 from models.team import add_team_member, end_team_membership, team_history
 from models.users import create_user, list_users
 from ui.context import current_actor, selected_citizen_id
+from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import t
 from ui.widgets import moment
@@ -82,13 +83,15 @@ if upload is not None and st.button(t("admin.import"), type="primary", key="impo
         flash("admin.imported", count=len(imported.citizens))
         st.rerun()
 left, right = st.columns(2)
-left.download_button(
-    t("admin.export_all"), data=lambda: export_all_json(actor=actor), file_name="samplan-alle.json",
-    mime="application/json", key="export_all",
+download_button(
+    t("admin.export_all"), kind="export_all", build=lambda who: export_all_json(actor=who),
+    admin_only=True, container=left, file_name="samplan-alle.json", mime="application/json",
+    key="export_all",
 )
-right.download_button(
-    t("admin.backup"), data=backup_bytes, file_name="samplan-backup.db",
-    mime="application/octet-stream", key="backup", disabled=not backup_possible(),
+download_button(
+    t("admin.backup"), kind="backup", build=lambda who: backup_bytes(), admin_only=True,
+    container=right, file_name="samplan-backup.db", mime="application/octet-stream", key="backup",
+    disabled=not backup_possible(),
 )
 
 st.subheader(t("admin.team"), anchor=False)

@@ -9,6 +9,7 @@ from models.erasure import compact_database, erase_citizen
 from models.rights import access_log_for_plan, citizen_copy
 from ui.citizen_page import load_plan_or_stop
 from ui.context import CITIZEN_KEY, current_actor
+from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import t
 from ui.widgets import citizen_header, moment
@@ -47,13 +48,13 @@ if entries is not None:
     st.subheader(t("rights.copy_title"), anchor=False)
     st.caption(t("rights.copy_intro"))
 
-    def _copy() -> bytes:
+    def _copy(who) -> bytes:  # noqa: ANN001
         with session_scope(write=True) as session:
-            return build_citizen_copy_zip(citizen_copy(session=session, actor=actor, citizen_id=citizen_id))
+            return build_citizen_copy_zip(citizen_copy(session=session, actor=who, citizen_id=citizen_id))
 
-    st.download_button(
-        t("rights.copy_download"), data=_copy, file_name=f"samplan-borger-{citizen_id}.zip",
-        mime="application/zip", key="citizen_copy",
+    download_button(
+        t("rights.copy_download"), kind="citizen_copy", build=_copy, citizen_id=citizen_id,
+        file_name=f"samplan-borger-{citizen_id}.zip", mime="application/zip", key="citizen_copy",
     )
 
 if actor.is_admin:

@@ -13,6 +13,7 @@ from models.db import session_scope
 from models.overview import NEEDS_ON_SCREEN, OVERALL, Period, build_overview
 from models.tables import today
 from ui.context import current_actor
+from ui.downloads import download_button
 from ui.i18n import lang, t
 from ui.overview_view import current_drawing, current_figures, forget_figures
 from ui.widgets import moment
@@ -44,12 +45,13 @@ with session_scope(write=True) as session:
 drawn = current_drawing(period, day, lang())
 
 
-def every_need():
-    """The Excel file lists every unmet need, not only the oldest shown here (read at the click)."""
+def every_need(who):
+    """The Excel file lists every unmet need, not only the oldest shown here (read at the click,
+    for the login as it is then)."""
     if overview.needs_total == len(overview.needs):
         return overview
     with session_scope(write=True) as session:
-        return build_overview(session=session, actor=actor, period=period, on=day, figures=overview)
+        return build_overview(session=session, actor=who, period=period, on=day, figures=overview)
 
 
 def overall(rows):
@@ -82,18 +84,22 @@ if refresh.button(t("lead.refresh"), key="lead_refresh"):
     st.rerun()
 
 left, right = st.columns(2)
-left.download_button(
+download_button(
     t("lead.download_csv"),
-    data=drawn.csv,
+    kind="overview_csv",
+    # The figures this viewer already sees; the click only checks the login is still live.
+    build=lambda who: drawn.csv,
+    container=left,
     file_name=f"samplan-overblik-{period.start}-{period.end}.csv",
     mime="text/csv",
     key="lead_csv",
 )
-right.download_button(
+download_button(
     t("lead.download_xlsx"),
+    kind="overview_xlsx",
     # Made only when someone clicks (openpyxl takes ~100 ms; the page reruns on every widget).
-    # The callable holds what the bytes held before: the figures this viewer already sees.
-    data=lambda: overview_xlsx(every_need(), lang()),
+    build=lambda who: overview_xlsx(every_need(who), lang()),
+    container=right,
     file_name=f"samplan-overblik-{period.start}-{period.end}.xlsx",
     mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     key="lead_xlsx",

@@ -27,6 +27,7 @@ from models.plans import ActionView, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
 from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor
+from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import lang, t
 from ui.safe import show_text
@@ -50,10 +51,10 @@ else:
     st.warning(t("planview.lix_hint", lix=f"{readability.lix:.0f}"), icon="📖")
 
 
-def word_file(who: Actor, cid: int, variant: str, language: str):  # noqa: ANN201
-    """Built on click: loads the plan again, authorised and audited as an export."""
+def word_file(cid: int, variant: str, language: str):  # noqa: ANN201
+    """Built on click for the login as it is then: loads the plan again, authorised and audited."""
 
-    def build() -> bytes:
+    def build(who: Actor) -> bytes:
         with session_scope() as session:
             current = load_plan_for_export(session=session, actor=who, citizen_id=cid)
         return build_plan_docx(current, variant=variant, lang=language)
@@ -67,9 +68,12 @@ if not receives:
     st.warning(t("consent.not_covered_copy"), icon="🔒")
 left, right = st.columns(2)
 for column, variant in ((left, "citizen"), (right, "team")):
-    column.download_button(
+    download_button(
         t(f"word.download_{variant}"),
-        data=word_file(actor, citizen_id, variant, lang()),
+        kind="plan_docx",
+        build=word_file(citizen_id, variant, lang()),
+        citizen_id=citizen_id,
+        container=column,
         file_name=file_name(plan, variant),
         mime=DOCX_MIME,
         key=f"download-{variant}",

@@ -23,6 +23,7 @@ from models.plans import JointPlan, PersonView, person_version_in_plan
 from models.tables import today
 from ui.citizen_page import load_plan_or_stop
 from ui.context import CITIZEN_KEY, current_actor, selected_citizen_id
+from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import lang, t
 from ui.safe import escape_markdown, show_text
@@ -814,22 +815,22 @@ def invitations_step() -> None:
             )
         meeting_id, chosen_lang = meeting.id, lang()
 
-        def ics() -> bytes:
+        def ics(who) -> bytes:  # noqa: ANN001
             with session_scope() as session:
                 found = meetings.load_invitation(
                     session=session,
-                    actor=actor,
+                    actor=who,
                     citizen_id=cid,
                     meeting_id=meeting_id,
                     purpose="invitation.export_ics",
                 )
             return build_meeting_ics(found, lang=chosen_lang)
 
-        def letter() -> bytes:
+        def letter(who) -> bytes:  # noqa: ANN001
             with session_scope() as session:
                 found = meetings.load_invitation(
                     session=session,
-                    actor=actor,
+                    actor=who,
                     citizen_id=cid,
                     meeting_id=meeting_id,
                     purpose="invitation.export_docx",
@@ -838,18 +839,24 @@ def invitations_step() -> None:
 
         stamp = local(meeting.starts_at).strftime("%Y-%m-%d")
         col_ics, col_letter = st.columns(2)
-        col_ics.download_button(
+        download_button(
             t("before.download_ics"),
-            data=ics,
+            kind="invitation_ics",
+            build=ics,
+            citizen_id=cid,
+            container=col_ics,
             file_name=f"samplan-moede-{stamp}.ics",
             mime="text/calendar",
             on_click="ignore",
             key="download-ics",
             type="primary",
         )
-        col_letter.download_button(
+        download_button(
             t("before.download_letter"),
-            data=letter,
+            kind="invitation_docx",
+            build=letter,
+            citizen_id=cid,
+            container=col_letter,
             file_name=f"invitation-{stamp}.docx",
             mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             on_click="ignore",

@@ -13,11 +13,12 @@ from models.access import Actor
 from models.citizens import CitizenChoice, list_visible_citizens
 from models.db import session_scope
 from models.users import end_login_session, resume_login_session, start_login_session
-from ui.i18n import t
+from ui.i18n import LANG_KEY, t
 
 TOKEN_KEY = "login_token"
 ACTOR_KEY = "_actor"  # set by app.py on every run from the token, never from the browser
 CITIZEN_KEY = "citizen_id"
+CITIZEN_PARAM = "citizen"  # ?citizen=ID in the address: a deep link to one citizen
 EXPIRED_KEY = "_login_expired"
 VISIBLE_KEY = "_visible_citizens"  # (user id, the user's citizens) for this run only
 
@@ -32,10 +33,22 @@ def resolve_actor() -> Actor | None:
         with session_scope(write=True) as session:
             actor = resume_login_session(session=session, token=token)
         if actor is None:
-            st.session_state.pop(TOKEN_KEY, None)
+            # An ended or timed-out login leaves nothing of its user behind in this tab.
+            _forget_the_user()
             st.session_state[EXPIRED_KEY] = True
     st.session_state[ACTOR_KEY] = actor
     return actor
+
+
+def _forget_the_user() -> None:
+    """Clear everything a login left in this tab: its token, chosen citizen, drafts and the
+    citizen in the address. Only the language stays. Why: the next person at the same browser
+    must not start where the previous one stopped (and may not be allowed to see that citizen)."""
+    for key in list(st.session_state.keys()):
+        if key != LANG_KEY:
+            del st.session_state[key]
+    if CITIZEN_PARAM in st.query_params:
+        del st.query_params[CITIZEN_PARAM]
 
 
 def log_in(actor: Actor) -> None:
@@ -43,15 +56,16 @@ def log_in(actor: Actor) -> None:
         token = start_login_session(session=session, actor=actor)
     st.session_state[TOKEN_KEY] = token
     st.session_state.pop(EXPIRED_KEY, None)
+    # A citizen chosen before this login (another user's, in this tab) is not carried over; a
+    # ?citizen= deep link in the address still applies if the new user may open that citizen.
+    st.session_state.pop(CITIZEN_KEY, None)
 
 
 def log_out() -> None:
     token = st.session_state.get(TOKEN_KEY)
     with session_scope(write=True) as session:
         end_login_session(session=session, token=token)
-    for key in list(st.session_state.keys()):
-        if key != "lang":
-            del st.session_state[key]
+    _forget_the_user()
 
 
 def current_actor() -> Actor:

@@ -6,7 +6,7 @@ import streamlit as st
 
 from models.access import Actor
 from models.i18n import LANGUAGES
-from ui.context import CITIZEN_KEY, log_out, visible_citizens
+from ui.context import CITIZEN_KEY, CITIZEN_PARAM, log_out, visible_citizens
 from ui.i18n import LANG_KEY, t
 from ui.safe import escape_markdown
 
@@ -15,7 +15,7 @@ PICKER_KEY = "citizen_picker"
 
 def _sync_citizen_from_url(choices: dict[int, str]) -> None:
     """A deep link ?citizen=ID selects that citizen only if the user may see it."""
-    raw = st.query_params.get("citizen")
+    raw = st.query_params.get(CITIZEN_PARAM)
     if raw and CITIZEN_KEY not in st.session_state:
         try:
             wanted = int(raw)
@@ -53,9 +53,9 @@ def render_sidebar(actor: Actor) -> None:
             on_change=_choose,
         )
         if st.session_state.get(CITIZEN_KEY) is not None:
-            st.query_params["citizen"] = str(st.session_state[CITIZEN_KEY])
-        elif "citizen" in st.query_params:
-            del st.query_params["citizen"]
+            st.query_params[CITIZEN_PARAM] = str(st.session_state[CITIZEN_KEY])
+        elif CITIZEN_PARAM in st.query_params:
+            del st.query_params[CITIZEN_PARAM]
         st.radio(
             t("sidebar.language"),
             options=list(LANGUAGES),
