@@ -101,3 +101,40 @@ def test_app_uses_st_navigation_when_there_are_pages() -> None:
     app = ROOT / "app.py"
     uses_navigation = app.exists() and "st.navigation(" in app.read_text(encoding="utf-8")
     assert uses_navigation or not page_files()
+
+
+def _calls_download_button(source: str, filename: str) -> bool:
+    """Whether the code calls any `….download_button(…)` (st., a column, a container)."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "download_button"
+        for node in ast.walk(ast.parse(source, filename))
+    )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("st.download_button('a', data=b'')", True),
+        ("left.download_button('a', data=f)", True),  # a column's button is a button too
+        ("download_button('a', kind='backup', build=f)", False),  # the wrapper itself
+    ],
+)
+def test_download_button_calls_are_recognised(source: str, expected: bool) -> None:
+    assert _calls_download_button(source, "<test>") is expected
+
+
+def test_only_the_gated_wrapper_draws_download_buttons() -> None:
+    """A file built at the click runs outside app.py's login check: every page must go through
+    ui.downloads.download_button, which checks the login again at the click (models.downloads)."""
+    wrapper = ROOT / "ui" / "downloads.py"
+    files = [*python_files("pages", "ui"), ROOT / "app.py"]
+    assert wrapper in files
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in files
+        if path != wrapper and _calls_download_button(path.read_text(encoding="utf-8"), str(path))
+    ]
+    assert offenders == []
+    assert _calls_download_button(wrapper.read_text(encoding="utf-8"), str(wrapper))
