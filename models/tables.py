@@ -101,6 +101,23 @@ class LoginSession(SQLModel, table=True):
     ended_at: datetime | None = None
 
 
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins per typed user name, whether or not such an account exists (issue 15).
+
+    The account's own counter (UserAccount.failed_logins) cannot cover names that do not exist;
+    this row can, and being in the database it holds across processes. Keyed by a hash of the
+    normalised name, never the name itself: a password typed into the name field must not be
+    stored. A row lives at most LOCKOUT after its last failure (the next attempt deletes it).
+    """
+
+    __tablename__ = "login_throttle"
+
+    name_hash: str = Field(max_length=64, primary_key=True)
+    failures: int = 0
+    last_failure_at: datetime = Field(default_factory=utcnow, index=True)
+    locked_until: datetime | None = None
+
+
 # --- The citizen and the people around them ------------------------------------------------
 
 

@@ -11,16 +11,18 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import NoReturn
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Table, case, delete, func, literal, null, or_, select, text, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
 
 from models.access import Actor, write_audit
+from models.db import session_scope
 from models.errors import UserError
-from models.tables import ROLES, LoginSession, UserAccount, utcnow
+from models.tables import ROLES, LoginSession, LoginThrottle, UserAccount, utcnow
 from models.text import clean_name, clean_text
 
 MAX_FAILED_LOGINS = 5
@@ -28,6 +30,14 @@ LOCKOUT = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
 MIN_PASSWORD_LENGTH = 10
+# One browser session's attempts, whatever the names typed (pages/login.py keeps the list).
+SESSION_MAX_ATTEMPTS = 10
+SESSION_WINDOW = timedelta(minutes=10)
+# pg_advisory_xact_lock key for creating the first administrator (any fixed 64-bit number).
+_FIRST_ADMIN_LOCK = 0x53414D504C414E01
+
+_ACCOUNTS: Table = UserAccount.__table__  # type: ignore[attr-defined]
+_THROTTLE: Table = LoginThrottle.__table__  # type: ignore[attr-defined]
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Verifying against this keeps an unknown user as slow as a wrong password (no name probing).
@@ -144,50 +154,186 @@ def list_users(*, session: Session, actor: Actor) -> list[UserSummary]:
     return [_summary(user) for user in users]
 
 
-def authenticate(*, session: Session, username: str, password: str) -> Actor:
-    """Check a password. The same message for an unknown user, a wrong password and a lockout.
+def authenticate(
+    *, username: object, password: object, session_attempts: list[datetime] | None = None
+) -> Actor:
+    """Check a password; the logged-in actor, or UserError("error.login_failed").
 
-    Every attempt is audited (user id when known; never the typed name or password).
-    Locked after MAX_FAILED_LOGINS failures in a row, for LOCKOUT.
+    The one door for every login. It opens its own transactions, because where the slow part
+    runs is the point (issue 15):
+    - The argon2 verify (~0.1 s) runs with NO transaction open. Inside SQLite's BEGIN IMMEDIATE
+      it held the database's only write lock, and a loop of attempts made staff saves fail.
+    - The attempt is counted BEFORE the verify, in one atomic statement per counter (the name
+      and the account), and "locked" is what the database answers. Read-add-write in Python let
+      twenty parallel guesses on PostgreSQL all see "0 failures": the lockout never came. So at
+      most MAX_FAILED_LOGINS guesses a lockout period are ever checked against a hash; the rest
+      are refused as locked without a verify. A right password resets both counters.
+    - Names that do not exist are counted too (LoginThrottle), so guessing at made-up names is
+      slowed as much as at real ones, and an unknown name costs one verify (of a dummy hash)
+      like a known one: neither the time nor the message tells whether a name exists.
+    - `session_attempts` (the browser session's own list of attempt times, kept by the login
+      page) limits one browser to SESSION_MAX_ATTEMPTS per SESSION_WINDOW, whatever the names:
+      refused with "error.login_wait" before anything is counted or verified.
+    Every attempt leaves exactly one audit row: "ok", "failed", "locked" or "throttled", with
+    the user id when the name is an active account; never the typed name or password.
     """
-    name = username.strip().lower()[:100] if isinstance(username, str) else ""
-    if not _storable(name):
-        name = ""  # a NUL or a lone surrogate cannot be a user name: fail like an unknown user
-    user = session.execute(
-        select(UserAccount).where(UserAccount.username == name)
-    ).scalar_one_or_none()
     now = utcnow()
-    if user is None or not user.is_active:
-        _verify_quietly(_DUMMY_HASH, password)
-        write_audit(session, actor=None, action="login", outcome="failed")
-        _refuse_login(session)
-    actor = Actor.from_user(user)
-    if user.locked_until is not None and user.locked_until > now:
-        _verify_quietly(_DUMMY_HASH, password)
-        write_audit(session, actor=actor, action="login", outcome="locked")
-        _refuse_login(session)
-    if not _verify_quietly(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.locked_until = now + LOCKOUT
-            user.failed_logins = 0
-        session.add(user)
-        write_audit(session, actor=actor, action="login", outcome="failed")
-        _refuse_login(session)
-    user.failed_logins = 0
-    user.locked_until = None
-    if _hasher.check_needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-    session.add(user)
-    write_audit(session, actor=actor, action="login", outcome="ok")
+    if session_attempts is not None and not _session_may_try(session_attempts, now):
+        with session_scope(write=True) as session:
+            write_audit(session, actor=None, action="login", outcome="throttled")
+        raise UserError("login_limits.wait")
+    name = _typed_name(username)
+    attempt = _count_attempt(name, now)
+    if attempt.refused:
+        raise UserError("error.login_failed")
+    # No transaction is open here: the slow part blocks nobody.
+    right = _verify_quietly(attempt.password_hash or _DUMMY_HASH, password)
+    if not (right and attempt.user_id is not None and attempt.password_hash is not None):
+        with session_scope(write=True) as session:
+            actor = _actor(session, attempt.user_id)
+            write_audit(session, actor=actor, action="login", outcome="failed")
+        raise UserError("error.login_failed")
+    rehashed = (
+        hash_password(password)  # type: ignore[arg-type]  # verified, so it is a str
+        if _hasher.check_needs_rehash(attempt.password_hash)
+        else None
+    )
+    with session_scope(write=True) as session:
+        values: dict[str, object] = {"failed_logins": 0, "locked_until": None}
+        if rehashed is not None:
+            values["password_hash"] = rehashed
+        session.execute(update(_ACCOUNTS).where(_ACCOUNTS.c.id == attempt.user_id).values(**values))
+        session.execute(delete(_THROTTLE).where(_THROTTLE.c.name_hash == _name_hash(name)))
+        actor = _actor(session, attempt.user_id)
+        assert actor is not None
+        write_audit(session, actor=actor, action="login", outcome="ok")
     return actor
 
 
-def _refuse_login(session: Session) -> NoReturn:
-    """Commit the failure count and the audit row first: the UserError would roll them back,
-    and a lockout that forgets its failures locks nobody out."""
-    session.commit()
-    raise UserError("error.login_failed")
+@dataclass(frozen=True)
+class _Attempt:
+    user_id: int | None  # None: no active account has this name
+    password_hash: str | None
+    refused: bool  # locked (the name or the account): refused without a verify
+
+
+def _count_attempt(name: str, now: datetime) -> _Attempt:
+    """Count one attempt against the typed name and, if it is an active account, the account.
+
+    One short write transaction. Each counter is one atomic UPDATE (or upsert) whose WHERE
+    skips a row that is still locked, so the database decides who is the 5th guess and who
+    comes after the lock. A refusal is audited here; the caller only raises.
+    """
+    with session_scope(write=True) as session:
+        _forget_old_names(session, now)
+        row = session.execute(
+            select(_ACCOUNTS.c.id, _ACCOUNTS.c.password_hash, _ACCOUNTS.c.is_active).where(
+                _ACCOUNTS.c.username == name
+            )
+        ).first()
+        user_id, password_hash = (row.id, row.password_hash) if row and row.is_active else (None, None)
+        open_ = _count_name(session, _name_hash(name), now) and (
+            user_id is None or _count_account(session, user_id, now)
+        )
+        if not open_:
+            write_audit(session, actor=_actor(session, user_id), action="login", outcome="locked")
+            return _Attempt(user_id=user_id, password_hash=None, refused=True)
+    return _Attempt(user_id=user_id, password_hash=password_hash, refused=False)
+
+
+def _next_count(count: ColumnElement[int], locked_until: ColumnElement[datetime]) -> ColumnElement[int]:
+    """The counter after this attempt. Only rows whose lock is absent or over get here, so a
+    lock time still set means a lock that has run out: counting starts again from one."""
+    return case((locked_until.is_not(None), 1), else_=count + 1)
+
+
+def _lock_after(count: ColumnElement[int], now: datetime) -> ColumnElement[datetime | None]:
+    """Lock at the MAX_FAILED_LOGINS-th attempt, in the same statement that counts it."""
+    until = literal(now + LOCKOUT, _ACCOUNTS.c.locked_until.type)
+    return case((count >= MAX_FAILED_LOGINS, until), else_=null())
+
+
+def _count_account(session: Session, user_id: int, now: datetime) -> bool:
+    """Count the attempt on the account; False when the account is locked."""
+    count = _next_count(_ACCOUNTS.c.failed_logins, _ACCOUNTS.c.locked_until)
+    counted = session.execute(
+        update(_ACCOUNTS)
+        .where(_ACCOUNTS.c.id == user_id, _unlocked(_ACCOUNTS.c.locked_until, now))
+        .values(failed_logins=count, locked_until=_lock_after(count, now))
+        .returning(_ACCOUNTS.c.failed_logins)
+    ).scalar_one_or_none()
+    return counted is not None
+
+
+def _count_name(session: Session, name_hash: str, now: datetime) -> bool:
+    """Count the attempt on the typed name (an upsert); False when the name is locked.
+
+    Failures further back than LOCKOUT no longer count: the row stands for recent guessing only.
+    """
+    table = _THROTTLE
+    forgotten = or_(table.c.locked_until.is_not(None), table.c.last_failure_at < now - LOCKOUT)
+    count = case((forgotten, 1), else_=table.c.failures + 1)
+    dialect = session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = (
+        insert(table)
+        .values(name_hash=name_hash, failures=1, last_failure_at=now, locked_until=None)
+        .on_conflict_do_update(
+            index_elements=[table.c.name_hash],
+            set_={
+                "failures": count,
+                "last_failure_at": now,
+                "locked_until": _lock_after(count, now),
+            },
+            where=_unlocked(table.c.locked_until, now),
+        )
+        .returning(table.c.failures)
+    )
+    return session.execute(statement).scalar_one_or_none() is not None
+
+
+def _unlocked(locked_until: ColumnElement[datetime], now: datetime) -> ColumnElement[bool]:
+    return or_(locked_until.is_(None), locked_until <= now)
+
+
+def _forget_old_names(session: Session, now: datetime) -> None:
+    """Delete name rows with no failure for LOCKOUT (their lock, if any, is over too), so made-up
+    names do not pile up. SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): the clean-up
+    never waits for, nor deadlocks with, a concurrent attempt holding one of those rows."""
+    stale = (
+        select(_THROTTLE.c.name_hash)
+        .where(_THROTTLE.c.last_failure_at < now - LOCKOUT, _unlocked(_THROTTLE.c.locked_until, now))
+        .limit(100)
+        .with_for_update(skip_locked=True)
+    )
+    session.execute(delete(_THROTTLE).where(_THROTTLE.c.name_hash.in_(stale.scalar_subquery())))
+
+
+def _actor(session: Session, user_id: int | None) -> Actor | None:
+    user = session.get(UserAccount, user_id) if user_id is not None else None
+    return Actor.from_user(user) if user is not None else None
+
+
+def _typed_name(username: object) -> str:
+    """The name as stored (trimmed, lower case). A NUL or a lone surrogate cannot be a user
+    name: it becomes "", which fails like any unknown name."""
+    name = username.strip().lower()[:100] if isinstance(username, str) else ""
+    return name if _storable(name) else ""
+
+
+def _name_hash(name: str) -> str:
+    return hashlib.sha256(f"samplan-login-name:{name}".encode()).hexdigest()
+
+
+def _session_may_try(attempt_times: list[datetime], now: datetime) -> bool:
+    """One browser session's limit. Prunes and appends to the caller's list (kept in the
+    session): the DB counters stop guessing at one name, this stops one browser from trying
+    name after made-up name. A new browser session starts afresh, hence the DB counters."""
+    attempt_times[:] = [at for at in attempt_times if now - at < SESSION_WINDOW]
+    if len(attempt_times) >= SESSION_MAX_ATTEMPTS:
+        return False
+    attempt_times.append(now)
+    return True
 
 
 def _storable(text: str) -> bool:
@@ -267,8 +413,14 @@ def create_first_admin(
 ) -> Actor:
     """The first-run screen: the first account is an administrator, and only while none exists.
 
-    Call in a write session: BEGIN IMMEDIATE makes two browsers racing here create one admin.
+    Call in a write session. "No account yet" and the insert must be one atomic step, or eight
+    browsers submitting the form at once make eight administrators. SQLite: the write session's
+    BEGIN IMMEDIATE already lets one writer in at a time. PostgreSQL (READ COMMITTED): a
+    transaction-scoped advisory lock does the same; a waiter's next statement sees the winner's
+    committed account, and it gets "already set up" (the page then shows the login screen).
     """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _FIRST_ADMIN_LOCK})
     if has_users(session=session):
         raise UserError("error.already_set_up")
     if password != repeat:

@@ -1,12 +1,19 @@
-"""First run on an empty database: create the first administrator, then log in."""
+"""First run on an empty database: create the first administrator, then log in.
+
+When another browser created the administrator first (models.users.create_first_admin is
+atomic), this one is sent to the login screen with "already set up".
+"""
 
 import streamlit as st
 
 from models.db import session_scope
+from models.errors import UserError
 from models.users import create_first_admin
 from ui.context import log_in
 from ui.feedback import attempt, flash
 from ui.i18n import t
+
+ALREADY_SET_UP_KEY = "_already_set_up"
 
 st.title(t("first_run.title"))
 st.write(t("first_run.intro"))
@@ -21,11 +28,19 @@ with st.form("first_admin"):
 
 
 def _create():
-    with session_scope(write=True) as session:
-        return create_first_admin(
-            session=session, username=username, full_name=full_name, email=email or None,
-            password=password, repeat=repeat,
-        )
+    try:
+        with session_scope(write=True) as session:
+            return create_first_admin(
+                session=session, username=username, full_name=full_name, email=email or None,
+                password=password, repeat=repeat,
+            )
+    except UserError as error:
+        if error.key != "error.already_set_up":
+            raise
+        # Someone else set Samplan up meanwhile: app.py now shows the login page, which says so
+        # (pages/login.py reads this key once).
+        st.session_state[ALREADY_SET_UP_KEY] = True
+        return None
 
 
 if submitted:
@@ -33,4 +48,6 @@ if submitted:
     if actor is not None:
         log_in(actor)
         flash("first_run.done")
+        st.rerun()
+    elif st.session_state.get(ALREADY_SET_UP_KEY):
         st.rerun()

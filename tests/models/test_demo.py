@@ -84,9 +84,8 @@ def test_load_demo_builds_teams_and_accounts_and_a_second_run_changes_nothing(db
     assert set(result.usernames) == {s.username for s in STAFF}
     assert result.password and len(result.password) >= 10
 
-    with session_scope(write=True) as s:
-        rasmus = authenticate(session=s, username="rasmus", password=result.password)
-        admin = authenticate(session=s, username=DEMO_ADMIN, password=result.password)
+    rasmus = authenticate(username="rasmus", password=result.password)
+    admin = authenticate(username=DEMO_ADMIN, password=result.password)
     assert admin.is_admin and not rasmus.is_admin
     with session_scope() as s:
         ditte = s.exec(select(Citizen).where(Citizen.name == "Ditte Mikkelsen")).one()

@@ -30,8 +30,7 @@ def _make(username="rasmus", role="staff", email="rasmus.holm@kommune.example"):
 
 
 def _login(username, password):
-    with session_scope(write=True) as s:
-        return authenticate(session=s, username=username, password=password)
+    return authenticate(username=username, password=password)  # it opens its own transactions
 
 
 def test_password_is_stored_as_argon2id_hash_never_plain(db_url):

@@ -271,7 +271,7 @@ def _admin_actor() -> Actor:
 
 
 def _login(username: object, password: object) -> object:
-    return _write(users.authenticate, username=username, password=password)
+    return users.authenticate(username=username, password=password)  # opens its own transactions
 
 
 def _end_membership(w: World, reason: object) -> object:

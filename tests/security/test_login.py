@@ -24,8 +24,7 @@ LOGIN_TITLE = "Log ind i Samplan"
 
 
 def _login(username, password):
-    with session_scope(write=True) as s:
-        return authenticate(session=s, username=username, password=password)
+    return authenticate(username=username, password=password)  # it opens its own transactions
 
 
 def test_every_attempt_is_audited_with_one_message_and_never_the_typed_name(db_url):
