@@ -19,6 +19,7 @@ TOKEN_KEY = "login_token"
 ACTOR_KEY = "_actor"  # set by app.py on every run from the token, never from the browser
 CITIZEN_KEY = "citizen_id"
 CITIZEN_PARAM = "citizen"  # ?citizen=ID in the address: a deep link to one citizen
+FORGET_ADDRESS_KEY = "_forget_address"  # set at logout: drop ?citizen= on the next run
 EXPIRED_KEY = "_login_expired"
 VISIBLE_KEY = "_visible_citizens"  # (user id, the user's citizens) for this run only
 
@@ -27,6 +28,8 @@ def resolve_actor() -> Actor | None:
     """Look the token up (and touch it): None when logged out, ended or timed out. Every run
     starts here, so it also forgets the last run's list of the user's citizens."""
     st.session_state.pop(VISIBLE_KEY, None)
+    if st.session_state.get(FORGET_ADDRESS_KEY) and CITIZEN_PARAM in st.query_params:
+        del st.query_params[CITIZEN_PARAM]  # until the next login: see _forget_the_user
     token = st.session_state.get(TOKEN_KEY)
     actor = None
     if token:
@@ -47,8 +50,10 @@ def _forget_the_user() -> None:
     for key in list(st.session_state.keys()):
         if key != LANG_KEY:
             del st.session_state[key]
-    if CITIZEN_PARAM in st.query_params:
-        del st.query_params[CITIZEN_PARAM]
+    # A change of the address made in the run that switches to the login page does not reach
+    # the browser (measured in Chromium: the page switch keeps the old query string), so every
+    # run removes ?citizen= until the next login (log_in) ends this.
+    st.session_state[FORGET_ADDRESS_KEY] = True
 
 
 def log_in(actor: Actor) -> None:
@@ -56,6 +61,7 @@ def log_in(actor: Actor) -> None:
         token = start_login_session(session=session, actor=actor)
     st.session_state[TOKEN_KEY] = token
     st.session_state.pop(EXPIRED_KEY, None)
+    st.session_state.pop(FORGET_ADDRESS_KEY, None)
     # A citizen chosen before this login (another user's, in this tab) is not carried over; a
     # ?citizen= deep link in the address still applies if the new user may open that citizen.
     st.session_state.pop(CITIZEN_KEY, None)
