@@ -1,9 +1,14 @@
 """The `samplan` command: parses arguments and calls models/ (and exports/), nothing else.
 
-Exit codes: 0 done, 1 refused or failed (one Danish sentence on stderr), 2 wrong use or a file
-that cannot be imported (one line per problem: `path: message`). A traceback is never shown
-unless --debug is given. The command line acts without a user account (`actor=None`); what it
-does to citizens' data is audited with user_id NULL.
+Exit codes: 0 done, 1 refused or failed (one Danish sentence on stderr), 2 wrong use (one
+Danish line), a file that cannot be imported (one line per problem: `path: message`), or a file
+to write that Samplan will not write: the database itself or its -wal/-shm/-journal file, a
+folder, a file in a folder that does not exist, or an existing file without --force (one
+Danish sentence; nothing is written and nothing is read from the database). A traceback is never
+shown unless --debug is given. The command line acts without a user account (`actor=None`); what
+it does to citizens' data is audited with user_id NULL (import, export and backup alike).
+
+Every file the command line writes goes through models.safe_output (export --out, backup).
 """
 
 from __future__ import annotations
@@ -11,7 +16,6 @@ from __future__ import annotations
 import argparse
 import getpass
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -63,6 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help=t("cli.help_all"))
     export.add_argument("--format", choices=("json", "docx"), default="json", help=t("cli.help_format"))
     export.add_argument("--out", required=True, metavar="FILE", help=t("cli.help_out"))
+    export.add_argument("--force", action="store_true", help=t("output.help_force"))
     export.add_argument(
         "--variant", choices=("citizen", "team"), default="citizen", help=t("word.cli_help_variant")
     )
@@ -70,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     backup = commands.add_parser("backup", help=t("cli.help_backup"))
     backup.add_argument("file", metavar="FILE", help=t("cli.help_backup_file"))
+    backup.add_argument("--force", action="store_true", help=t("output.help_force"))
     backup.set_defaults(run=cmd_backup)
     return parser
 
@@ -149,12 +155,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.format == "docx":
         return _export_docx(args)
+    _check_output(args)  # a refused file costs no export and leaves no audit rows
     with session_scope() as session:
         if args.all:
             document = export_all(session=session, actor=None)
         else:
             document = export_citizen(session=session, actor=None, citizen_id=args.citizen)
-    _write_output(args.out, document_bytes(document))
+    _write_output(args, document_bytes(document))
     print(t("cli.export_done", count=len(document["citizens"]), path=args.out), file=sys.stderr)
     return 0
 
@@ -167,17 +174,18 @@ def _export_docx(args: argparse.Namespace) -> int:
     if args.all:
         print(t("cli.docx_only_one"), file=sys.stderr)
         return 2
+    _check_output(args)
     with session_scope() as session:
         plan = plan_for_word_export(session=session, actor=None, citizen_id=args.citizen)
-    _write_output(args.out, build_plan_docx(plan, variant=args.variant))
+    _write_output(args, build_plan_docx(plan, variant=args.variant))
     print(t("cli.export_done", count=1, path=args.out), file=sys.stderr)
     return 0
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
-    from models.backup import backup_database
+    from models.backup import create_backup
 
-    target = backup_database(args.file)
+    target = create_backup(args.file, actor=None, force=args.force)
     print(t("cli.backup_done", path=target))
     return 0
 
@@ -194,25 +202,32 @@ def _read_input(name: str) -> bytes:
         raise UserError("cli.file_unreadable", path=name) from None
 
 
-def _write_output(name: str, data: bytes) -> None:
-    """Write atomically, readable by the owner only: exports hold personal data."""
-    if name == "-":
+def _check_output(args: argparse.Namespace) -> None:
+    if args.out != "-":
+        from models.safe_output import check_target
+
+        check_target(args.out, force=args.force)
+
+
+def _write_output(args: argparse.Namespace, data: bytes) -> None:
+    """Standard output, or a file through models.safe_output: whole or not at all, owner only."""
+    if args.out == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
-    target = Path(name)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    try:
-        fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(partial, target)
-    except OSError:
-        partial.unlink(missing_ok=True)
-        raise UserError("cli.file_unwritable", path=name) from None
+    from models.safe_output import write_file
+
+    write_file(args.out, data, force=args.force)
 
 
 # --- entry point ------------------------------------------------------------------------
+
+
+def _is_wrong_use(error: UserError) -> bool:
+    """A file to write that Samplan will not write is wrong use, like a wrong argument."""
+    from models.safe_output import TargetRefused
+
+    return isinstance(error, TargetRefused)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -228,7 +243,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.debug:
             traceback.print_exc(file=sys.stderr)
         print(error.message("da"), file=sys.stderr)
-        return 1
+        return 2 if _is_wrong_use(error) else 1
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130

@@ -3,12 +3,16 @@
 One VEVENT in Europe/Copenhagen time with its VTIMEZONE, one ATTENDEE per invited person with an
 e-mail address (the citizen too). The invitation given here has already left out professionals
 no valid consent covers (models.meetings.build_invitation), and the file never carries the
-citizen's preparation: a calendar entry is read by many eyes.
+citizen's preparation: a calendar entry is read by many eyes. An address that is not exactly one
+plain address (models.text.is_plain_email) is left out, whatever is stored: "a@x.dk,mailto:b@y.dk"
+would invite a stranger, so the export does not trust that every stored address was checked.
 """
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+from typing import TypeGuard
 
 from icalendar import Calendar, Event, vCalAddress, vText
 
@@ -16,8 +20,20 @@ from models.formatting import local
 from models.i18n import translate
 from models.meetings import Invitation
 from models.tables import utcnow
+from models.text import is_plain_email
+
+logger = logging.getLogger(__name__)
 
 PRODID = "-//Samplan//Samplan netværksmøde//DA"
+
+
+def _sendable(email: str | None) -> TypeGuard[str]:
+    if not email:
+        return False
+    if not is_plain_email(email):
+        logger.warning("calendar: an invited address is not one plain address and was left out")
+        return False
+    return True
 
 
 def _address(email: str, name: str, *, role: str = "REQ-PARTICIPANT") -> vCalAddress:
@@ -60,12 +76,13 @@ def build_meeting_ics(invitation: Invitation, *, lang: str = "da", stamp: dateti
         event.add("url", invitation.video_link)
     event.add("description", _description(invitation, lang))
     organizer = invitation.organizer
-    if organizer is not None and organizer.email and any(p.id == organizer.id for p in invitation.invited):
+    invited_ids = {p.id for p in invitation.invited}
+    if organizer is not None and organizer.id in invited_ids and _sendable(organizer.email):
         event.add("organizer", _address(organizer.email, organizer.name, role="CHAIR"))
-    if invitation.citizen_email:
+    if _sendable(invitation.citizen_email):
         event.add("attendee", _address(invitation.citizen_email, invitation.citizen_name))
     for person in invitation.invited:
-        if person.email:
+        if _sendable(person.email):
             event.add("attendee", _address(person.email, person.name))
     calendar.add_component(event)
     calendar.add_missing_timezones()

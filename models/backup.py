@@ -2,9 +2,17 @@
 
 SQLite: sqlite3's online backup API copies a consistent snapshot page by page while other
 connections keep writing (WAL lets them), unlike a file copy, which can catch a half-written
-page or miss the WAL file. The copy is written next to the target and renamed into place,
-switched to a single self-contained file (journal_mode DELETE) and checked with
-PRAGMA integrity_check before it replaces anything.
+page or miss the WAL file. The copy is switched to a single self-contained file (journal_mode
+DELETE) and checked with PRAGMA integrity_check before it replaces anything.
+
+The target goes through models.safe_output like every file the command line writes: never the
+database itself or its -wal/-shm/-journal file (a backup written over the live database left
+it malformed at the next start), never over an existing file unless `force`, written to a
+temporary file in the same folder and renamed into place.
+
+A backup holds every citizen's data: `create_backup` (the command line) leaves an audit row
+"backup.create" (who: NULL for the command line; when); record_backup writes such a row for
+other doors.
 
 PostgreSQL: `pg_dump --format=custom` (restore with `pg_restore`). The password travels in
 the environment (PGPASSWORD), never on the command line where `ps` would show it.
@@ -21,12 +29,16 @@ from contextlib import closing
 from pathlib import Path
 
 from sqlalchemy.engine import URL, make_url
+from sqlmodel import Session
 
 from models import settings
+from models.access import Actor, write_audit
 from models.errors import UserError
 from models.migrate import normalise_url
+from models.safe_output import database_files, replacing, sqlite_file
 
 PG_DUMP_TIMEOUT_SECONDS = 3600
+BACKUP_ACTIONS = {"create": "backup.create", "download": "backup.download"}
 
 
 def _resolve(url: str | None) -> URL:
@@ -34,22 +46,57 @@ def _resolve(url: str | None) -> URL:
 
 
 def _sqlite_path(url: URL) -> Path:
-    database = url.database
-    if not database or database == ":memory:" or database.startswith("file::memory:"):
+    path = sqlite_file(url.render_as_string(hide_password=False))
+    if path is None:
         raise UserError("cli.backup_memory")
-    return Path(database)
+    return path
 
 
-def backup_database(target_path: str | os.PathLike[str], url: str | None = None) -> Path:
-    """Write a consistent backup of the database at `url` (default: the configured one)."""
-    target = Path(target_path).expanduser().resolve()
+def backup_database(
+    target_path: str | os.PathLike[str], url: str | None = None, *, force: bool = False
+) -> Path:
+    """Write a consistent backup of the database at `url` (default: the configured one) to
+    `target_path` (see models.safe_output: an existing file only with `force`). Returns the
+    real path written. Not audited: see create_backup and record_backup."""
     parsed = _resolve(url)
     if parsed.get_backend_name() == "sqlite":
-        _copy_sqlite(_sqlite_path(parsed), target)
+        source = _sqlite_path(parsed)
+        if not source.is_file():
+            raise UserError("cli.file_unreadable", path=str(source))
+        protect = database_files(parsed.render_as_string(hide_password=False))
+        with replacing(target_path, force=force, protect=protect) as output:
+            _copy_sqlite(source, output.temporary)
     elif parsed.get_backend_name() == "postgresql":
-        _pg_dump(parsed, target)
+        program = find_pg_dump()
+        if program is None:
+            raise UserError("cli.pg_dump_missing")
+        with replacing(target_path, force=force) as output:
+            _pg_dump(program, parsed, output.temporary)
     else:
         raise UserError("cli.backup_failed", detail=parsed.get_backend_name())
+    return output.target
+
+
+def record_backup(session: Session, *, actor: Actor | None, kind: str = "create") -> None:
+    """One audit row for a backup of the whole database, in the caller's transaction: who
+    (user_id NULL for the command line), when, and which kind ("create": written to a file by
+    the command line; "download": sent to a browser). No citizen id: it is every citizen."""
+    write_audit(session, actor=actor, action=BACKUP_ACTIONS[kind], entity="database")
+
+
+def create_backup(
+    target_path: str | os.PathLike[str],
+    *,
+    actor: Actor | None,
+    force: bool = False,
+    url: str | None = None,
+) -> Path:
+    """`samplan backup`: backup_database, then its audit row in the database backed up."""
+    from models.db import session_scope
+
+    target = backup_database(target_path, url, force=force)
+    with session_scope(write=True, url=url) as session:
+        record_backup(session, actor=actor, kind="create")
     return target
 
 
@@ -74,12 +121,8 @@ def restore_database(source: str | os.PathLike[str], url: str | None = None) -> 
         raise UserError("cli.backup_failed", detail=str(error)) from error
 
 
-def _copy_sqlite(source: Path, target: Path) -> None:
-    if not source.is_file():
-        raise UserError("cli.file_unreadable", path=str(source))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
-    partial.unlink(missing_ok=True)
+def _copy_sqlite(source: Path, partial: Path) -> None:
+    """A consistent copy of `source` into the (empty) file `partial`."""
     try:
         with (
             closing(sqlite3.connect(source, timeout=30)) as src,
@@ -89,14 +132,10 @@ def _copy_sqlite(source: Path, target: Path) -> None:
             src.backup(dst, pages=-1)
             dst.execute("PRAGMA journal_mode=DELETE")
             ok = dst.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        if not ok:
-            raise UserError("cli.backup_integrity")
-        os.chmod(partial, 0o600)  # a backup holds personal data: owner only
-        os.replace(partial, target)
     except sqlite3.Error as error:
         raise UserError("cli.backup_failed", detail=str(error)) from error
-    finally:
-        partial.unlink(missing_ok=True)
+    if not ok:
+        raise UserError("cli.backup_integrity")
 
 
 def find_pg_dump() -> str | None:
@@ -113,17 +152,12 @@ def find_pg_dump() -> str | None:
     return max(candidates, key=version) if candidates else None
 
 
-def _pg_dump(url: URL, target: Path) -> None:
-    program = find_pg_dump()
-    if program is None:
-        raise UserError("cli.pg_dump_missing")
+def _pg_dump(program: str, url: URL, partial: Path) -> None:
     env = dict(os.environ)
     if url.password is not None:
         env["PGPASSWORD"] = str(url.password)
     # libpq understands postgresql:// URLs; drop the SQLAlchemy driver name and the password.
     dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
         result = subprocess.run(
             [program, "--format=custom", "--no-owner", f"--file={partial}", f"--dbname={dsn}"],
@@ -133,14 +167,8 @@ def _pg_dump(url: URL, target: Path) -> None:
             timeout=PG_DUMP_TIMEOUT_SECONDS,
             check=False,
         )
-        if result.returncode != 0:
-            lines = (result.stderr or "").strip().splitlines()
-            raise UserError(
-                "cli.backup_failed", detail=lines[-1] if lines else f"pg_dump {result.returncode}"
-            )
-        os.chmod(partial, 0o600)
-        os.replace(partial, target)
     except subprocess.TimeoutExpired as error:
         raise UserError("cli.backup_failed", detail="pg_dump timeout") from error
-    finally:
-        partial.unlink(missing_ok=True)
+    if result.returncode != 0:
+        lines = (result.stderr or "").strip().splitlines()
+        raise UserError("cli.backup_failed", detail=lines[-1] if lines else f"pg_dump {result.returncode}")

@@ -10,7 +10,8 @@ the shared spec). Decisions the schema leaves open:
 - Everything the file says is checked before anything is written: the schema (with the
   `date` and `date-time` formats enforced; a date-time needs an offset), every reference,
   and what the database or the product rules would refuse (the sanitiser's length caps after
-  normalisation, blank names and texts, a participant listed twice, two scores for the same
+  normalisation, blank names and texts, an e-mail address the forms would refuse (one plain
+  address: it lands in calendar files), a participant listed twice, two scores for the same
   goal and meeting, more than three active goals). All problems come back in one pass,
   in document order, as (path, message) with paths like `citizens[0].actions[2].owner`.
 - Import is one transaction (the caller's session): all citizens or none. Only an
@@ -66,7 +67,15 @@ from models.tables import (
     today,
     utcnow,
 )
-from models.text import NAME_MAX, SHORT_MAX, clean_name, clean_optional, clean_text, parse_date
+from models.text import (
+    NAME_MAX,
+    SHORT_MAX,
+    clean_email,
+    clean_name,
+    clean_optional,
+    clean_text,
+    parse_date,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -411,6 +420,13 @@ class _Reader:
         )
         return cleaned or None
 
+    def email(self, obj: Mapping[str, Any], name: str, path: Path_) -> str | None:
+        """The forms' e-mail rule (models.text.clean_email): an address lands in calendar files."""
+        value = obj.get(name)
+        if not isinstance(value, str):
+            return None
+        return self.clean(clean_email, value, path + (name,), field=name)  # type: ignore[no-any-return]
+
     def text(self, obj: Mapping[str, Any], name: str, path: Path_, *, required: bool = False) -> str | None:
         value = obj.get(name)
         if not isinstance(value, str):
@@ -457,7 +473,7 @@ class _Reader:
             name=self.name(raw, "name", path) or "",
             birth_date=self.date(raw, "birth_date", path),
             phone=self.line(raw, "phone", path, 40),
-            email=self.line(raw, "email", path, 254),
+            email=self.email(raw, "email", path),
             contact_person=self.point(raw, "contact_person", path, "person", refs),
         )
         result.people = [self.person(item, path + ("people", i)) for i, item in _objects(raw.get("people"))]
@@ -515,7 +531,7 @@ class _Reader:
             department=self.line(item, "department", p, NAME_MAX),
             title=self.line(item, "title", p, NAME_MAX),
             relation=self.line(item, "relation", p, NAME_MAX),
-            email=self.line(item, "email", p, 254),
+            email=self.email(item, "email", p),
             phone=self.line(item, "phone", p, 40),
         )
 

@@ -32,8 +32,7 @@ from models.tables import (
     today,
     utcnow,
 )
-from models.text import NAME_MAX, SHORT_MAX, clean_name, clean_optional, clean_text, parse_date
-from models.users import normalise_email
+from models.text import NAME_MAX, SHORT_MAX, clean_email, clean_name, clean_optional, clean_text, parse_date
 
 PHONE_MAX = 40
 
@@ -81,7 +80,7 @@ def create_citizen(
         "name": clean_name(name, field="navn"),
         "birth_date": _clean_birth_date(birth_date),
         "phone": _clean_phone(phone),
-        "email": normalise_email(email),
+        "email": clean_email(email),
     }
     citizen = Citizen(**values)
     session.add(citizen)
@@ -129,7 +128,7 @@ def update_citizen(
         name=clean_name(name, field="navn"),
         birth_date=_clean_birth_date(birth_date),
         phone=_clean_phone(phone),
-        email=normalise_email(email),
+        email=clean_email(email),
         updated_at=utcnow(),
     )
     return CitizenSaved(id=citizen_id, version=version)
@@ -224,7 +223,7 @@ def _person_values(
         "relation": (
             None if professional else clean_optional(relation, field="relation", max_length=SHORT_MAX)
         ),
-        "email": normalise_email(email),
+        "email": clean_email(email),
         "phone": _clean_phone(phone),
         "is_coordinator": bool(is_coordinator),
         "is_deputy": bool(is_deputy),

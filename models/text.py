@@ -15,6 +15,7 @@ from models.errors import UserError
 NAME_MAX = 200
 TEXT_MAX = 10_000
 SHORT_MAX = 300
+EMAIL_MAX = 254
 
 # C0 controls except tab (\x09) and newline (\x0a), DEL and C1 controls, lone surrogates,
 # the two non-characters python-docx refuses, and bidi embeddings/overrides/isolates (they
@@ -61,6 +62,29 @@ def clean_optional(value: object, *, field: str, max_length: int = TEXT_MAX) -> 
     """Like clean_text, but an empty answer is stored as NULL."""
     text = clean_text(value, field=field, max_length=max_length)
     return text or None
+
+
+# One address and nothing else. An address ends up in a calendar file (ATTENDEE:mailto:...) and
+# in mail headers, so it may hold no list separator (, ;), no URI syntax (: ? % #), no quoting
+# or comment (" ( ) < > [ ] \) and no space. \w admits æøå and other scripts.
+_EMAIL = re.compile(r"[\w.!$&'*+/=^`{|}~-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def is_plain_email(value: object) -> bool:
+    """Whether `value` is exactly one address by the rule clean_email enforces (for exports,
+    which must not trust what is already stored)."""
+    return isinstance(value, str) and len(value) <= EMAIL_MAX and _EMAIL.fullmatch(value) is not None
+
+
+def clean_email(value: object, *, field: str = "e-mail") -> str | None:
+    """The one e-mail rule of every write path (forms, import): one plain address, lower case;
+    empty is None."""
+    email = clean_text(value, field=field, max_length=EMAIL_MAX, single_line=True).lower()
+    if not email:
+        return None
+    if not is_plain_email(email):
+        raise UserError("error.bad_email", value=email[:60])
+    return email
 
 
 def clean_score(value: object, *, field: str = "score") -> int:

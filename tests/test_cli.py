@@ -122,15 +122,51 @@ def test_init_user_import_export_backup_journey(database, tmp_path):
         )
 
     result = samplan("backup", tmp_path / "backup" / "samplan.db")
+    assert result.returncode == 2  # a typo in a folder name creates no folders
+    assert result.stderr.strip() == (
+        f"Mappen »{tmp_path / 'backup'}« findes ikke. Opret den først (fx mkdir -p "
+        f"{tmp_path / 'backup'}), eller vælg en anden mappe. Intet er skrevet."
+    )
+    (tmp_path / "backup").mkdir()
+    result = samplan("backup", tmp_path / "backup" / "samplan.db")
     assert result.returncode == 0, result.stderr
     with closing(sqlite3.connect(tmp_path / "backup" / "samplan.db")) as copy:
         assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         assert copy.execute("SELECT name FROM citizen").fetchall() == [("Ditte Mikkelsen",)]
 
+    result = samplan("backup", database)  # the live database itself: refused, and it survives
+    assert result.returncode == 2
+    assert "Samplans egen database" in result.stderr
+    assert integrity_and_names(database) == ["Ditte Mikkelsen"]
+
     result = samplan("demo")  # never into a database with real users and citizens
     assert result.returncode == 1
     assert "uden borgere" in result.stderr
     assert count(database, "citizen") == 1
+
+    # Everything that touched citizens' data is audited, user NULL: the command line.
+    assert audit_rows(database) == [
+        ("user.create", None, None),
+        ("team.link", None, ditte_id),
+        ("citizen.import", None, ditte_id),
+        ("citizen.export_json", None, ditte_id),
+        ("citizen.export_json", None, ditte_id),
+        *([("plan.export_docx", None, ditte_id)] if word_export_exists() else []),
+        ("backup.create", None, None),
+    ]
+
+
+def audit_rows(path):
+    with closing(sqlite3.connect(path)) as conn:
+        return conn.execute(
+            "SELECT action, user_id, citizen_id FROM audit_event WHERE outcome = 'ok' ORDER BY id"
+        ).fetchall()
+
+
+def integrity_and_names(path):
+    with closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        return [name for (name,) in conn.execute("SELECT name FROM citizen ORDER BY id")]
 
 
 def copy_of_ditte_with_new_name(name):
@@ -229,3 +265,159 @@ class _Stdin:
 
     def readline(self):
         return self._text
+
+
+# --- files the command line writes (models.safe_output) ---------------------------------
+
+OLD = b"last night's file\n"
+
+
+@pytest.fixture
+def running(database, monkeypatch):
+    """The configured SQLite database with Ditte in it, held open in WAL mode the way the
+    running app holds it (so its -wal and -shm files exist)."""
+    from models.admin_data import import_exchange_file
+
+    db.create_all(db.get_engine(f"sqlite:///{database}"))
+    outcome = import_exchange_file(actor=None, data=json.dumps(ditte_document()).encode(), limit=None)
+    assert outcome.problems == ()
+    app = sqlite3.connect(database)
+    app.execute("SELECT count(*) FROM citizen").fetchone()
+    assert Path(f"{database}-wal").exists()
+    yield outcome.citizens[0].id
+    app.close()
+
+
+def _symlink(tmp_path, to):
+    link = tmp_path / "latest.db"
+    link.symlink_to(to)
+    return link
+
+
+def _existing(tmp_path, _database):
+    existing = tmp_path / "existing.out"
+    existing.write_bytes(OLD)
+    return existing
+
+
+# (why, the target given tmp_path and the database path, the message's first words)
+REFUSED_TARGETS = [
+    ("the live database", lambda tmp, db_path: db_path, "»"),
+    ("its -wal", lambda tmp, db_path: f"{db_path}-wal", "»"),
+    ("its -shm", lambda tmp, db_path: f"{db_path}-shm", "»"),
+    ("its -journal (not there now, but SQLite would replay it)", lambda tmp, db_path: f"{db_path}-journal",
+     "»"),
+    ("the live database by a relative path (the tests run in the project folder)",
+     lambda tmp, db_path: os.path.relpath(db_path), "»"),
+    ("a symlink to the live database", lambda tmp, db_path: _symlink(tmp, db_path), "»"),
+    ("a folder", lambda tmp, db_path: tmp, "»"),
+    ("a folder that does not exist", lambda tmp, db_path: tmp / "mangler" / "x.out", "Mappen"),
+    ("an existing file without --force", _existing, "Filen"),
+]
+REFUSED_KEYS = {
+    "the live database": "egen database", "its -wal": "egen database", "its -shm": "egen database",
+    "its -journal (not there now, but SQLite would replay it)": "egen database",
+    "the live database by a relative path (the tests run in the project folder)": "egen database",
+    "a symlink to the live database": "egen database", "a folder": "er en mappe",
+    "a folder that does not exist": "findes ikke", "an existing file without --force": "--force",
+}
+COMMANDS = [
+    ("backup", lambda target, cid: ["backup", target]),
+    ("export --all", lambda target, cid: ["export", "--all", "--out", target]),
+    ("export --citizen", lambda target, cid: ["export", "--citizen", cid, "--out", target]),
+    ("export docx", lambda target, cid: ["export", "--citizen", cid, "--format", "docx", "--out", target]),
+]
+
+
+@pytest.mark.parametrize(("command", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
+@pytest.mark.parametrize(
+    ("case", "make", "starts"), REFUSED_TARGETS, ids=[case[0] for case in REFUSED_TARGETS]
+)
+def test_a_refused_target_is_exit_2_in_danish_and_nothing_changes(
+    running, database, tmp_path, capsys, command, argv, case, make, starts
+):
+    target = make(tmp_path, database)
+    audits = audit_rows(database)
+    folder = sorted(tmp_path.iterdir())
+    for force in ([], ["--force"]) if case != "an existing file without --force" else ([],):
+        assert cli.main([*map(str, argv(target, running)), *force]) == 2
+        err = capsys.readouterr().err.strip()
+        assert err.startswith(starts) and REFUSED_KEYS[case] in err and err.endswith("Intet er skrevet.")
+        assert "Traceback" not in err
+    db._engines.pop(f"sqlite:///{database}").dispose()  # the app restarts
+    assert integrity_and_names(database) == ["Ditte Mikkelsen"]
+    assert audit_rows(database) == audits  # nothing was exported or backed up
+    assert sorted(tmp_path.iterdir()) == folder  # no temporary file left behind
+    if case == "an existing file without --force":
+        assert target.read_bytes() == OLD
+
+
+@pytest.mark.parametrize(("command", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_force_replaces_an_existing_file(running, database, tmp_path, capsys, command, argv):
+    target = _existing(tmp_path, database)
+    assert cli.main([*map(str, argv(target, running)), "--force"]) == 0, capsys.readouterr().err
+    data = target.read_bytes()
+    assert data != OLD and data[:2] in (b"SQ", b"{\n", b"PK")  # SQLite, JSON or .docx (a zip)
+    assert oct(target.stat().st_mode & 0o777) == "0o600"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "existing.out"]
+
+
+@pytest.mark.parametrize(("command", "argv"), COMMANDS, ids=[c[0] for c in COMMANDS])
+def test_a_crash_mid_write_leaves_no_partial_file_and_no_temporary_file(
+    running, database, tmp_path, capsys, monkeypatch, command, argv
+):
+    from models import backup, safe_output
+
+    def crash_halfway(path, data):
+        path.write_bytes(data[: len(data) // 2])
+        raise RuntimeError("disk pulled out")
+
+    monkeypatch.setattr(safe_output, "_write_bytes", crash_halfway)
+    monkeypatch.setattr(backup, "_copy_sqlite", lambda source, partial: crash_halfway(partial, b"SQLite" * 9))
+    assert cli.main([*map(str, argv(tmp_path / "new.out", running))]) == 1
+    assert capsys.readouterr().err.strip().startswith("Noget gik galt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data"]
+    assert integrity_and_names(database) == ["Ditte Mikkelsen"]
+
+
+def test_backup_leaves_an_audit_row_and_the_help_offers_force(running, database, tmp_path, capsys):
+    assert cli.main(["backup", str(tmp_path / "b.db")]) == 0
+    assert audit_rows(database)[-1] == ("backup.create", None, None)
+    for command in (["backup", "--help"], ["export", "--help"]):
+        with pytest.raises(SystemExit):
+            cli.main(command)
+        assert "--force" in capsys.readouterr().out
+
+
+# Addresses the forms refuse, so the import must too: each would reach the .ics as ATTENDEE.
+HOSTILE_EMAILS = [
+    "a@x.example,mailto:evil@evil.example",  # a second attendee after a comma
+    "a@x.example,evil.example",  # a comma without a second @ (the old form rule let it through)
+    "a@x.example;mailto:evil@evil.example",  # a semicolon: a list separator in mail headers
+    "a@x.example\nATTENDEE:mailto:evil@evil.example",  # a new line: a new property
+    "mailto:evil@evil.example",  # a URI scheme inside the address
+    "a@x.example?cc=evil%40evil.example",  # mailto header fields: a hidden CC
+    '"a,b"@x.example',  # quoting
+    "Eva <evil@evil.example>",  # a display name around another address
+]
+
+
+@pytest.mark.parametrize("email", HOSTILE_EMAILS)
+@pytest.mark.parametrize("where", ["email", "people.0.email"], ids=["citizen", "person"])
+def test_import_refuses_an_address_the_forms_refuse_and_imports_nothing(
+    database, tmp_path, capsys, email, where
+):
+    db.create_all(db.get_engine(f"sqlite:///{database}"))
+    doc = ditte_document()
+    node = doc["citizens"][0]
+    *parents, name = where.split(".")
+    for part in parents:
+        node = node[int(part)] if part.isdigit() else node[part]
+    node[name] = email
+    (tmp_path / "in.json").write_text(json.dumps(doc), encoding="utf-8")
+    assert cli.main(["import", str(tmp_path / "in.json")]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    path = "citizens[0]." + where.replace(".0.", "[0].")
+    assert lines[0].startswith(f"{path}: »") and lines[0].endswith("« er ikke en gyldig e-mailadresse.")
+    assert "\n" not in lines[0] and lines[-1].endswith("Intet er gemt.")
+    assert count(database, "citizen") == 0 and count(database, "person") == 0

@@ -1,17 +1,20 @@
 import sqlite3
+import subprocess
 import threading
 from contextlib import closing
 
 import pytest
 from sqlalchemy import func
-from sqlmodel import select
+from sqlmodel import col, select
 
 from models import backup, db
-from models.backup import backup_database, restore_database
+from models.access import Actor
+from models.backup import backup_database, create_backup, record_backup, restore_database
 from models.db import session_scope
 from models.errors import UserError
-from models.tables import Citizen
-from tests.factories import make_citizen
+from models.safe_output import TargetRefused
+from models.tables import AuditEvent, Citizen
+from tests.factories import make_citizen, make_user
 
 
 @pytest.fixture
@@ -66,14 +69,126 @@ def test_backup_while_a_writer_commits_is_consistent_and_has_every_earlier_commi
         assert s.execute(select(func.count()).select_from(Citizen)).scalar_one() >= rows
 
 
-def test_backup_replaces_an_older_backup_and_leaves_no_partial_file(sqlite_url, tmp_path):
+def test_backup_replaces_an_older_backup_only_with_force_and_leaves_no_partial_file(sqlite_url, tmp_path):
     target = tmp_path / "nightly" / "samplan.db"
+    with pytest.raises(TargetRefused) as caught:  # a typo in the folder creates no folders
+        backup_database(target, url=sqlite_url)
+    assert caught.value.key == "output.folder_missing"
+    target.parent.mkdir()
     backup_database(target, url=sqlite_url)
     with session_scope(write=True, url=sqlite_url) as s:
         make_citizen(s)
-    backup_database(target, url=sqlite_url)
+    with pytest.raises(TargetRefused) as caught:
+        backup_database(target, url=sqlite_url)
+    assert caught.value.key == "output.target_exists"
+    assert count_in(target) == 0  # last night's backup, untouched
+    backup_database(target, url=sqlite_url, force=True)
     assert count_in(target) == 1
+    assert oct(target.stat().st_mode & 0o777) == "0o600"  # personal data: owner only
     assert sorted(p.name for p in target.parent.iterdir()) == ["samplan.db"]
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_a_backup_over_the_database_it_copies_is_refused_and_the_database_survives(
+    sqlite_url, tmp_path, suffix
+):
+    """The old code renamed the copy over live.db while the app held live.db-wal open: the
+    next start found a WAL that belonged to another file and a malformed database."""
+    with session_scope(write=True, url=sqlite_url) as s:
+        make_citizen(s, name="Ditte Mikkelsen")
+    with session_scope(url=sqlite_url) as s:  # the app's pool holds a connection, as when running
+        s.exec(select(Citizen)).all()
+        with pytest.raises(TargetRefused) as caught:
+            backup_database(tmp_path / f"live.db{suffix}", url=sqlite_url, force=True)
+    assert caught.value.key == "output.target_is_database"
+    db._engines.pop(sqlite_url).dispose()  # the app stops and starts again
+    with session_scope(url=sqlite_url) as s:
+        assert s.exec(select(Citizen.name)).all() == ["Ditte Mikkelsen"]
+    with closing(sqlite3.connect(tmp_path / "live.db")) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_backup_that_fails_midway_leaves_neither_a_partial_file_nor_an_audit_row(
+    db_url, tmp_path, monkeypatch
+):
+    def crash(source, partial, *_args):
+        partial.write_bytes(b"SQLite format 3\x00 and then nothing")
+        raise UserError("cli.backup_failed", detail="disk full")
+
+    monkeypatch.setattr(backup, "_copy_sqlite", crash)
+    monkeypatch.setattr(backup, "_pg_dump", lambda program, url, partial: crash(None, partial))
+    with pytest.raises(UserError):
+        create_backup(tmp_path / "backup.db", actor=None)
+    assert list(tmp_path.glob("*backup.db*")) == []
+    assert backup_audits() == []
+
+
+def backup_audits():
+    with session_scope() as s:
+        return [
+            (row.action, row.user_id, row.citizen_id, row.outcome, row.entity, row.at is not None)
+            for row in s.exec(select(AuditEvent).where(col(AuditEvent.action).startswith("backup.")))
+        ]
+
+
+def test_a_backup_is_audited_who_when_and_what_kind(db_url, tmp_path, session):
+    create_backup(tmp_path / "backup.bin", actor=None)
+    assert backup_audits() == [("backup.create", None, None, "ok", "database", True)]  # NULL: the CLI
+    admin = make_user(session, username="anne", role="admin")
+    session.commit()
+    with session_scope(write=True) as s:  # what the web download can call
+        record_backup(s, actor=Actor.from_user(admin), kind="download")
+    assert backup_audits()[1] == ("backup.download", admin.id, None, "ok", "database", True)
+
+
+WRITERS = 20
+
+
+def test_a_backup_while_twenty_writers_commit_opens_cleanly_after_a_restart(db_url, tmp_path):
+    """SQLite: the online backup API; PostgreSQL: pg_dump. Either way the copy and the live
+    database are whole when the app starts again."""
+    going, stop = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+    committed = [0] * WRITERS
+
+    def writer(n):
+        try:
+            while not stop.is_set():
+                with session_scope(write=True) as s:
+                    make_citizen(s, name=f"Borger {n}-{committed[n]}")
+                committed[n] += 1
+                if sum(committed) >= 3 * WRITERS:
+                    going.set()
+        except BaseException as error:  # surfaced below: a thread's exception is otherwise lost
+            errors.append(error)
+            going.set()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    try:
+        assert going.wait(60)
+        before = sum(committed)
+        target = create_backup(tmp_path / "backup.bin", actor=None)  # the writers keep committing
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(60)
+    assert errors == []
+    db.dispose_engines()  # the app restarts
+    with session_scope() as s:
+        assert s.execute(select(func.count()).select_from(Citizen)).scalar_one() == sum(committed)
+    if db_url.startswith("postgresql"):
+        listing = subprocess.run(
+            [backup.find_pg_dump().replace("pg_dump", "pg_restore"), "--list", str(target)],
+            capture_output=True, text=True, check=False,
+        )
+        assert listing.returncode == 0, listing.stderr
+        assert "TABLE DATA public citizen" in listing.stdout
+    else:
+        assert before <= count_in(target) <= sum(committed)
+        with closing(sqlite3.connect(db_url.removeprefix("sqlite:///"))) as live:
+            assert live.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_restore_brings_the_backup_back(sqlite_url, tmp_path):

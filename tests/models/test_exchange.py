@@ -273,6 +273,9 @@ IMPORT_ERRORS = [
      "citizens[0].actions[0].text", "error.too_long"),
     ("a name of spaces only", _set(C + ("people", 1, "name"), "   "), None,
      "citizens[0].people[1].name", "error.required"),
+    ("an e-mail address the forms refuse: a second attendee in the calendar file",
+     _set(C + ("people", 0, "email"), "a@x.example,mailto:evil@evil.example"), None,
+     "citizens[0].people[0].email", "error.bad_email"),
     ("four active goals: at most three focus areas",
      lambda d: d["citizens"][0]["goals"].append({"ref": "g4", "own_words": "Flytte", "status": "active"})
      or d,
@@ -375,6 +378,11 @@ def test_a_broken_structure_is_reported_not_crashed_on():
 # --- round trips ----------------------------------------------------------------------
 
 
+def _lower(email):
+    """Addresses are stored in lower case, as the forms store them (models.text.clean_email)."""
+    return email.lower() if isinstance(email, str) else email
+
+
 def canonical(doc):
     """A document with refs replaced by what they point at, and defaults filled in.
 
@@ -392,9 +400,13 @@ def canonical(doc):
         owner = {**people, "citizen": "citizen"}
         out.append({
             "name": citizen["name"],
-            **{k: citizen.get(k) for k in ("birth_date", "phone", "email")},
+            **{k: citizen.get(k) for k in ("birth_date", "phone")},
+            "email": _lower(citizen.get("email")),
             "contact_person": people.get(citizen.get("contact_person")),
-            "people": [{k: v for k, v in p.items() if k != "ref"} for p in citizen.get("people", [])],
+            "people": [
+                {k: _lower(v) if k == "email" else v for k, v in p.items() if k != "ref"}
+                for p in citizen.get("people", [])
+            ],
             "consents": [{k: v for k, v in c.items() if k != "ref"} for c in citizen.get("consents", [])],
             "goals": [
                 {
@@ -689,3 +701,63 @@ def test_the_word_export_gets_the_plan_with_the_same_access_rules(db_url):
             select(AuditEvent.user_id, AuditEvent.outcome).where(AuditEvent.action == "plan.export_docx")
         ).all()
     assert sorted(rows, key=str) == sorted([(stranger.user_id, "denied"), (None, "ok")], key=str)
+
+
+# --- e-mail addresses: the forms' rule (models.text.clean_email) -------------------------
+
+HOSTILE_EMAILS = [
+    "a@x.example,mailto:evil@evil.example",  # a second ATTENDEE after a comma
+    "a@x.example,evil.example",  # a comma without a second @
+    "a@x.example;mailto:evil@evil.example",  # a semicolon: a list separator in mail headers
+    "a@x.example\r\nATTENDEE:mailto:evil@evil.example",  # a line break: a new property
+    "mailto:evil@evil.example",  # a URI scheme inside the address
+    "a@x.example?cc=evil%40evil.example",  # mailto header fields: a hidden copy
+    '"a,b"@x.example',  # quoting
+    "Eva <evil@evil.example>",  # a display name around another address
+    "a@x.example:evil",  # a colon
+    "evil.example",  # no @ at all
+    "a@localhost",  # no domain: nobody's address
+    "a" * 250 + "@x.example",  # over 254 characters
+]
+
+
+@pytest.mark.parametrize("email", HOSTILE_EMAILS)
+@pytest.mark.parametrize(
+    ("where", "path"),
+    [(("email",), "citizens[0].email"), (("people", 2, "email"), "citizens[0].people[2].email")],
+    ids=["citizen", "person"],
+)
+def test_an_address_the_forms_refuse_fails_the_whole_import(db_url, email, where, path):
+    before = row_counts()
+    doc = _set(C + where, email)(example())
+    doc["citizens"].append(copy_of_ditte("c2"))  # a valid citizen beside it is not imported either
+    with pytest.raises(ImportFailed) as caught:
+        import_(doc)
+    expected = "exchange.schema_too_long" if len(email) > 254 else "error.bad_email"
+    assert [(p.path, p.key) for p in caught.value.problems] == [(path, expected)]
+    assert "\n" not in caught.value.problems[0].message  # one line on the command line
+    assert row_counts() == before
+
+
+def copy_of_ditte(ref):
+    citizen = copy.deepcopy(example()["citizens"][0])
+    return {**citizen, "ref": ref, "name": "Anden Borger"}
+
+
+@pytest.mark.parametrize(
+    ("email", "stored"),
+    [
+        ("Rasmus.Holm@Kommune.Example", "rasmus.holm@kommune.example"),  # lower case, as the forms
+        ("  lone@example.dk ", "lone@example.dk"),  # spaces around are trimmed
+        ("o'brien+samplan@kommune.example", "o'brien+samplan@kommune.example"),  # ' and + are fine
+        ("søren.æblø@kommune.dk", "søren.æblø@kommune.dk"),  # Danish letters
+        ("دنيا@example.dk", "دنيا@example.dk"),  # other scripts
+        ("", None),  # empty is no address
+    ],
+)
+def test_a_valid_address_is_stored_as_the_forms_store_it(db_url, email, stored):
+    doc = _set(C + ("people", 0, "email"), email)(example())
+    (imported,) = import_(doc)
+    with session_scope() as s:
+        people = s.exec(select(Person).where(Person.citizen_id == imported.id).order_by(Person.id)).all()
+    assert people[0].email == stored
