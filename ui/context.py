@@ -12,6 +12,7 @@ import streamlit as st
 from models.access import Actor
 from models.citizens import CitizenChoice, list_visible_citizens
 from models.db import session_scope
+from models.errors import DatabaseUnavailable
 from models.users import end_login_session, resume_login_session, start_login_session
 from ui.i18n import LANG_KEY, t
 
@@ -33,8 +34,16 @@ def resolve_actor() -> Actor | None:
     token = st.session_state.get(TOKEN_KEY)
     actor = None
     if token:
-        with session_scope(write=True) as session:
-            actor = resume_login_session(session=session, token=token)
+        try:
+            with session_scope(write=True) as session:
+                actor = resume_login_session(session=session, token=token)
+        except DatabaseUnavailable:
+            # The database cannot be written (full, read-only): the touch of last_seen_at is
+            # lost (db.py logged why), but the user may go on reading. The same lookup decides,
+            # with its changes thrown away, so an ended or timed-out login still ends here.
+            with session_scope() as session, session.no_autoflush:
+                actor = resume_login_session(session=session, token=token)
+                session.rollback()
         if actor is None:
             # An ended or timed-out login leaves nothing of its user behind in this tab.
             _forget_the_user()
@@ -54,6 +63,8 @@ def _forget_the_user() -> None:
     # the browser (measured in Chromium: the page switch keeps the old query string), so every
     # run removes ?citizen= until the next login (log_in) ends this.
     st.session_state[FORGET_ADDRESS_KEY] = True
+    if CITIZEN_PARAM in st.query_params:
+        del st.query_params[CITIZEN_PARAM]
 
 
 def log_in(actor: Actor) -> None:

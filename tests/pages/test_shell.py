@@ -149,3 +149,39 @@ def test_the_picker_follows_a_citizen_chosen_on_a_page(open_page, ditte):
     at.session_state["citizen_id"] = ditte.citizen.id  # as a page does after creating a citizen
     fresh = open_page(token=at.session_state["login_token"], citizen_id=ditte.citizen.id)
     assert fresh.sidebar.selectbox(key="citizen_picker").value == ditte.citizen.id
+
+
+@pytest.mark.parametrize("ending", ["logout", "idle"])
+def test_an_ended_login_leaves_nothing_of_its_user_in_the_tab(open_page, ditte, ending):
+    """The next person at the same browser must not start with the previous user's citizen."""
+    from datetime import timedelta
+
+    from models.tables import LoginSession, utcnow
+    from models.users import IDLE_TIMEOUT, end_login_session
+    from tests.pages.conftest import login_token
+
+    token = login_token(ditte.staff_user)
+    at = open_page(token=token, citizen_id=ditte.citizen.id)
+    assert at.session_state["citizen_id"] == ditte.citizen.id
+    at.session_state["a-draft"] = "tekst om borgeren"  # a page's draft, kept in the tab
+    with session_scope(write=True) as s:
+        if ending == "logout":
+            end_login_session(session=s, token=token)
+        else:
+            row = s.execute(select(LoginSession)).scalar_one()
+            row.last_seen_at = utcnow() - IDLE_TIMEOUT - timedelta(minutes=1)
+            s.add(row)
+    from streamlit.testing.v1 import AppTest
+
+    from tests.pages.conftest import APP, TIMEOUT
+
+    # The same tab's next request, through app.py (a fresh AppTest with the tab's state).
+    again = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    for key in ("login_token", "citizen_id", "a-draft"):
+        again.session_state[key] = at.session_state[key]
+    again.query_params["citizen"] = str(ditte.citizen.id)
+    again.run()
+    assert again.title[0].value == "Log ind i Samplan"
+    for key in ("login_token", "citizen_id", "a-draft"):
+        assert key not in again.session_state
+    assert "citizen" not in again.query_params
