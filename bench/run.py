@@ -296,7 +296,7 @@ def worker_exchange(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]
         imports.append((time.perf_counter() - started) * 1000)
         assert code == 0, "import failed"
         started = time.perf_counter()
-        code = cli.main(["export", "--all", "--out", str(workdir / "all.json")])
+        code = cli.main(["export", "--all", "--force", "--out", str(workdir / "all.json")])
         exports.append((time.perf_counter() - started) * 1000)
         assert code == 0, "export failed"
     return {"citizens": citizens, "file_bytes": source.stat().st_size,
