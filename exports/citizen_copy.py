@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import zipfile
 
+from exports.cells import csv_text
 from exports.word_plan import build_plan_docx
 from models.formatting import format_moment
 from models.rights import CitizenCopy
@@ -20,15 +20,16 @@ adgangslog.csv Hvem der har set eller ændret dine oplysninger, og hvornår.
 
 
 def build_citizen_copy_zip(copy: CitizenCopy) -> bytes:
-    log = io.StringIO()
-    writer = csv.writer(log)
-    writer.writerow(["tidspunkt", "bruger", "handling", "udfald"])
-    for entry in copy.access_log:
-        writer.writerow([format_moment(entry.at), entry.user_name or "", entry.action, entry.outcome])
+    # Through exports.cells like every spreadsheet: a user's name is typed text.
+    log = csv_text(
+        [["tidspunkt", "bruger", "handling", "udfald"]]
+        + [[format_moment(entry.at), entry.user_name or "", entry.action, entry.outcome]
+           for entry in copy.access_log]
+    )  # fmt: skip
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("LÆS MIG.txt", README_DA)
         archive.writestr("data.json", json.dumps(copy.document, ensure_ascii=False, indent=2))
         archive.writestr("plan.docx", build_plan_docx(copy.plan, variant="team"))
-        archive.writestr("adgangslog.csv", "\ufeff" + log.getvalue())  # BOM: Excel reads UTF-8
+        archive.writestr("adgangslog.csv", "\ufeff" + log)  # BOM: Excel reads UTF-8
     return buffer.getvalue()

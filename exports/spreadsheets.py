@@ -3,10 +3,12 @@
 - `overview_frames`: one pandas table per figure, headings in the reader's language; the pages
   show the same tables, so screen and file agree.
 - `overview_xlsx`: one sheet per figure (openpyxl).
+Every cell of both files is written by exports.cells (no text can become a formula).
 - `overview_csv`: every numeric figure in one long table (figure, department, other
   department, measure, value), semicolon-separated with a BOM so Danish Excel opens it as is.
   The unmet needs are text, not figures: they are in the Excel file only.
-No citizen names except those the model already allowed (the viewer's own citizens).
+No citizen names except those the model already allowed (the viewer's own citizens); figures
+the small-number rule hid (models.overview.SMALL) read "< 5" here too.
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import io
 from typing import Any
 
 import pandas as pd
+from openpyxl import Workbook
 
+from exports.cells import csv_text, write_rows
 from models.i18n import translate
-from models.overview import NO_DEPARTMENT, OVERALL, NeedRow, Overview
+from models.overview import NO_DEPARTMENT, OVERALL, SMALL, NeedRow, Overview
 
 SHEETS = (
     "load",
@@ -40,8 +44,12 @@ def department_label(name: str, lang: str = "da") -> str:
     return name
 
 
-def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+def _round(value: float | str | None, digits: int = 2) -> float | str | None:
+    return value if value is None or isinstance(value, str) else round(value, digits)
+
+
+def _percent(share: float | str | None) -> float | str | None:
+    return share if share is None or isinstance(share, str) else round(100 * share, 1)
 
 
 def overview_frames(overview: Overview, lang: str = "da") -> dict[str, pd.DataFrame]:
@@ -57,7 +65,7 @@ def overview_frames(overview: Overview, lang: str = "da") -> dict[str, pd.DataFr
         return pd.DataFrame(rows, columns=[col(c) for c in columns])
 
     def table(items: list[Any], fields: dict[str, Any]) -> pd.DataFrame:
-        rows = [{col(k): get(item) for k, get in fields.items()} for item in items]
+        rows = [{col(k): _small(get(item), lang) for k, get in fields.items()} for item in items]
         return frame(rows, list(fields))
 
     return {
@@ -72,7 +80,7 @@ def overview_frames(overview: Overview, lang: str = "da") -> dict[str, pd.DataFr
         "on_time": table(overview.on_time, {
             "department": lambda r: dep(r.department), "due": lambda r: r.due,
             "on_time": lambda r: r.on_time,
-            "share": lambda r: None if r.share is None else round(100 * r.share, 1),
+            "share": lambda r: _percent(r.share),
         }),
         "owner_changes": table(overview.owner_changes, {
             "department": lambda r: dep(r.department), "changes": lambda r: r.changes,
@@ -111,9 +119,14 @@ def _matrix(overview: Overview, lang: str) -> pd.DataFrame:
     """Departments down and across; each cell the number of citizens both have."""
     corner = translate("lead.col.department", lang)
     names = list(dict.fromkeys(cell.row for cell in overview.matrix))
-    values = {(c.row, c.column): c.citizens for c in overview.matrix}
+    values = {(c.row, c.column): _small(c.citizens, lang) for c in overview.matrix}
     rows = [{corner: a, **{b: values[(a, b)] for b in names}} for a in names]
     return pd.DataFrame(rows, columns=[corner, *names])
+
+
+def _small(value: Any, lang: str) -> Any:
+    """A figure the small-number rule hid, in the reader's words; any other value as it is."""
+    return translate("overview_access.small", lang) if isinstance(value, str) and value == SMALL else value
 
 
 def sheet_title(code: str, lang: str = "da") -> str:
@@ -123,26 +136,27 @@ def sheet_title(code: str, lang: str = "da") -> str:
 
 
 def overview_xlsx(overview: Overview, lang: str = "da") -> bytes:
+    """One sheet per figure, written cell by cell through exports.cells (no cell is a formula)."""
+    book = Workbook()
+    about = book.active
+    assert about is not None
+    about.title = sheet_title("about", lang)
+    write_rows(about, [
+        [translate("lead.col.measure", lang), translate("lead.col.value", lang)],
+        [translate("lead.period_from", lang), overview.period.start.isoformat()],
+        [translate("lead.period_to", lang), overview.period.end.isoformat()],
+        [translate("lead.as_of", lang), overview.on.isoformat()],
+    ])  # fmt: skip
+    for code, frame in overview_frames(overview, lang).items():
+        write_rows(book.create_sheet(sheet_title(code, lang)), _frame_rows(frame))
     buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        info = pd.DataFrame(
-            {
-                translate("lead.col.measure", lang): [
-                    translate("lead.period_from", lang),
-                    translate("lead.period_to", lang),
-                    translate("lead.as_of", lang),
-                ],
-                translate("lead.col.value", lang): [
-                    overview.period.start.isoformat(),
-                    overview.period.end.isoformat(),
-                    overview.on.isoformat(),
-                ],
-            }
-        )
-        info.to_excel(writer, sheet_name=sheet_title("about", lang), index=False)
-        for code, frame in overview_frames(overview, lang).items():
-            frame.to_excel(writer, sheet_name=sheet_title(code, lang), index=False)
+    book.save(buffer)
     return buffer.getvalue()
+
+
+def _frame_rows(frame: pd.DataFrame) -> list[list[Any]]:
+    """The heading row and the values of a table, as plain lists."""
+    return [list(frame.columns), *(list(row) for row in frame.itertuples(index=False, name=None))]
 
 
 def overview_long(overview: Overview, lang: str = "da") -> pd.DataFrame:
@@ -181,18 +195,17 @@ def _long(figure: str, department: str, other: str, measure: str, value: object)
 
 
 def overview_csv(overview: Overview, lang: str = "da") -> bytes:
+    """Semicolon-separated with a BOM (Danish Excel opens it as is), cells through exports.cells."""
     decimal = "," if lang == "da" else "."
-    frame = overview_long(overview, lang)
-    value = frame.columns[-1]
-    frame[value] = [_csv_number(v, decimal) for v in frame[value]]
-    text = frame.to_csv(index=False, sep=";")
+    text = csv_text(
+        _frame_rows(overview_long(overview, lang)), delimiter=";",
+        number=lambda v: _csv_number(v, decimal),
+    )  # fmt: skip
     return text.encode("utf-8-sig")
 
 
-def _csv_number(value: object, decimal: str) -> str:
-    """Whole numbers as they are, others with the reader's decimal mark; nothing as empty."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
+def _csv_number(value: float, decimal: str) -> str:
+    """Whole numbers as they are, others with the reader's decimal mark."""
     if isinstance(value, float):
         return str(value).replace(".", decimal)
     return str(value)

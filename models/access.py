@@ -32,6 +32,7 @@ class Actor:
     full_name: str
     role: str  # "admin" | "staff" | "citizen_link"
     link_citizen_id: int | None = None
+    is_leader: bool = False  # may see Overblik (granted by an administrator: models.leaders)
 
     @property
     def is_admin(self) -> bool:
@@ -40,7 +41,8 @@ class Actor:
     @classmethod
     def from_user(cls, user: UserAccount) -> Actor:
         assert user.id is not None
-        return cls(user_id=user.id, username=user.username, full_name=user.full_name, role=user.role)
+        return cls(user_id=user.id, username=user.username, full_name=user.full_name, role=user.role,
+                   is_leader=bool(user.is_leader))  # fmt: skip
 
 
 def write_audit(

@@ -51,12 +51,14 @@ class _Staff:
     email: str
     department: str
     role: str = "staff"
+    leader: bool = False  # may see Overblik (models.leaders)
 
 
 # Rasmus Holm has the e-mail in the shared example, so his account lands on Ditte's team.
 STAFF = (
     _Staff("rasmus", "Rasmus Holm", "rasmus.holm@kommune.example", "Jobcenter"),
-    _Staff("mette", "Mette Skov", "mette.skov@kommune.example", "Jobcenter"),
+    # Mette leads the Jobcenter: the demo's leader, so Overblik shows (it is for leaders and admins).
+    _Staff("mette", "Mette Skov", "mette.skov@kommune.example", "Jobcenter", leader=True),
     _Staff("jonas", "Jonas Brandt", "jonas.brandt@kommune.example", "Socialafdelingen"),
     _Staff("sofie", "Sofie Lind", "sofie.lind@kommune.example", "Familieafdelingen"),
     _Staff("peter", "Peter Dahl", "peter.dahl@kommune.example", "Ydelse/Borgerservice"),
@@ -698,7 +700,7 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
                 continue
             created.append(staff.username)
             # create_user links each account to the citizens where its e-mail appears.
-            create_user(
+            account = create_user(
                 session=session,
                 username=staff.username,
                 full_name=staff.full_name,
@@ -706,4 +708,6 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
                 role=staff.role,
                 password=password,
             )
+            if staff.leader:  # no administrator exists yet to grant it: set as the CLI would
+                session.get_one(UserAccount, account.id).is_leader = True
     return DemoResult(usernames=tuple(created), password=password, citizens_created=len(imported))

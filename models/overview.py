@@ -1,10 +1,19 @@
 """Overblik: how fast the system acts, per department and overall, in aggregates.
 
-Who sees it: every logged-in user (administrator or staff) sees the aggregates; they hold no
-names and no free text about a citizen. The one list with text, the unmet needs for the
-leadership group, shows the need's text and a citizen's name ONLY to a viewer with an active
-team membership on that citizen (administrators included: being able to open every record is
-not a reason to show names on a leaders' screen). One audit row per view, without citizen ids.
+Who sees it: leaders (UserAccount.is_leader, granted by an administrator) and administrators;
+build_overview refuses everyone else (checked against the database, not only the session).
+The one list with text, the unmet needs, lists a need (its text and the citizen's name) ONLY
+to a viewer with an active team membership on that citizen (administrators included: being
+able to open every record is not a reason to show free text on a leaders' screen); of the
+others the viewer sees how many there are. One audit row per view, without citizen ids.
+
+The small-number rule (small_number, applied by hide_small_numbers to every figure before it
+is shown, cached or exported): a figure about 1-4 citizens is shown as SMALL ("< 5"). "About"
+means both the citizens the figure itself counts or is computed from (the citizens behind the
+overdue agreements, the medians, the shares, a matrix cell) and the citizens of the row's
+department: a department with 1-4 citizens shows "< 5" everywhere, and so do its row and
+column in the matrix. A figure about no citizen at all (0, or nothing to compute) is shown.
+Not covered: a hidden figure that can be worked out as the difference of two shown ones.
 
 Decisions, each tested in tests/models/test_overview.py on a hand-built case:
 - A department "has" a citizen while one of its professionals is active in the citizen's
@@ -23,7 +32,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
@@ -34,9 +43,10 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
-from models.access import Actor, write_audit
+from models.access import Actor, refuse, write_audit
 from models.consent import ConsentStatus, consent_status
 from models.db import session_scope, url_of
+from models.errors import UserError
 from models.formatting import local
 from models.tables import (
     COPENHAGEN,
@@ -51,6 +61,7 @@ from models.tables import (
     Person,
     TeamMembership,
     UnmetNeed,
+    UserAccount,
     today,
 )
 
@@ -58,6 +69,21 @@ OVERALL = "*"  # the row for all departments together
 NO_DEPARTMENT = "-"  # agreements the citizen carries, or owners without a department
 CONSENT_WARNING_DAYS = 30
 NEEDS_ON_SCREEN = 50  # the leaders' page lists the oldest unanswered needs; Excel has them all
+MIN_CITIZENS = 5  # the small-number rule: fewer citizens than this behind a figure hides it
+SMALL = "< 5"  # what a hidden figure shows instead (the same in every language)
+
+V = TypeVar("V")
+
+
+def small_number(value: V, *citizens: int | None) -> V | str:
+    """THE small-number rule: `value` unless any of `citizens` (the citizens the figure is about:
+    its own, its department's) is 1-4; then SMALL. None: not known (the rule was applied)."""
+    return SMALL if any(n is not None and 0 < n < MIN_CITIZENS for n in citizens) else value
+
+
+def may_see_overview(actor: Actor) -> bool:
+    """Overblik is for leaders and administrators."""
+    return actor.role in ("admin", "staff") and (actor.is_admin or actor.is_leader)
 
 
 @dataclass(frozen=True)
@@ -210,17 +236,25 @@ def _count(condition: Any) -> Any:
 
 def _owner_departments(per_owner: Any, *sums: Any) -> Any:
     """Counts made per owner first (an index scan, no lookups) and only then added up per the
-    owner's department id (NULL: the citizen, or an owner without one).
+    owner's department id (NULL: the citizen, or an owner without one) and citizen (the owner's
+    citizen; for the citizen's own agreements `per_owner.c.own`), for the small-number rule.
 
     Looking up the owner's department for each of 100,000 agreements cost more than the counting
     itself; per owner it is one lookup for each of the far fewer owners.
     """
+    citizen = func.coalesce(Person.citizen_id, per_owner.c.own)
     return (
-        select(col(Person.department_id).label("department_id"), *(func.sum(s) for s in sums))
+        select(col(Person.department_id).label("department_id"), citizen, *(func.sum(s) for s in sums))
         .select_from(per_owner)
         .outerjoin(Person, col(Person.id) == per_owner.c.owner)
-        .group_by(Person.department_id)
+        .group_by(Person.department_id, citizen)
     )
+
+
+def _own_citizen() -> Any:
+    """The citizen of an agreement the citizen carries (no owner), else NULL: grouped by with
+    the owner, so owners stay one row each."""
+    return case((col(Action.owner_person_id).is_(None), Action.citizen_id), else_=None).label("own")
 
 
 # --- Shared lookups (one query each) --------------------------------------------------------
@@ -349,6 +383,7 @@ class _CitizenFigures:
     held: int  # meetings held in the period
     missing: int  # citizens without a valid consent on the day
     expiring: int  # citizens whose every valid consent ends within CONSENT_WARNING_DAYS
+    held_citizens: int  # citizens with a meeting held in the period
 
 
 @dataclass(frozen=True)
@@ -396,6 +431,7 @@ def _load_citizen_figures(session: Session, period: Period, day: date) -> _Citiz
             func.sum(func.coalesce(held.c.n, 0)),
             _count(valid.c.citizen_id.is_(None)),
             _count(valid.c.lasting == 0),
+            _count(held.c.n > 0),
         )
         .select_from(Citizen)
         .outerjoin(held, held.c.citizen_id == Citizen.id)
@@ -403,23 +439,30 @@ def _load_citizen_figures(session: Session, period: Period, day: date) -> _Citiz
         .outerjoin(sets, sets.c.citizen_id == Citizen.id)
         .group_by(*masks)
     ).all()
-    totals = _by_department_set(session, rows, 5)
+    totals = _by_department_set(session, rows, 6)
     return _CitizenGroups(
         figures={key: _CitizenFigures(*values) for key, values in totals.items()},
         sets=[(_set_names(session, row[:len(masks)]), int(row[len(masks)])) for row in rows],
     )
 
 
-def _by_department(session: Session, rows: Iterable[Any], width: int) -> dict[str, list[int]]:
-    """Rows (department id or NULL, *counts) summed per department; OVERALL is the sum of all."""
+def _by_department(
+    session: Session, rows: Iterable[Any], width: int
+) -> dict[str, tuple[list[int], list[int]]]:
+    """Rows (department id or NULL, citizen id, *counts) summed per department; OVERALL is the
+    sum of all. With each count: how many different citizens it comes from (small-number rule)."""
     totals = {key: [0] * width for key in _agreement_keys(session)}
+    citizens: dict[str, list[set[int]]] = {key: [set() for _ in range(width)] for key in totals}
     names = dict(_departments(session))
-    for department_id, *counts in rows:
+    for department_id, citizen_id, *counts in rows:
         for key in (OVERALL, names.get(department_id, NO_DEPARTMENT)):
             total = totals.setdefault(key, [0] * width)
+            seen = citizens.setdefault(key, [set() for _ in range(width)])
             for i, value in enumerate(counts):
                 total[i] += int(value or 0)
-    return totals
+                if value:
+                    seen[i].add(citizen_id)
+    return {key: (totals[key], [len(c) for c in citizens[key]]) for key in totals}
 
 
 def _agreement_keys(session: Session) -> list[str]:
@@ -449,8 +492,10 @@ def _median(distribution: dict[int, int]) -> float | None:
 @dataclass(frozen=True)
 class LoadRow:
     department: str
-    open_actions: int
-    overdue_actions: int
+    open_actions: int | str  # str: SMALL (so every figure below)
+    overdue_actions: int | str
+    open_citizens: int | None = None  # the citizens behind the figure (None once the rule applied)
+    overdue_citizens: int | None = None
 
 
 @_lookups_shared
@@ -458,22 +503,23 @@ def agreement_load(*, session: Session, on: date | None = None) -> list[LoadRow]
     """Open and overdue (date before `on`) agreements now, per owner's department and overall."""
     day = on or today()
     per_owner = (
-        select(col(Action.owner_person_id).label("owner"), func.count().label("n"),
+        select(col(Action.owner_person_id).label("owner"), _own_citizen(), func.count().label("n"),
                _count(col(Action.due_on) < day).label("overdue"))
         .where(col(Action.status).in_(OPEN_ACTION_STATUSES))
-        .group_by(Action.owner_person_id)
+        .group_by(Action.owner_person_id, _own_citizen())
         .subquery("per_owner")
     )  # fmt: skip
     rows = session.execute(_owner_departments(per_owner, per_owner.c.n, per_owner.c.overdue)).all()
     counts = _by_department(session, rows, 2)
-    return [LoadRow(k, v[0], v[1]) for k, v in counts.items()]
+    return [LoadRow(k, v[0], v[1], c[0], c[1]) for k, (v, c) in counts.items()]
 
 
 @dataclass(frozen=True)
 class MedianRow:
     department: str
-    done: int
-    median_days: float | None  # None: nothing was done in the period
+    done: int | str
+    median_days: float | str | None  # None: nothing was done in the period
+    citizens: int | None = None  # the citizens whose agreements were done
 
 
 @_lookups_shared
@@ -505,7 +551,20 @@ def median_days_to_done(*, session: Session, period: Period) -> list[MedianRow]:
             elapsed -= (local(created_at).date() - _as_utc(created_at).date()).days
         for key in (OVERALL, names.get(department_id, NO_DEPARTMENT)):
             distributions.setdefault(key, defaultdict(int))[max(0, elapsed)] += n
-    return [MedianRow(k, sum(d.values()), _median(d)) for k, d in distributions.items()]
+    # Whose agreements they were (for the small-number rule): one row per department and citizen.
+    pairs = session.execute(
+        select(Person.department_id, Action.citizen_id, func.count())
+        .select_from(Action)
+        .outerjoin(Person, col(Person.id) == Action.owner_person_id)
+        .where(Action.status == "done", col(Action.done_on) >= period.start,
+               col(Action.done_on) <= period.end)
+        .group_by(col(Person.department_id), col(Action.citizen_id))
+    ).all()
+    citizens = _by_department(session, pairs, 1)
+    return [
+        MedianRow(k, sum(d.values()), _median(d), citizens.get(k, ([0], [0]))[1][0])
+        for k, d in distributions.items()
+    ]
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -515,9 +574,11 @@ def _as_utc(moment: datetime) -> datetime:
 @dataclass(frozen=True)
 class OnTimeRow:
     department: str
-    due: int  # agreements whose date fell in the period and has passed (dropped ones left out)
-    on_time: int  # of those, done on or before their date
-    share: float | None  # on_time / due; None when nothing was due
+    due: int | str  # agreements whose date fell in the period and has passed (dropped ones left out)
+    on_time: int | str  # of those, done on or before their date
+    share: float | str | None  # on_time / due; None when nothing was due
+    due_citizens: int | None = None
+    on_time_citizens: int | None = None
 
 
 @_lookups_shared
@@ -529,27 +590,28 @@ def share_done_on_time(*, session: Session, period: Period, on: date | None = No
         Action.status == "done", col(Action.done_on).is_not(None), col(Action.done_on) <= col(Action.due_on)
     )
     per_owner = (
-        select(col(Action.owner_person_id).label("owner"), func.count().label("due"),
+        select(col(Action.owner_person_id).label("owner"), _own_citizen(), func.count().label("due"),
                _count(in_time).label("on_time"))
         .where(
             Action.status != "cancelled",
             col(Action.due_on) >= period.start,
             col(Action.due_on) <= last,
         )
-        .group_by(Action.owner_person_id)
+        .group_by(Action.owner_person_id, _own_citizen())
         .subquery("per_owner")
     )  # fmt: skip
     rows = session.execute(_owner_departments(per_owner, per_owner.c.due, per_owner.c.on_time)).all()
     counts = _by_department(session, rows, 2)
-    return [OnTimeRow(k, d, t, (t / d) if d else None) for k, (d, t) in counts.items()]
+    return [OnTimeRow(k, d, t, (t / d) if d else None, dc, tc) for k, ((d, t), (dc, tc)) in counts.items()]
 
 
 @dataclass(frozen=True)
 class OwnerChangeRow:
     department: str
-    changes: int  # owner changes in the period, by the department that handed the agreement on
-    citizens: int  # citizens the department has (OVERALL: every citizen)
-    per_citizen: float | None
+    changes: int | str  # owner changes in the period, by the department that handed the agreement on
+    citizens: int | str  # citizens the department has (OVERALL: every citizen)
+    per_citizen: float | str | None
+    change_citizens: int | None = None  # the citizens whose agreements changed owner
 
 
 _PERSON_PREFIX = "person:"
@@ -582,28 +644,30 @@ def owner_changes_per_citizen(
         else_=None,
     )
     rows = session.execute(
-        select(Person.department_id, func.count())
+        select(Person.department_id, Action.citizen_id, func.count())
         .select_from(ActionEvent)
+        .join(Action, col(Action.id) == ActionEvent.action_id)
         .outerjoin(Person, col(Person.id) == person_id)
         .where(ActionEvent.kind == "owner_changed", col(ActionEvent.at) >= first, col(ActionEvent.at) < after)
-        .group_by(Person.department_id)
+        .group_by(col(Person.department_id), col(Action.citizen_id))
     ).all()
-    changes = {key: n for key, (n,) in _by_department(session, rows, 1).items()}
+    changes = _by_department(session, rows, 1)
     citizens = _citizen_figures(session, period, on or today()).figures
     result = []
-    for key, count in changes.items():
+    for key, ((count,), (changed,)) in changes.items():
         n = citizens[OVERALL if key == NO_DEPARTMENT else key].citizens  # the citizen's own: everyone
-        result.append(OwnerChangeRow(key, count, n, (count / n) if n else None))
+        result.append(OwnerChangeRow(key, count, n, (count / n) if n else None, changed))
     return result
 
 
 @dataclass(frozen=True)
 class MeetingRow:
     department: str
-    citizens: int
-    held: int  # meetings held in the period with these citizens
-    per_citizen_per_year: float | None  # held / citizens, scaled to 365 days
-    cadence_per_year: float | None  # what the citizens' cadences ask for (their mean)
+    citizens: int | str
+    held: int | str  # meetings held in the period with these citizens
+    per_citizen_per_year: float | str | None  # held / citizens, scaled to 365 days
+    cadence_per_year: float | str | None  # what the citizens' cadences ask for (their mean)
+    held_citizens: int | None = None  # the citizens who had a meeting held
 
 
 @_lookups_shared
@@ -621,6 +685,7 @@ def meetings_against_cadence(*, session: Session, period: Period, on: date | Non
                 f.held,
                 (f.held / n * scale) if n else None,
                 (f.cadence / n) if n else None,
+                f.held_citizens,
             )
         )
     return rows
@@ -629,9 +694,9 @@ def meetings_against_cadence(*, session: Session, period: Period, on: date | Non
 @dataclass(frozen=True)
 class ConsentRow:
     department: str
-    citizens: int
-    missing: int  # no valid consent on the day
-    expiring: int  # valid, but every valid consent ends within 30 days
+    citizens: int | str
+    missing: int | str  # no valid consent on the day
+    expiring: int | str  # valid, but every valid consent ends within 30 days
 
 
 def citizen_consent_state(consents: list[tuple[date, date | None, date | None]], *, on: date) -> str:
@@ -670,7 +735,7 @@ def consents_missing_or_expiring(
 class MatrixCell:
     row: str
     column: str
-    citizens: int  # citizens both departments have (on the diagonal: the department's citizens)
+    citizens: int | str  # citizens both departments have (on the diagonal: the department's citizens)
 
 
 @_lookups_shared
@@ -693,12 +758,14 @@ def department_matrix(
 
 @dataclass(frozen=True)
 class NeedRow:
+    """An unmet need of a citizen the viewer is on the team of (no other need is listed)."""
+
     id: int
     text: str  # the need as written at the meeting (about the system, not the person)
     raised_on: date
     department: str | None
-    citizen_id: int | None  # only when the viewer is on the citizen's team
-    citizen_name: str | None  # idem
+    citizen_id: int | None
+    citizen_name: str | None
 
 
 def _unanswered_in(period: Period) -> Any:
@@ -714,21 +781,23 @@ def _unanswered_in(period: Period) -> Any:
     )
 
 
+def _own_citizens(actor: Actor) -> Any:
+    """The citizens the viewer has an active team membership on (administrators too: only their
+    own teams), as a subquery."""
+    return select(TeamMembership.citizen_id).where(
+        TeamMembership.user_id == actor.user_id, col(TeamMembership.ended_at).is_(None)
+    )
+
+
 def unmet_needs_for_leaders(
     *, session: Session, actor: Actor, period: Period, limit: int | None = None
 ) -> list[NeedRow]:
     """Unmet needs without an answer, raised at meetings in the period, oldest first (the
-    `limit` oldest: those that have waited longest).
-
-    A citizen's name is filled in only for a viewer with an active team membership on them.
+    `limit` oldest: those that have waited longest), of the citizens the viewer is on the team
+    of. A need's text is free text about a citizen: nobody else's is read at all.
     """
-    own = set(
-        session.execute(
-            select(TeamMembership.citizen_id).where(
-                TeamMembership.user_id == actor.user_id, col(TeamMembership.ended_at).is_(None)
-            )
-        ).scalars()
-    ) if actor.user_id is not None else set()  # fmt: skip
+    if actor.user_id is None:
+        return []
     rows = session.execute(
         _unanswered_in(period)
         .with_only_columns(  # type: ignore[call-overload]
@@ -737,35 +806,47 @@ def unmet_needs_for_leaders(
         )
         .join(Citizen, col(Citizen.id) == UnmetNeed.citizen_id)
         .outerjoin(Department, col(Department.id) == UnmetNeed.department_id)
+        .where(col(UnmetNeed.citizen_id).in_(_own_citizens(actor)))
         .order_by(Meeting.starts_at, UnmetNeed.position, UnmetNeed.id)
         .limit(limit)
     ).all()  # fmt: skip
     return [
-        NeedRow(
-            r.id,
-            r.text,
-            local(r.starts_at).date(),
-            r.name,
-            r.citizen_id if r.citizen_id in own else None,
-            r.citizen_name if r.citizen_id in own else None,
-        )
-        for r in rows
+        NeedRow(r.id, r.text, local(r.starts_at).date(), r.name, r.citizen_id, r.citizen_name) for r in rows
     ]
 
 
+def count_own_unmet_needs(*, session: Session, actor: Actor, period: Period) -> int:
+    """How many of unmet_needs_for_leaders there are without a limit."""
+    if actor.user_id is None:
+        return 0
+    stmt = _unanswered_in(period).where(col(UnmetNeed.citizen_id).in_(_own_citizens(actor)))
+    return int(session.execute(stmt.with_only_columns(func.count())).scalar_one())
+
+
 def count_unmet_needs(*, session: Session, period: Period) -> int:
-    """How many unmet needs raised in the period still have no answer."""
-    return int(session.execute(_unanswered_in(period).with_only_columns(func.count())).scalar_one())
+    """How many unmet needs raised in the period still have no answer (every citizen's)."""
+    return _count_unmet_needs(session, period)[0]
+
+
+def _count_unmet_needs(session: Session, period: Period) -> tuple[int, int]:
+    """(unanswered needs, the citizens they are about)."""
+    about = func.count(func.distinct(UnmetNeed.citizen_id))
+    n, citizens = session.execute(_unanswered_in(period).with_only_columns(func.count(), about)).one()
+    return int(n), int(citizens)
 
 
 @dataclass(frozen=True)
 class ScoreRow:
     department: str
-    goals: int  # goals scored at two or more meetings in the period
-    up: int
-    same: int
-    down: int
-    mean_change: float | None  # latest minus first score in the period, averaged
+    goals: int | str  # goals scored at two or more meetings in the period
+    up: int | str
+    same: int | str
+    down: int | str
+    mean_change: float | str | None  # latest minus first score in the period, averaged
+    citizens: int | None = None  # whose goals they are (all, and for up, same and down)
+    up_citizens: int | None = None
+    same_citizens: int | None = None
+    down_citizens: int | None = None
 
 
 @_lookups_shared
@@ -794,17 +875,22 @@ def score_movement(*, session: Session, period: Period) -> list[ScoreRow]:
     moved = select(scored.c.citizen_id, change.label("change")).subquery("moved")
     sets = _department_sets(session)
     masks = _mask_columns(sets)
+    def citizens_where(condition: Any) -> Any:  # a citizen has one department set: these add up
+        return func.count(func.distinct(case((condition, moved.c.citizen_id), else_=None)))
+
     rows = session.execute(
         select(*masks, func.count(), _count(moved.c.change > 0), _count(moved.c.change == 0),
-               _count(moved.c.change < 0), func.sum(moved.c.change))
+               _count(moved.c.change < 0), func.sum(moved.c.change),
+               func.count(func.distinct(moved.c.citizen_id)), citizens_where(moved.c.change > 0),
+               citizens_where(moved.c.change == 0), citizens_where(moved.c.change < 0))
         .select_from(moved)
         .outerjoin(sets, sets.c.citizen_id == moved.c.citizen_id)
         .group_by(*masks)
     ).all()  # fmt: skip
-    totals = _by_department_set(session, rows, 5)
+    totals = _by_department_set(session, rows, 9)
     return [
-        ScoreRow(key, n, up, same, down, (total / n) if n else None)
-        for key, (n, up, same, down, total) in totals.items()
+        ScoreRow(key, n, up, same, down, (total / n) if n else None, *citizens)
+        for key, (n, up, same, down, total, *citizens) in totals.items()
     ]
 
 
@@ -825,14 +911,101 @@ class Figures:
     consents: list[ConsentRow]
     matrix: list[MatrixCell]
     scores: list[ScoreRow]
-    needs_total: int  # unmet needs raised in the period and not answered (how many, not which)
+    needs_total: int | str  # unmet needs raised in the period and not answered (how many, not which)
+    needs_citizens: int | None = field(default=None, kw_only=True)  # the citizens they are about
+    # True once hide_small_numbers has run: only such figures are shown, cached or exported.
+    small_numbers_hidden: bool = field(default=False, kw_only=True)
 
 
 @dataclass(frozen=True)
 class Overview(Figures):
-    """The figures and, for this viewer, the unmet needs (text; names only on their own teams)."""
+    """The figures and, for this viewer, the unmet needs of the citizens on their own teams."""
 
     needs: list[NeedRow]  # the oldest `needs_limit` of them (all, without a limit)
+    needs_own_total: int = 0  # how many of the needs are of the viewer's own citizens
+
+
+def hide_small_numbers(figures: Figures) -> Figures:
+    """Every figure through small_number: with the citizens it is about and its department's.
+
+    The department's citizens are the meetings figure's `citizens` (NO_DEPARTMENT, the citizens'
+    own agreements: every citizen). Computed figures (medians, shares, means, per citizen) are
+    hidden whenever a figure they are computed from is. The counts of citizens behind each
+    figure are dropped (None): what is kept, cached or shown holds no number below five.
+    """
+    if figures.small_numbers_hidden:
+        return figures
+    population = {r.department: int(r.citizens) for r in figures.meetings}
+
+    def people(department: str) -> int:
+        return population.get(OVERALL if department == NO_DEPARTMENT else department, 0)
+
+    def hide(value: V, department: str, *citizens: int | None) -> V | str:
+        return small_number(value, people(department), *citizens)
+
+    load = [
+        LoadRow(r.department, hide(r.open_actions, r.department, r.open_citizens),
+                hide(r.overdue_actions, r.department, r.overdue_citizens))
+        for r in figures.load
+    ]  # fmt: skip
+    median_days = [
+        MedianRow(r.department, hide(r.done, r.department, r.citizens),
+                  hide(r.median_days, r.department, r.citizens))
+        for r in figures.median_days
+    ]  # fmt: skip
+    on_time = [
+        OnTimeRow(r.department, hide(r.due, r.department, r.due_citizens),
+                  hide(r.on_time, r.department, r.on_time_citizens),
+                  hide(r.share, r.department, r.due_citizens, r.on_time_citizens))
+        for r in figures.on_time
+    ]  # fmt: skip
+    owner_changes = [
+        OwnerChangeRow(r.department, hide(r.changes, r.department, r.change_citizens),
+                       hide(r.citizens, r.department), hide(r.per_citizen, r.department, r.change_citizens))
+        for r in figures.owner_changes
+    ]  # fmt: skip
+    meetings = [
+        MeetingRow(r.department, hide(r.citizens, r.department), hide(r.held, r.department, r.held_citizens),
+                   hide(r.per_citizen_per_year, r.department, r.held_citizens),
+                   hide(r.cadence_per_year, r.department))
+        for r in figures.meetings
+    ]  # fmt: skip
+    consents = [
+        ConsentRow(r.department, hide(r.citizens, r.department), hide(r.missing, r.department, _n(r.missing)),
+                   hide(r.expiring, r.department, _n(r.expiring)))
+        for r in figures.consents
+    ]  # fmt: skip
+    matrix = [
+        MatrixCell(c.row, c.column, small_number(c.citizens, _n(c.citizens), people(c.row), people(c.column)))
+        for c in figures.matrix
+    ]
+    scores = [
+        ScoreRow(r.department, hide(r.goals, r.department, r.citizens),
+                 hide(r.up, r.department, r.up_citizens),
+                 hide(r.same, r.department, r.same_citizens), hide(r.down, r.department, r.down_citizens),
+                 hide(r.mean_change, r.department, r.citizens))
+        for r in figures.scores
+    ]  # fmt: skip
+    return replace(
+        figures, load=load, median_days=median_days, on_time=on_time, owner_changes=owner_changes,
+        meetings=meetings, consents=consents, matrix=matrix, scores=scores,
+        needs_total=small_number(figures.needs_total, figures.needs_citizens), needs_citizens=None,
+        small_numbers_hidden=True,
+    )  # fmt: skip
+
+
+def _n(count: int | str) -> int | None:
+    """A count that is itself a number of citizens (None once hidden)."""
+    return count if isinstance(count, int) else None
+
+
+def _may_see_overview_now(session: Session, actor: Actor) -> bool:
+    """may_see_overview for the account as it is in the database now (the permission may have
+    been withdrawn since the actor was built, e.g. before a download's click)."""
+    if actor.user_id is None or actor.role == "citizen_link":
+        return False
+    user = session.get(UserAccount, actor.user_id)
+    return user is not None and user.is_active and may_see_overview(Actor.from_user(user))
 
 
 def build_overview(
@@ -844,24 +1017,33 @@ def build_overview(
     figures: Figures | None = None,
     needs_limit: int | None = None,
 ) -> Overview:
-    """The leaders' page, audited as one "overview.read" row (no citizen id).
+    """The leaders' page, audited as one "overview.read" row (no citizen id); refused (and the
+    refusal audited) for anyone but a leader or an administrator.
 
     `figures` computed a moment ago for the same period and day (the page caches them for a
-    minute) are used as they are; the unmet needs are always read now, for this viewer (the
-    `needs_limit` oldest on screen; the Excel file has them all).
+    minute) are used as they are, small numbers hidden; the unmet needs are always read now,
+    for this viewer (the `needs_limit` oldest on screen; the Excel file has them all).
     """
+    if not _may_see_overview_now(session, actor):
+        refuse(session, actor=actor, citizen_id=None, action="overview.read",
+               error=UserError("overview_access.leaders_only"))  # fmt: skip
     day = on or today()
     if figures is not None and (figures.period, figures.on) != (period, day):
         raise ValueError("figures for another period or day")
     write_audit(session, actor=actor, action="overview.read")
-    figures = figures or overview_figures(session=session, period=period, on=day)
+    figures = hide_small_numbers(figures or overview_figures(session=session, period=period, on=day))
     needs = unmet_needs_for_leaders(session=session, actor=actor, period=period, limit=needs_limit)
+    own_total = (
+        len(needs) if needs_limit is None or len(needs) < needs_limit
+        else count_own_unmet_needs(session=session, actor=actor, period=period)
+    )  # fmt: skip
     counts = {f.name: getattr(figures, f.name) for f in fields(Figures)}
-    return Overview(**counts, needs=needs)
+    return Overview(**counts, needs=needs, needs_own_total=own_total)
 
 
 def overview_figures(*, session: Session, period: Period, on: date | None = None) -> Figures:
-    """Every count, in two halves at once: the agreements' figures on a second connection.
+    """Every count, small numbers hidden (hide_small_numbers), in two halves at once: the
+    agreements' figures on a second connection.
 
     The halves read different tables and each takes about half the time; on two cores (the
     smallest server we run on) the page waits for the slower half, not for both. The second
@@ -872,7 +1054,10 @@ def overview_figures(*, session: Session, period: Period, on: date | None = None
         agreements = pool.submit(_agreement_figures, url_of(session), period, day)
         people = _people_figures(session=session, period=period, day=day)
         load, median_days, on_time = agreements.result()
-    return Figures(period=period, on=day, load=load, median_days=median_days, on_time=on_time, **people)
+    needs_total, needs_citizens = people.pop("needs")
+    counted = Figures(period=period, on=day, load=load, median_days=median_days, on_time=on_time,
+                      needs_total=needs_total, needs_citizens=needs_citizens, **people)  # fmt: skip
+    return hide_small_numbers(counted)
 
 
 def _agreement_figures(
@@ -901,7 +1086,7 @@ def _people_figures(*, session: Session, period: Period, day: date) -> dict[str,
         "consents": consents_missing_or_expiring(session=session, on=day, period=period),
         "matrix": department_matrix(session=session, on=day, period=period),
         "scores": score_movement(session=session, period=period),
-        "needs_total": count_unmet_needs(session=session, period=period),
+        "needs": _count_unmet_needs(session, period),
     }
 
 

@@ -24,6 +24,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
@@ -83,6 +84,8 @@ class UserAccount(SQLModel, table=True):
     department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
     password_hash: str = Field(max_length=200)
     is_active: bool = True
+    # May see Overblik, the leaders' overview (granted and withdrawn by an administrator).
+    is_leader: bool = Field(default=False, sa_column_kwargs={"server_default": sa_false()})
     failed_logins: int = 0
     locked_until: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)

@@ -11,6 +11,7 @@ from models.admin_data import (
     import_exchange_file,
 )
 from models.db import session_scope
+from models.leaders import leader_ids, set_leader
 from models.team import add_team_member, end_team_membership, team_history
 from models.users import create_user, list_users
 from ui.context import current_actor, selected_citizen_id
@@ -28,6 +29,7 @@ if not actor.is_admin:
 
 with session_scope() as session:
     users = list_users(session=session, actor=actor)
+    leaders = leader_ids(session=session, actor=actor)
 
 st.subheader(t("admin.users"), anchor=False)
 st.dataframe(
@@ -38,6 +40,7 @@ st.dataframe(
             t("admin.col_email"): [u.email or "" for u in users],
             t("admin.col_role"): [t(f"role.{u.role}") for u in users],
             t("admin.col_locked"): [t("admin.yes") if u.locked else "" for u in users],
+            t("overview_access.col_leader"): [t("admin.yes") if u.id in leaders else "" for u in users],
         }
     ),
     hide_index=True,
@@ -61,6 +64,29 @@ with st.form("new_user", clear_on_submit=False):
 
         if attempt(_create) is not None:
             flash("admin.user_created", username=username.strip().lower())
+            st.rerun()
+
+st.subheader(t("overview_access.leaders_title"), anchor=False)
+st.caption(t("overview_access.leaders_help"))
+with st.form("leader"):
+    accounts = {u.id: f"{u.full_name} ({u.username})" for u in users}
+    chosen = st.selectbox(
+        t("overview_access.leader_user"), list(accounts), format_func=lambda uid: accounts[uid], index=None,
+        placeholder=t("admin.choose_user"), key="leader_user",
+    )  # fmt: skip
+    grant_column, withdraw_column = st.columns(2)
+    grant = grant_column.form_submit_button(t("overview_access.leader_grant"))
+    withdraw = withdraw_column.form_submit_button(t("overview_access.leader_withdraw"))
+    if (grant or withdraw) and chosen is not None:
+
+        def _set_leader():
+            with session_scope(write=True) as session:
+                return set_leader(session=session, actor=actor, user_id=chosen, leader=grant)
+
+        changed = attempt(_set_leader)
+        if changed is not None:
+            done = "overview_access.leader_granted" if grant else "overview_access.leader_withdrawn"
+            flash(done if changed else "overview_access.leader_unchanged")
             st.rerun()
 
 st.subheader(t("admin.data"), anchor=False)

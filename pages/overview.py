@@ -1,7 +1,9 @@
 """Overblik for ledelsen: how fast the system acts, per department, in aggregates.
 
-Every logged-in user sees the figures (they hold no names); the unmet needs list names a
-citizen only for a viewer on that citizen's team (decided in models/overview.py).
+For leaders and administrators only (models.overview.may_see_overview; build_overview checks it
+again in the database); everyone else reads who to ask, and nothing is counted. Figures about
+fewer than 5 citizens read "< 5"; the unmet needs list only the viewer's own teams' citizens
+(both decided in models/overview.py).
 """
 
 from datetime import timedelta
@@ -10,7 +12,7 @@ import streamlit as st
 
 from exports.spreadsheets import needs_frame, overview_xlsx
 from models.db import session_scope
-from models.overview import NEEDS_ON_SCREEN, OVERALL, Period, build_overview
+from models.overview import NEEDS_ON_SCREEN, OVERALL, SMALL, Period, build_overview, may_see_overview
 from models.tables import today
 from ui.context import current_actor
 from ui.downloads import download_button
@@ -20,7 +22,10 @@ from ui.widgets import moment
 
 actor = current_actor()
 st.title(t("lead.title"))
-st.caption(t("lead.intro"))
+if not may_see_overview(actor):
+    st.info(t("overview_access.leaders_only"))
+    st.stop()
+st.caption(t("overview_access.intro"))
 
 day = today()
 chosen = st.date_input(
@@ -46,36 +51,46 @@ drawn = current_drawing(period, day, lang())
 
 
 def every_need(who):
-    """The Excel file lists every unmet need, not only the oldest shown here (read at the click,
-    for the login as it is then)."""
-    if overview.needs_total == len(overview.needs):
-        return overview
+    """The Excel file lists every unmet need of the viewer's own citizens, not only the oldest
+    shown here (read at the click, for the login as it is then: build_overview refuses a viewer
+    whose leader permission was withdrawn since, and lists only their own teams' needs)."""
+    if who == actor and overview.needs_own_total == len(overview.needs):
+        return overview  # the same permissions as when the page was drawn, nothing more to read
     with session_scope(write=True) as session:
         return build_overview(session=session, actor=who, period=period, on=day, figures=overview)
+
+
+def figures_csv(who):
+    """The CSV at the click, for a viewer who may still see Overblik (the figures hold no text)."""
+    if who != actor:  # permissions changed since the page was drawn: ask the database again
+        every_need(who)
+    return drawn.csv
 
 
 def overall(rows):
     return next(r for r in rows if r.department == OVERALL)
 
 
-def no_value(figure, template, **params):
-    """A dash for a figure that has nothing to count (an empty period), not a misleading 0."""
-    return t("lead.no_value") if figure is None else t(template, **params)
+def shown(figure, template=None, **params):
+    """A dash for a figure that has nothing to count (an empty period), not a misleading 0;
+    "< 5" for one the small-number rule hid."""
+    if figure is None:
+        return t("lead.no_value")
+    if figure == SMALL:
+        return t("overview_access.small")
+    return t(template, **params) if template else figure
 
 
 load, median, on_time = overall(overview.load), overall(overview.median_days), overall(overview.on_time)
 with st.container(key="lead-metrics"):
     cols = st.columns(4)
-    cols[0].metric(t("lead.metric_open"), load.open_actions)
-    cols[1].metric(t("lead.metric_overdue"), load.overdue_actions)
-    cols[2].metric(
-        t("lead.metric_median"),
-        no_value(median.median_days, "lead.days_value", days=f"{median.median_days or 0:g}"),
-    )
-    cols[3].metric(
-        t("lead.metric_on_time"),
-        no_value(on_time.share, "lead.percent_value", value=round(100 * (on_time.share or 0))),
-    )
+    cols[0].metric(t("lead.metric_open"), shown(load.open_actions))
+    cols[1].metric(t("lead.metric_overdue"), shown(load.overdue_actions))
+    days, share = median.median_days, on_time.share
+    days_text = f"{days:g}" if isinstance(days, float) else ""
+    percent = round(100 * share) if isinstance(share, float) else 0
+    cols[2].metric(t("lead.metric_median"), shown(days, "lead.days_value", days=days_text))
+    cols[3].metric(t("lead.metric_on_time"), shown(share, "lead.percent_value", value=percent))
 
 made, refresh = st.columns([3, 1], vertical_alignment="center")
 made.caption(t("lead.made_at", time=moment(drawn.made_at)))
@@ -146,10 +161,11 @@ chart("scores", t("lead.scores_title"))
 table("scores")
 
 st.subheader(t("lead.needs_title"), anchor=False)
-st.caption(t("lead.needs_help"))
+st.caption(t("overview_access.needs_help"))
+st.caption(t("overview_access.needs_all", total=shown(overview.needs_total)))
 if overview.needs:
-    if overview.needs_total > len(overview.needs):
-        st.caption(t("lead.needs_oldest", shown=len(overview.needs), total=overview.needs_total))
+    if overview.needs_own_total > len(overview.needs):
+        st.caption(t("lead.needs_oldest", shown=len(overview.needs), total=overview.needs_own_total))
     st.dataframe(needs_frame(overview.needs, lang()), hide_index=True)
 else:
-    st.info(t("lead.needs_none"))
+    st.info(t("overview_access.needs_none_own"))

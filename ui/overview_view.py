@@ -1,10 +1,12 @@
 """Overblik's figures, tables and charts, kept for a minute per database and period.
 
-Only counts are kept: models.overview.Figures (per department, no names, no text) and what is
-drawn from them (tables, the CSV, Vega-Lite chart specifications). The unmet needs are text and
-are read for each viewer on every run, never cached. The key holds figures_version(): a commit
-in this server process that changes a table the figures count starts afresh at once; another
-process's changes show within FIGURES_TTL_SECONDS (the page says when the figures were made).
+Only counts are kept: models.overview.Figures (per department, no names, no text, small numbers
+already hidden by models.overview.overview_figures) and what is drawn from them (tables, the CSV,
+Vega-Lite chart specifications). The unmet needs are text and are read for each viewer on every
+run, never cached. Only leaders and administrators reach this (pages/overview.py). The key holds
+figures_version(): a commit in this server process that changes a table the figures count starts
+afresh at once; another process's changes show within FIGURES_TTL_SECONDS (the page says when
+the figures were made).
 
 Why: the figures read every agreement and citizen (~0.3 s at 100,000 agreements) and the
 charts take Altair ~30 ms to validate; the page reruns on every widget click.
@@ -65,7 +67,7 @@ def _drawn(url: str, version: int, start: date, end: date, day: date, lang: str)
     figures, made_at = _figures(url, version, start, end, day)
     counts = {f.name: getattr(figures, f.name) for f in fields(Figures)}
     without_needs = Overview(**counts, needs=[])
-    frames = overview_frames(without_needs, lang)
+    frames = {code: _for_screen(frame) for code, frame in overview_frames(without_needs, lang).items()}
     del frames["needs"]
     return Drawn(made_at, frames, overview_csv(without_needs, lang), _charts(figures, lang))
 
@@ -77,13 +79,15 @@ def _charts(figures: Figures, lang: str) -> dict[str, dict]:
     department, series, count = t("lead.col.department"), t("lead.col.series"), t("lead.col.count")
 
     def bars(rows, named_series, *, stacked=False) -> dict:  # noqa: ANN001 - figure rows
-        """Grouped (or stacked) bars per department; `named_series` is (label, value, colour)."""
+        """Grouped (or stacked) bars per department; `named_series` is (label, value, colour).
+        A figure the small-number rule hid has no bar (the table says "< 5")."""
         frame = pd.DataFrame(
             [
                 {department: department_label(r.department, lang), series: label, count: value(r)}
                 for r in rows
                 if r.department != OVERALL
                 for label, value, _ in named_series
+                if not isinstance(value(r), str)
             ],
             columns=[department, series, count],
         )
@@ -99,7 +103,7 @@ def _charts(figures: Figures, lang: str) -> dict[str, dict]:
                     scale=alt.Scale(domain=order, range=[colour for _, _, colour in named_series]),
                     legend=alt.Legend(orient="bottom", title=None),
                 ),
-                tooltip=[department, series, count],
+                tooltip=[f"{department}:N", f"{series}:N", f"{count}:Q"],
             )
         )
         if not stacked:
@@ -112,8 +116,8 @@ def _charts(figures: Figures, lang: str) -> dict[str, dict]:
             (t("lead.series_overdue"), lambda r: r.overdue_actions, "#B00020"),
         ]),
         "meetings": bars(figures.meetings, [
-            (t("lead.series_held"), lambda r: round(r.per_citizen_per_year or 0, 1), "#1F4E79"),
-            (t("lead.series_cadence"), lambda r: round(r.cadence_per_year or 0, 1), "#9DB4CC"),
+            (t("lead.series_held"), lambda r: _rounded(r.per_citizen_per_year), "#1F4E79"),
+            (t("lead.series_cadence"), lambda r: _rounded(r.cadence_per_year), "#9DB4CC"),
         ]),
         "consents": bars(figures.consents, [
             (t("lead.series_missing"), lambda r: r.missing, "#B00020"),
@@ -125,22 +129,54 @@ def _charts(figures: Figures, lang: str) -> dict[str, dict]:
             (t("lead.series_down"), lambda r: r.down, "#B00020"),
         ], stacked=True),
     }  # fmt: skip
+    # A hidden cell (small-number rule) has no colour and reads "< 5".
     cells = pd.DataFrame(
-        [{"a": c.row, "b": c.column, count: c.citizens} for c in figures.matrix], columns=["a", "b", count]
-    )
+        [{"a": c.row, "b": c.column, count: None if isinstance(c.citizens, str) else c.citizens,
+          "label": t("overview_access.small") if isinstance(c.citizens, str) else str(c.citizens)}
+         for c in figures.matrix],
+        columns=["a", "b", count, "label"],
+    )  # fmt: skip
     if not cells.empty:
         base = alt.Chart(cells).encode(
             x=alt.X("b:N", title=None, axis=alt.Axis(labelAngle=-30)), y=alt.Y("a:N", title=None)
         )
         heat = base.mark_rect().encode(
             color=alt.Color(f"{count}:Q", scale=alt.Scale(scheme="blues"), legend=None),
-            tooltip=["a", "b", count],
+            tooltip=["a:N", "b:N", alt.Tooltip("label:N", title=count)],
         )
         labels = base.mark_text(fontSize=14).encode(
-            text=f"{count}:Q",
+            text="label:N",
             color=alt.condition(
-                alt.datum[count] > cells[count].max() / 2, alt.value("white"), alt.value("black")
+                alt.datum[count] > _peak(cells[count]) / 2, alt.value("white"), alt.value("black")
             ),
         )
         charts["matrix"] = (heat + labels).properties(height=260).to_dict()
     return charts
+
+
+def _for_screen(frame: pd.DataFrame) -> pd.DataFrame:
+    """A column with "< 5" among its numbers as text (a table column on screen has one type);
+    the files keep the numbers as numbers."""
+    mixed = [
+        c for c in frame.columns
+        if frame[c].dtype == object and {type(v) for v in frame[c] if v is not None} - {str} and
+        any(isinstance(v, str) for v in frame[c])
+    ]  # fmt: skip
+    if not mixed:
+        return frame
+    shown = frame.copy()
+    for c in mixed:
+        shown[c] = ["" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{v:g}"
+                    if isinstance(v, float) else str(v) for v in frame[c]]  # fmt: skip
+    return shown
+
+
+def _peak(counts: pd.Series) -> float:
+    """The largest shown count (0 when every cell is hidden)."""
+    peak = counts.max()
+    return 0.0 if pd.isna(peak) else float(peak)
+
+
+def _rounded(value: float | str | None) -> float | str:
+    """A per-year figure to one decimal; a hidden one stays hidden (no bar)."""
+    return value if isinstance(value, str) else round(value or 0, 1)
