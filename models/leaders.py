@@ -37,3 +37,18 @@ def leader_ids(*, session: Session, actor: Actor) -> set[int]:
     if not actor.is_admin:
         raise UserError("error.admin_only")
     return set(session.execute(select(col(UserAccount.id)).where(col(UserAccount.is_leader))).scalars())
+
+
+def set_leader_from_command_line(*, session: Session, username: str, leader: bool) -> bool:
+    """The command line's door (`samplan user add --leader`): whoever runs it owns the server.
+    Audited without a user, like every command-line change."""
+    found = session.execute(select(UserAccount).where(col(UserAccount.username) == username))
+    user = found.scalar_one_or_none()
+    if user is None:
+        raise UserError("error.not_found")
+    if user.is_leader == bool(leader):
+        return False
+    user.is_leader = bool(leader)
+    action = "user.leader_granted" if leader else "user.leader_withdrawn"
+    write_audit(session, actor=None, action=action, entity="user_account", entity_id=user.id)
+    return True

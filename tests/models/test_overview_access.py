@@ -285,3 +285,14 @@ def test_the_demo_has_a_leader_so_overblik_shows_in_the_demo(db_url):
     with session_scope() as s:
         leaders = set(s.execute(select(UserAccount.username).where(UserAccount.is_leader)).scalars())
     assert leaders == {staff.username for staff in STAFF if staff.leader} == {"mette"}
+
+
+def test_the_command_line_grants_without_a_user_and_is_audited(people):
+    from models.leaders import set_leader_from_command_line
+
+    with session_scope(write=True) as s:
+        assert set_leader_from_command_line(session=s, username="staff", leader=True) is True
+        assert set_leader_from_command_line(session=s, username="staff", leader=True) is False
+    with pytest.raises(UserError), session_scope(write=True) as s:
+        set_leader_from_command_line(session=s, username="nobody", leader=True)
+    assert leader_audits() == [("user.leader_granted", None, people["staff"].user_id, "ok")]
