@@ -5,10 +5,12 @@ import logging
 import streamlit as st
 
 from models.db import session_scope
+from models.errors import UserError
 from models.migrate import upgrade_database
 from models.settings import database_url
 from models.users import has_users
 from ui.context import resolve_actor
+from ui.feedback import show_unexpected_error, show_user_error
 from ui.i18n import t
 from ui.sidebar import render_sidebar
 from ui.theme import apply_theme
@@ -61,4 +63,13 @@ else:
         ]
     navigation = st.navigation(sections)
 
-navigation.run()
+try:
+    navigation.run()
+except UserError as error:
+    # A page that cannot be shown as asked, e.g. its reading needs an audit row and the database
+    # is full or read-only (models/db.py): a Danish sentence, not Streamlit's English error box.
+    show_user_error(error)
+except Exception as error:
+    # Anything else a page did not catch: the Danish "something went wrong", the cause in the log.
+    # (st.stop and st.rerun are BaseExceptions and pass through.)
+    show_unexpected_error(error)

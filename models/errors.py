@@ -48,3 +48,18 @@ class StaleVersion(UserError):
 
     def __init__(self) -> None:
         super().__init__("error.stale_version")
+
+
+class DatabaseBusy(UserError):
+    """The database stayed busy through every retry; the transaction was rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("database_trouble.busy")
+
+
+class DatabaseUnavailable(UserError):
+    """The database cannot be written (disk full, read-only file or server): nothing was saved.
+    Reading may still work; the cause is in the server log for the administrator."""
+
+    def __init__(self) -> None:
+        super().__init__("database_trouble.unavailable")

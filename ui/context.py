@@ -12,7 +12,7 @@ import streamlit as st
 from models.access import Actor
 from models.citizens import CitizenChoice, list_visible_citizens
 from models.db import session_scope
-from models.errors import DatabaseUnavailable
+from models.errors import DatabaseBusy, DatabaseUnavailable
 from models.users import end_login_session, resume_login_session, start_login_session
 from ui.i18n import LANG_KEY, t
 
@@ -37,8 +37,8 @@ def resolve_actor() -> Actor | None:
         try:
             with session_scope(write=True) as session:
                 actor = resume_login_session(session=session, token=token)
-        except DatabaseUnavailable:
-            # The database cannot be written (full, read-only): the touch of last_seen_at is
+        except (DatabaseUnavailable, DatabaseBusy):
+            # The database cannot be written (full, read-only, busy): the touch of last_seen_at is
             # lost (db.py logged why), but the user may go on reading. The same lookup decides,
             # with its changes thrown away, so an ended or timed-out login still ends here.
             with session_scope() as session, session.no_autoflush:

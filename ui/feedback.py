@@ -9,6 +9,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from models.db import database_error_as_user_error
 from models.errors import UserError
 from ui.i18n import lang, t
 from ui.safe import escape_markdown
@@ -27,19 +28,30 @@ def attempt(action: Callable[[], T]) -> T | None:
     """Run a save; show a Danish message instead of a traceback when it fails.
 
     Returns the action's result, or None when it failed (nothing was saved: session_scope
-    rolled back). Unexpected errors go to the log with their traceback, never to the screen.
+    rolled back). A database that is busy, full or read-only is a Danish sentence too (most of
+    those already arrive as UserError from session_scope; this catches any other path).
+    Unexpected errors go to the log with their traceback, never to the screen.
     """
     try:
         return action()
     except UserError as error:
         show_user_error(error)
     except Exception as error:
+        show_unexpected_error(error)
+    return None
+
+
+def show_unexpected_error(error: Exception) -> None:
+    """The Danish sentence for an error nobody planned for; the log gets its class and frames."""
+    friendly = database_error_as_user_error(error)
+    if friendly is not None:
+        show_user_error(friendly)
+    else:
         # Where it broke (the frames), not the message: a database error quotes the statement's
         # parameters, i.e. what someone typed about a citizen, and logs are not for that.
         frames = "".join(traceback.format_tb(error.__traceback__))
         logger.error("unexpected error in a UI action: %s\n%s", type(error).__name__, frames)
         st.error(t("error.unexpected"), icon="⚠️")
-    return None
 
 
 def flash(message_key: str, **params: object) -> None:
