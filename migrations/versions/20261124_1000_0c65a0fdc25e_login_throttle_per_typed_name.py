@@ -31,7 +31,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("name_hash", name=op.f("pk_login_throttle")),
     )
     with op.batch_alter_table("login_throttle", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_login_throttle_last_failure_at"), ["last_failure_at"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_login_throttle_last_failure_at"), ["last_failure_at"], unique=False
+        )
 
 
 def downgrade() -> None:
