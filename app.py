@@ -7,6 +7,7 @@ import streamlit as st
 from models.db import session_scope
 from models.errors import UserError
 from models.migrate import upgrade_database
+from models.overview import may_see_overview
 from models.settings import database_url
 from models.users import has_users
 from ui.context import resolve_actor
@@ -53,9 +54,11 @@ else:
         st.Page("pages/meeting.py", title=t("nav.meeting"), icon="🤝"),
         st.Page("pages/plan.py", title=t("nav.plan"), icon="📄"),
         st.Page("pages/my_plan.py", title=t("planview.nav_title"), icon="🪟"),
-        st.Page("pages/overview.py", title=t("nav.overview"), icon="📊"),
         st.Page("pages/citizen_data.py", title=t("nav.citizen_data"), icon="🔒"),
     ]
+    if may_see_overview(actor):
+        # Overblik is for leaders and administrators (models.overview decides; the page checks too).
+        work.insert(-1, st.Page("pages/overview.py", title=t("nav.overview"), icon="📊"))
     sections = {t("nav.section_work"): work}
     if actor.is_admin:
         sections[t("nav.section_admin")] = [

@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--email", help=t("cli.help_email"))
     add.add_argument("--role", required=True, choices=("admin", "staff"), help=t("cli.help_role"))
     add.add_argument("--password-stdin", action="store_true", help=t("cli.help_password_stdin"))
+    add.add_argument("--leader", action="store_true", help=t("cli.help_leader"))
     add.set_defaults(run=cmd_user_add)
 
     load = commands.add_parser("import", help=t("cli.help_import"))
@@ -119,6 +120,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def cmd_user_add(args: argparse.Namespace) -> int:
     from models.db import session_scope
+    from models.leaders import set_leader_from_command_line
     from models.users import create_user
 
     password = _read_password(args.password_stdin)
@@ -131,6 +133,8 @@ def cmd_user_add(args: argparse.Namespace) -> int:
             role=args.role,
             password=password,
         )
+        if args.leader:  # in the same transaction: the account exists with its permission or not at all
+            set_leader_from_command_line(session=session, username=user.username, leader=True)
     print(t("cli.user_created", username=user.username, role=user.role))
     return 0
 

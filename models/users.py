@@ -23,7 +23,7 @@ from models.access import Actor, write_audit
 from models.db import session_scope
 from models.errors import UserError
 from models.tables import ROLES, LoginSession, LoginThrottle, UserAccount, utcnow
-from models.text import clean_name, clean_text
+from models.text import clean_email, clean_name, clean_text
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
@@ -43,7 +43,6 @@ _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
 # Verifying against this keeps an unknown user as slow as a wrong password (no name probing).
 _DUMMY_HASH = _hasher.hash("samplan-dummy-password")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 @dataclass(frozen=True)
@@ -69,12 +68,9 @@ def _check_password_rules(password: str) -> None:
 
 
 def normalise_email(value: object) -> str | None:
-    email = clean_text(value, field="e-mail", max_length=254, single_line=True).lower()
-    if not email:
-        return None
-    if not _EMAIL.match(email):
-        raise UserError("error.bad_email", value=email[:60])
-    return email
+    """An account's e-mail by the same rule as every other address (models.text.clean_email):
+    an account and a professional with the same address are joined, so the rules must agree."""
+    return clean_email(value)
 
 
 def create_user(

@@ -112,12 +112,12 @@ left, right = st.columns(2)
 download_button(
     t("admin.export_all"), kind="export_all", build=lambda who: export_all_json(actor=who),
     admin_only=True, container=left, file_name="samplan-alle.json", mime="application/json",
-    key="export_all",
+    key="export_all", on_click="ignore",
 )
 download_button(
     t("admin.backup"), kind="backup", build=lambda who: backup_bytes(), admin_only=True,
     container=right, file_name="samplan-backup.db", mime="application/octet-stream", key="backup",
-    disabled=not backup_possible(),
+    disabled=not backup_possible(), on_click="ignore",
 )
 
 st.subheader(t("admin.team"), anchor=False)

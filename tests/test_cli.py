@@ -421,3 +421,17 @@ def test_import_refuses_an_address_the_forms_refuse_and_imports_nothing(
     assert lines[0].startswith(f"{path}: »") and lines[0].endswith("« er ikke en gyldig e-mailadresse.")
     assert "\n" not in lines[0] and lines[-1].endswith("Intet er gemt.")
     assert count(database, "citizen") == 0 and count(database, "person") == 0
+
+
+@pytest.mark.parametrize(("flags", "leader"), [(["--leader"], 1), ([], 0)])
+def test_user_add_can_make_a_leader_and_audits_it(database, monkeypatch, capsys, flags, leader):
+    cli.main(["init"])
+    monkeypatch.setattr("sys.stdin", _Stdin(PASSWORD + "\n"))
+    args = ["user", "add", "mette", "--name", "Mette Leder", "--role", "staff", "--password-stdin"]
+    assert cli.main([*args, *flags]) == 0
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT is_leader FROM user_account").fetchall() == [(leader,)]
+        granted = conn.execute(
+            "SELECT user_id FROM audit_event WHERE action = 'user.leader_granted'"
+        ).fetchall()
+    assert granted == ([(None,)] if leader else [])  # the command line acts without a user

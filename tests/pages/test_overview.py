@@ -12,7 +12,16 @@ from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import AuditEvent, UserAccount, today
-from tests.factories import make_action, make_citizen, make_meeting, make_membership, make_person, make_user
+from tests.factories import (
+    make_action,
+    make_actor,
+    make_citizen,
+    make_meeting,
+    make_membership,
+    make_person,
+    make_user,
+)
+from tests.pages.conftest import ROOT
 
 PAGE = "pages/overview.py"
 
@@ -149,8 +158,21 @@ def test_many_unmet_needs_show_the_oldest_fifty_and_say_how_many(open_page, town
     assert len(needs) == 50 and needs["Behov"].iloc[0] == "Behov nummer 1."
 
 
-def test_staff_without_the_permission_read_who_to_ask_and_nothing_is_counted(open_page, ditte):
-    at = open_page(PAGE, user=ditte.outsider)
+def test_staff_without_the_permission_are_not_offered_overblik(open_page, ditte):
+    with pytest.raises(ValueError, match="Known pages"):  # app.py does not list the page for them
+        open_page(PAGE, user=ditte.outsider)
+    leader_at = open_page(user=ditte.admin)
+    leader_at.switch_page(str(ROOT / PAGE)).run()  # an administrator is offered it
+    assert not leader_at.exception
+
+
+def test_staff_who_reach_the_page_anyway_read_who_to_ask_and_nothing_is_counted(ditte):
+    """The page checks too (a bookmark, a stale tab): not only the navigation decides."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / PAGE), default_timeout=30)
+    at.session_state["_actor"] = make_actor(ditte.outsider)
+    at.run()
     assert not at.exception
     assert [i.value for i in at.info] == [
         "Overblik er kun for ledere og administratorer. Spørg en administrator i Samplan, hvis du skal "
