@@ -154,3 +154,13 @@ def test_streamlit_reads_the_same_settings(config):
     assert st_config.get_option("server.enableXsrfProtection") is True
     assert st_config.get_option("client.showErrorDetails") in ("none", False)
     assert st_config.get_option("server.maxUploadSize") == config["server"]["maxUploadSize"]
+
+
+def test_tables_offer_no_unaudited_csv_download(config):
+    """st.dataframe's own toolbar would export any table as CSV in the browser: unaudited, and
+    with user text as live spreadsheet formulas. Samplan's files go through ui/downloads.py."""
+    from streamlit import config as st_config
+
+    assert config["client"]["disableDataExport"] is True
+    st_config.get_config_options(force_reparse=True, options_from_flags={})
+    assert st_config.get_option("client.disableDataExport") is True
