@@ -142,6 +142,7 @@ class _WriterGate:
         if self._owner == threading.get_ident():
             return False
         if not self._lock.acquire(timeout=GATE_TIMEOUT_S):
+            logger.error("database busy: waited %.0f s behind this process's other writers", GATE_TIMEOUT_S)
             raise DatabaseBusy()
         self._owner = threading.get_ident()
         return True
@@ -197,7 +198,8 @@ def _retry_busy(begin: Callable[[], object], *, engine: Engine) -> None:
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         database = make_url(url).database
-        if database and database != ":memory:":
+        # A "file:...?mode=ro&uri=true" URL names an existing file (e.g. a read-only copy).
+        if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
         _prepare_sqlite(engine)
