@@ -7,6 +7,8 @@ Pages ask for the actor and the chosen citizen here; authorisation itself happen
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from models.access import Actor
@@ -16,6 +18,7 @@ from models.errors import DatabaseBusy, DatabaseUnavailable
 from models.users import end_login_session, resume_login_session, start_login_session
 from ui.i18n import LANG_KEY, t
 
+logger = logging.getLogger("samplan.ui")
 TOKEN_KEY = "login_token"
 ACTOR_KEY = "_actor"  # set by app.py on every run from the token, never from the browser
 CITIZEN_KEY = "citizen_id"
@@ -79,9 +82,15 @@ def log_in(actor: Actor) -> None:
 
 
 def log_out() -> None:
+    """End the login in the database and forget it in the tab. Runs as a button callback, outside
+    app.py's error handling: a busy or read-only database must still log the tab out (the token
+    then lives nowhere but in the database, where the idle limit ends it)."""
     token = st.session_state.get(TOKEN_KEY)
-    with session_scope(write=True) as session:
-        end_login_session(session=session, token=token)
+    try:
+        with session_scope(write=True) as session:
+            end_login_session(session=session, token=token)
+    except (DatabaseBusy, DatabaseUnavailable):
+        logger.warning("logout: the login could not be ended in the database; the tab forgot it")
     _forget_the_user()
 
 

@@ -357,3 +357,12 @@ def test_a_read_only_database_keeps_a_login_but_still_ends_a_timed_out_one(open_
     at = open_page(token=stale)
     assert not at.exception and "login_token" not in at.session_state
     assert translate("login.expired", "da") in [i.value for i in at.info]
+
+
+def test_log_out_on_a_read_only_database_still_logs_the_tab_out(open_page, ditte, cannot_write):
+    """Log ud is a button callback, outside app.py's error handling: it must not fail either."""
+    at = open_page(user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    cannot_write("read-only")
+    at.button(key="logout").click().run()
+    assert not at.exception
+    assert "login_token" not in at.session_state and "citizen_id" not in at.session_state
