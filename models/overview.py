@@ -36,10 +36,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
 
-from sqlalchemy import BigInteger, Integer, and_, case, cast, event, func, literal, or_
+from sqlalchemy import BigInteger, Integer, and_, case, cast, func, literal, or_
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import ORMExecuteState
-from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
@@ -396,17 +394,22 @@ def _citizen_figures(session: Session, period: Period, day: date) -> _CitizenGro
     return _shared(session, ("citizens", period, day), lambda: _load_citizen_figures(session, period, day))
 
 
-def _load_citizen_figures(session: Session, period: Period, day: date) -> _CitizenGroups:
+def held_meetings(period: Period) -> Any:
+    """(citizen_id, n): meetings held in the period, per citizen."""
     first, after = period.utc_bounds
-    horizon = day + timedelta(days=CONSENT_WARNING_DAYS)
-    held = (
+    return (
         select(col(Meeting.citizen_id).label("citizen_id"), func.count().label("n"))
         .where(Meeting.status == "held", col(Meeting.starts_at) >= first, col(Meeting.starts_at) < after)
         .group_by(Meeting.citizen_id)
-        .subquery("held")
     )
-    # The same rule as models.consent.consent_status(...) == VALID, and citizen_consent_state.
-    valid = (
+
+
+def valid_consents(day: date) -> Any:
+    """(citizen_id, lasting): citizens with a valid consent on `day`; lasting 0 when every one
+    of them ends within CONSENT_WARNING_DAYS. The same rule as models.consent.consent_status(...)
+    == VALID, and citizen_consent_state."""
+    horizon = day + timedelta(days=CONSENT_WARNING_DAYS)
+    return (
         select(
             col(Consent.citizen_id).label("citizen_id"),
             func.max(
@@ -419,8 +422,12 @@ def _load_citizen_figures(session: Session, period: Period, day: date) -> _Citiz
             or_(col(Consent.expires_on).is_(None), col(Consent.expires_on) > day),
         )
         .group_by(Consent.citizen_id)
-        .subquery("valid_consent")
     )
+
+
+def _load_citizen_figures(session: Session, period: Period, day: date) -> _CitizenGroups:
+    held = held_meetings(period).subquery("held")
+    valid = valid_consents(day).subquery("valid_consent")
     sets = _department_sets(session)
     masks = _mask_columns(sets)
     rows = session.execute(
@@ -530,10 +537,9 @@ def median_days_to_done(*, session: Session, period: Period) -> list[MedianRow]:
     SQL returns the distribution (department, days, how many), not the agreements; the median
     of a distribution is read off in Python. See _LATE_UTC_HOUR for the Copenhagen date.
     """
-    late = case((_utc_hour(Action.created_at) >= _LATE_UTC_HOUR, Action.created_at), else_=None)
-    days = (_day_number(Action.done_on) - _utc_day_number(Action.created_at)).label("days")
+    late, days = done_days()
     rows = session.execute(
-        select(Person.department_id, days, late.label("late"), func.count())
+        select(Person.department_id, days, late, func.count())
         .select_from(Action)
         .outerjoin(Person, col(Person.id) == Action.owner_person_id)
         .where(
@@ -546,11 +552,9 @@ def median_days_to_done(*, session: Session, period: Period) -> list[MedianRow]:
     distributions: dict[str, dict[int, int]] = {key: defaultdict(int) for key in _agreement_keys(session)}
     names = dict(_departments(session))
     for department_id, utc_days, created_at, n in rows:
-        elapsed = int(utc_days)
-        if created_at is not None:  # from 22:00 UTC: maybe already the next day in Copenhagen
-            elapsed -= (local(created_at).date() - _as_utc(created_at).date()).days
+        elapsed = days_to_done(utc_days, created_at)
         for key in (OVERALL, names.get(department_id, NO_DEPARTMENT)):
-            distributions.setdefault(key, defaultdict(int))[max(0, elapsed)] += n
+            distributions.setdefault(key, defaultdict(int))[elapsed] += n
     # Whose agreements they were (for the small-number rule): one row per department and citizen.
     pairs = session.execute(
         select(Person.department_id, Action.citizen_id, func.count())
@@ -565,6 +569,21 @@ def median_days_to_done(*, session: Session, period: Period) -> list[MedianRow]:
         MedianRow(k, sum(d.values()), _median(d), citizens.get(k, ([0], [0]))[1][0])
         for k, d in distributions.items()
     ]
+
+
+def done_days() -> tuple[Any, Any]:
+    """(late, days): an agreement's created_at when it is from _LATE_UTC_HOUR UTC on (else NULL),
+    and the UTC days from created_at to done_on; days_to_done makes them Copenhagen days."""
+    late = case((_utc_hour(Action.created_at) >= _LATE_UTC_HOUR, Action.created_at), else_=None)
+    days = _day_number(Action.done_on) - _utc_day_number(Action.created_at)
+    return late.label("late"), days.label("days")
+
+
+def days_to_done(utc_days: int, late: datetime | None) -> int:
+    elapsed = int(utc_days)
+    if late is not None:  # from 22:00 UTC: maybe already the next day in Copenhagen
+        elapsed -= (local(late).date() - _as_utc(late).date()).days
+    return max(0, elapsed)
 
 
 def _as_utc(moment: datetime) -> datetime:
@@ -627,10 +646,29 @@ def owner_changes_per_citizen(
     "person:<id>"); handed on by the citizen or a person without a department: NO_DEPARTMENT.
     """
     first, after = period.utc_bounds
+    rows = session.execute(
+        select(Person.department_id, Action.citizen_id, func.count())
+        .select_from(ActionEvent)
+        .join(Action, col(Action.id) == ActionEvent.action_id)
+        .outerjoin(Person, col(Person.id) == handed_on_by())
+        .where(ActionEvent.kind == "owner_changed", col(ActionEvent.at) >= first, col(ActionEvent.at) < after)
+        .group_by(col(Person.department_id), col(Action.citizen_id))
+    ).all()
+    changes = _by_department(session, rows, 1)
+    citizens = _citizen_figures(session, period, on or today()).figures
+    result = []
+    for key, ((count,), (changed,)) in changes.items():
+        n = citizens[OVERALL if key == NO_DEPARTMENT else key].citizens  # the citizen's own: everyone
+        result.append(OwnerChangeRow(key, count, n, (count / n) if n else None, changed))
+    return result
+
+
+def handed_on_by() -> Any:
+    """The person id in an owner change's from_value ("person:<id>"), else NULL."""
     digits = func.substr(ActionEvent.from_value, len(_PERSON_PREFIX) + 1)
     # Only "person:" followed by 1-18 digits is read as a person id (anything else would make
     # PostgreSQL's CAST fail): the rest after trimming every digit must be empty.
-    person_id = case(
+    return case(
         (
             and_(
                 col(ActionEvent.from_value).startswith(_PERSON_PREFIX, autoescape=True),
@@ -643,21 +681,6 @@ def owner_changes_per_citizen(
         ),
         else_=None,
     )
-    rows = session.execute(
-        select(Person.department_id, Action.citizen_id, func.count())
-        .select_from(ActionEvent)
-        .join(Action, col(Action.id) == ActionEvent.action_id)
-        .outerjoin(Person, col(Person.id) == person_id)
-        .where(ActionEvent.kind == "owner_changed", col(ActionEvent.at) >= first, col(ActionEvent.at) < after)
-        .group_by(col(Person.department_id), col(Action.citizen_id))
-    ).all()
-    changes = _by_department(session, rows, 1)
-    citizens = _citizen_figures(session, period, on or today()).figures
-    result = []
-    for key, ((count,), (changed,)) in changes.items():
-        n = citizens[OVERALL if key == NO_DEPARTMENT else key].citizens  # the citizen's own: everyone
-        result.append(OwnerChangeRow(key, count, n, (count / n) if n else None, changed))
-    return result
 
 
 @dataclass(frozen=True)
@@ -856,23 +879,8 @@ def score_movement(*, session: Session, period: Period) -> list[ScoreRow]:
     First and latest are min() and max() of _score_key: one grouping pass instead of a window
     function's sort (the window took 300 ms over a year's 66,000 scores on SQLite).
     """
-    first, after = period.utc_bounds
-    key = _score_key(Meeting.starts_at, GoalScore.score)
-    scored = (
-        select(
-            func.min(Meeting.citizen_id).label("citizen_id"),  # a goal's meetings are its citizen's
-            func.min(key).label("first"),
-            func.max(key).label("latest"),
-        )
-        .select_from(Meeting)
-        .join(GoalScore, col(GoalScore.meeting_id) == Meeting.id)
-        .where(col(Meeting.starts_at) >= first, col(Meeting.starts_at) < after)
-        .group_by(GoalScore.goal_id)
-        .having(func.count() >= 2)
-        .subquery("scored")
-    )
-    change = _score_of(scored.c.latest) - _score_of(scored.c.first)
-    moved = select(scored.c.citizen_id, change.label("change")).subquery("moved")
+    scored = scored_goals(period).subquery("scored")
+    moved = select(scored.c.citizen_id, score_change(scored).label("change")).subquery("moved")
     sets = _department_sets(session)
     masks = _mask_columns(sets)
     def citizens_where(condition: Any) -> Any:  # a citizen has one department set: these add up
@@ -892,6 +900,30 @@ def score_movement(*, session: Session, period: Period) -> list[ScoreRow]:
         ScoreRow(key, n, up, same, down, (total / n) if n else None, *citizens)
         for key, (n, up, same, down, total, *citizens) in totals.items()
     ]
+
+
+def scored_goals(period: Period) -> Any:
+    """(citizen_id, first, latest) per goal scored at two or more meetings in the period
+    (_score_key values: score_change gives latest minus first)."""
+    first, after = period.utc_bounds
+    key = _score_key(Meeting.starts_at, GoalScore.score)
+    return (
+        select(
+            func.min(Meeting.citizen_id).label("citizen_id"),  # a goal's meetings are its citizen's
+            func.min(key).label("first"),
+            func.max(key).label("latest"),
+        )
+        .select_from(Meeting)
+        .join(GoalScore, col(GoalScore.meeting_id) == Meeting.id)
+        .where(col(Meeting.starts_at) >= first, col(Meeting.starts_at) < after)
+        .group_by(GoalScore.goal_id)
+        .having(func.count() >= 2)
+    )
+
+
+def score_change(scored: Any) -> Any:
+    """Latest minus first score of a scored_goals() subquery's row."""
+    return _score_of(scored.c.latest) - _score_of(scored.c.first)
 
 
 # --- The whole page --------------------------------------------------------------------------
@@ -1042,8 +1074,13 @@ def build_overview(
 
 
 def overview_figures(*, session: Session, period: Period, on: date | None = None) -> Figures:
-    """Every count, small numbers hidden (hide_small_numbers), in two halves at once: the
-    agreements' figures on a second connection.
+    """Every count, small numbers hidden (hide_small_numbers), counted afresh."""
+    return hide_small_numbers(counted_figures(session=session, period=period, on=on))
+
+
+def counted_figures(*, session: Session, period: Period, on: date | None = None) -> Figures:
+    """Every count counted afresh, before the small-number rule (with the citizens behind each),
+    in two halves at once: the agreements' figures on a second connection.
 
     The halves read different tables and each takes about half the time; on two cores (the
     smallest server we run on) the page waits for the slower half, not for both. The second
@@ -1055,9 +1092,8 @@ def overview_figures(*, session: Session, period: Period, on: date | None = None
         people = _people_figures(session=session, period=period, day=day)
         load, median_days, on_time = agreements.result()
     needs_total, needs_citizens = people.pop("needs")
-    counted = Figures(period=period, on=day, load=load, median_days=median_days, on_time=on_time,
-                      needs_total=needs_total, needs_citizens=needs_citizens, **people)  # fmt: skip
-    return hide_small_numbers(counted)
+    return Figures(period=period, on=day, load=load, median_days=median_days, on_time=on_time,
+                   needs_total=needs_total, needs_citizens=needs_citizens, **people)  # fmt: skip
 
 
 def _agreement_figures(
@@ -1088,52 +1124,3 @@ def _people_figures(*, session: Session, period: Period, day: date) -> dict[str,
         "scores": score_movement(session=session, period=period),
         "needs": _count_unmet_needs(session, period),
     }
-
-
-# --- Knowing when the figures changed ---------------------------------------------------------
-#
-# The page keeps the figures for a minute (ui/overview_view.py). A commit in this process that
-# changed a table the figures count makes them new at once: the version below goes up.
-# (Another server process's commits show within the minute.)
-
-_COUNTED_TABLES = frozenset(
-    {"action", "action_event", "citizen", "consent", "department", "goal", "goal_score", "meeting", "person",
-     "unmet_need"}
-)  # fmt: skip
-_CHANGED = "samplan_overview_changed"
-_version = 0
-
-
-def figures_version() -> int:
-    return _version
-
-
-def _is_counted(obj: object) -> bool:
-    table = getattr(obj, "__table__", None)
-    return table is not None and table.name in _COUNTED_TABLES
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _note_flushed_changes(session: OrmSession, _context: Any) -> None:
-    if any(_is_counted(obj) for obj in (*session.new, *session.dirty, *session.deleted)):
-        session.info[_CHANGED] = True
-
-
-@event.listens_for(OrmSession, "do_orm_execute")
-def _note_statement_changes(state: ORMExecuteState) -> None:
-    table = getattr(state.statement, "table", None)
-    writes = state.is_insert or state.is_update or state.is_delete
-    if writes and getattr(table, "name", None) in _COUNTED_TABLES:
-        state.session.info[_CHANGED] = True
-
-
-@event.listens_for(OrmSession, "after_commit")
-def _count_committed_changes(session: OrmSession) -> None:
-    global _version
-    if session.info.pop(_CHANGED, False):
-        _version += 1
-
-
-@event.listens_for(OrmSession, "after_rollback")
-def _forget_rolled_back_changes(session: OrmSession) -> None:
-    session.info.pop(_CHANGED, None)

@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     Column,
     ForeignKey,
@@ -597,3 +598,29 @@ def _audit_append_only(_table: object, connection: Connection, **_kw: object) ->
     from models import audit_guard
 
     audit_guard.install(connection)
+
+
+# --- What the leaders' overview must count again ------------------------------------------
+
+
+class OverviewChange(SQLModel, table=True):
+    """The citizens a committed transaction changed something about that Overblik counts.
+
+    Written in the same transaction as the change (models/overview_kept.py), read by every app
+    process to bring its kept figures up to date. `seq` is one number per transaction, handed
+    out in commit order (under the table's lock); `tag` is random per transaction, so a process
+    can tell that the row it last read is gone (pruned, or another database). citizen_id NULL:
+    count everything again. Ids only, no FK (kept after erasure until pruned).
+    """
+
+    __tablename__ = "overview_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    seq: int = Field(index=True)
+    tag: int = Field(sa_type=BigInteger)
+    citizen_id: int | None = None
+
+
+# Every process that imports the tables writes overview_change rows with its commits (the
+# listeners are registered on import; the module needs the classes above, hence at the end).
+from models import overview_changes  # noqa: E402,F401

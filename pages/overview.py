@@ -41,7 +41,7 @@ if not isinstance(chosen, tuple) or len(chosen) != 2:
     st.stop()
 period = Period(chosen[0], chosen[1])
 
-with session_scope(write=True) as session:
+with session_scope() as session:
     # The counts come from the minute's cache; the audit row and the unmet needs are this view's.
     overview = build_overview(
         session=session, actor=actor, period=period, on=day, figures=current_figures(period, day),
@@ -93,7 +93,7 @@ with st.container(key="lead-metrics"):
     cols[3].metric(t("lead.metric_on_time"), shown(share, "lead.percent_value", value=percent))
 
 made, refresh = st.columns([3, 1], vertical_alignment="center")
-made.caption(t("lead.made_at", time=moment(drawn.made_at)))
+made.caption(t("overview_kept.made_at", time=moment(drawn.made_at)))
 if refresh.button(t("lead.refresh"), key="lead_refresh"):
     forget_figures()
     st.rerun()

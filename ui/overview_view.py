@@ -1,20 +1,17 @@
-"""Overblik's figures, tables and charts, kept for a minute per database and period.
+"""Overblik's figures, tables and charts: current with every change, drawn once per change.
 
-Only counts are kept: models.overview.Figures (per department, no names, no text, small numbers
-already hidden by models.overview.overview_figures) and what is drawn from them (tables, the CSV,
-Vega-Lite chart specifications). The unmet needs are text and are read for each viewer on every
-run, never cached. Only leaders and administrators reach this (pages/overview.py). The key holds
-figures_version(): a commit in this server process that changes a table the figures count starts
-afresh at once; another process's changes show within FIGURES_TTL_SECONDS (the page says when
-the figures were made).
-
-Why: the figures read every agreement and citizen (~0.3 s at 100,000 agreements) and the
-charts take Altair ~30 ms to validate; the page reruns on every widget click.
+The figures come from models.overview_kept (counted once per process, period and day, then kept
+current as agreements, meetings and consents change, in any process: only the changed citizens
+are counted again). What is drawn from them (tables, the CSV, Vega-Lite chart specifications:
+Altair takes ~30 ms to validate them) is cached per figures' key and language, so a rerun
+without a change draws nothing. Only counts are kept: per department, no names, no text, small
+numbers already hidden. The unmet needs are text and are read for each viewer on every run,
+never cached. Only leaders and administrators reach this (pages/overview.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime
 
 import altair as alt
@@ -22,54 +19,50 @@ import pandas as pd
 import streamlit as st
 
 from exports.spreadsheets import department_label, overview_csv, overview_frames
-from models.db import session_scope
 from models.i18n import translate
-from models.overview import OVERALL, Figures, Overview, Period, figures_version, overview_figures
+from models.overview import OVERALL, Figures, Overview, Period
+from models.overview_kept import KEEPER, KeptFigures
 from models.settings import database_url
-from models.tables import utcnow
-
-FIGURES_TTL_SECONDS = 60
 
 
 @dataclass(frozen=True)
 class Drawn:
     """What the page shows from the figures, in one language."""
 
-    made_at: datetime
+    made_at: datetime  # when the figures were last counted from scratch
     frames: dict[str, pd.DataFrame]  # every figure's table except the unmet needs
     csv: bytes
     charts: dict[str, dict]  # Vega-Lite specifications by figure code
 
 
+def _kept(period: Period, day: date) -> KeptFigures:
+    return KEEPER.figures(url=database_url(), period=period, day=day)
+
+
 def current_figures(period: Period, day: date) -> Figures:
-    return _figures(database_url(), figures_version(), period.start, period.end, day)[0]
+    return _kept(period, day).figures
 
 
 def current_drawing(period: Period, day: date, lang: str) -> Drawn:
-    return _drawn(database_url(), figures_version(), period.start, period.end, day, lang)
+    kept = _kept(period, day)
+    drawn = _drawn(database_url(), kept.key, period.start, period.end, day, lang, kept.figures)
+    return replace(drawn, made_at=kept.counted_at)
 
 
 def forget_figures() -> None:
     """"Beregn igen": the next view counts afresh (for everyone; the figures are shared)."""
-    _figures.clear()
+    KEEPER.forget()
     _drawn.clear()
 
 
-@st.cache_data(ttl=FIGURES_TTL_SECONDS, max_entries=32, show_spinner=False)
-def _figures(url: str, version: int, start: date, end: date, day: date) -> tuple[Figures, datetime]:
-    del version  # only part of the cache key
-    with session_scope(url=url) as session:
-        return overview_figures(session=session, period=Period(start, end), on=day), utcnow()
-
-
-@st.cache_data(ttl=FIGURES_TTL_SECONDS, max_entries=32, show_spinner=False)
-def _drawn(url: str, version: int, start: date, end: date, day: date, lang: str) -> Drawn:
-    figures, made_at = _figures(url, version, start, end, day)
-    counts = {f.name: getattr(figures, f.name) for f in fields(Figures)}
+@st.cache_data(max_entries=32, show_spinner=False)
+def _drawn(url: str, key: str, start: date, end: date, day: date, lang: str, _figures: Figures) -> Drawn:
+    """Drawn once per figures' key (kept.key changes whenever the figures may have)."""
+    counts = {f.name: getattr(_figures, f.name) for f in fields(Figures)}
     without_needs = Overview(**counts, needs=[])
     frames = {code: _for_screen(frame) for code, frame in overview_frames(without_needs, lang).items()}
     del frames["needs"]
-    return Drawn(made_at, frames, overview_csv(without_needs, lang), _charts(figures, lang))
+    return Drawn(datetime.min, frames, overview_csv(without_needs, lang), _charts(_figures, lang))
 
 
 def _charts(figures: Figures, lang: str) -> dict[str, dict]:

@@ -324,24 +324,6 @@ def test_sql_edge_cases_late_evening_dates_and_odd_owner_values(db_url, session)
     assert {k: r.changes for k, r in changes.items()} == {OVERALL: 5, J: 1, NO_DEPARTMENT: 4}
 
 
-def test_figures_version_moves_on_committed_changes_to_counted_tables_only(town):
-    from models.overview import figures_version
-    from models.tables import Action
-
-    before = figures_version()
-    with session_scope(write=True) as s:  # a read and an audit row: the figures are the same
-        build_overview(session=s, actor=town["viewer"], period=PERIOD, on=ON)
-    assert figures_version() == before
-    with pytest.raises(RuntimeError), session_scope(write=True) as s:
-        s.get(Action, 1).status = "done"
-        s.flush()
-        raise RuntimeError("rolled back")
-    assert figures_version() == before
-    with session_scope(write=True) as s:
-        s.get(Action, 1).status = "done"
-    assert figures_version() == before + 1
-
-
 def test_cached_figures_must_be_for_the_same_period_and_day(town):
     from models.overview import overview_figures
 
