@@ -88,7 +88,13 @@ migration: venv
 
 # Builds the databases itself (SQLite under a temp dir, PostgreSQL through scripts/with-postgres),
 # prints the table and writes bench-results/bench-*.json. RUNS=20 repetitions per figure.
+# ONLY=browser,users runs just those parts; USERS_SECONDS per level of the users part (1/10/20/30
+# users at once, USERS_LEVELS).
 SCALE ?= 1
 RUNS ?= 20
+ONLY ?=
+USERS_SECONDS ?= 120
+USERS_LEVELS ?= 1,10,20,30
 bench: venv chromium
-	bash scripts/with-postgres $(PY) -m bench.run --scale $(SCALE) --runs $(RUNS)
+	bash scripts/with-postgres $(PY) -m bench.run --scale $(SCALE) --runs $(RUNS) --only "$(ONLY)" \
+	    --users-seconds $(USERS_SECONDS) --users-levels $(USERS_LEVELS)

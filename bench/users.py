@@ -1,0 +1,331 @@
+"""The benchmark with many users at once: one server process, one chromium, a context per user.
+
+`measure_users` starts a fresh `streamlit run app.py` (bench/serve.py) on the full-scale database
+for each level (1, 10, 20, 30 staff users by default), logs every user in (a different bench
+staff user each, with a citizen on their team chosen), and lets them all work for `seconds`:
+Opfølgning → choose the first row → save it ("I gang") → Mine borgere → Planen → Opfølgning …
+with 2 s ± 1 s of thinking before each step. Per level it reports the interactions (click to
+visible, as bench/browser.py times them: p50, p95, max), the errors a user saw (a timeout, a
+lost connection, "database is locked", "Samplan er travl", "Noget gik galt", Streamlit's box)
+and those in the server's log, that every save a user saw confirmed is in the database (one
+'status' event by that user), the server's memory (VmRSS sampled every second, VmHWM at the end)
+and the CPU seconds of the server, of the browser's processes and of this process, beside what
+the whole machine did. Everything talks to 127.0.0.1 only, and every loop ends by itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.browser import (
+    NAVIGATION,
+    Sample,
+    Server,
+    _log_errors,
+    choose_first_row,
+    launch_chromium,
+    log_in,
+    navigate,
+    open_page,
+    save_agreement,
+    streamlit_server,
+)
+
+LEVELS = (1, 10, 20, 30)
+SECONDS = 120.0
+THINK_SECONDS = (1.0, 3.0)  # 2 s ± 1 s, uniform
+SEED = 20261124
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+_TITLES = {name: (title, expected) for name, title, expected in NAVIGATION}
+# Opfølgning (where a login lands) -> choose the first row -> save it -> Mine borgere -> Planen -> …
+CYCLE = ("choose", "save", "home", "plan", "follow_up")
+
+
+@dataclass(frozen=True)
+class StaffUser:
+    user_id: int
+    username: str
+    citizen_id: int  # a citizen on their team, chosen through the address at login
+
+
+def staff_users(database_url: str, count: int) -> list[StaffUser]:
+    """`count` staff users who own open agreements (so Opfølgning has a row to choose), each with
+    the first citizen of their team; the bench's own heavy user last, as it is not typical."""
+    from sqlalchemy import func, select
+
+    from models.db import session_scope
+    from models.tables import Action, Person, TeamMembership, UserAccount
+
+    with session_scope(url=database_url) as session:
+        owners = select(Person.user_id, func.count(Action.id).label("n")).join(
+            Action, Action.owner_person_id == Person.id
+        ).where(Action.status.in_(("open", "in_progress")), Person.user_id.is_not(None)).group_by(
+            Person.user_id).subquery()  # fmt: skip
+        rows = session.execute(
+            select(UserAccount.id, UserAccount.username, func.min(TeamMembership.citizen_id))
+            .join(owners, owners.c.user_id == UserAccount.id)
+            .join(TeamMembership, TeamMembership.user_id == UserAccount.id)
+            .where(UserAccount.role == "staff", UserAccount.is_active)
+            .group_by(UserAccount.id, UserAccount.username)
+            .order_by(UserAccount.username == "bench-staff", UserAccount.id)
+        ).all()
+    return [StaffUser(*row) for row in rows[:count]]
+
+
+# --- CPU and memory from /proc ----------------------------------------------------------------------
+
+
+def _stat(pid: int) -> tuple[str, int, float] | None:
+    """(command name, parent pid, CPU seconds) of a live process."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    name = raw[raw.index("(") + 1:raw.rindex(")")]
+    fields = raw[raw.rindex(")") + 2:].split()
+    return name, int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def _processes() -> dict[int, tuple[str, int, float]]:
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit() and (stat := _stat(int(entry))) is not None:
+            found[int(entry)] = stat
+    return found
+
+
+def _descendants(root: int, table: dict[int, tuple[str, int, float]]) -> set[int]:
+    children: dict[int, list[int]] = {}
+    for pid, (_, parent, _) in table.items():
+        children.setdefault(parent, []).append(pid)
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+def _machine_jiffies() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
+
+
+def _rss_mb(pid: int, field: str = "VmRSS") -> float:
+    with contextlib.suppress(OSError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return float(line.split()[1]) / 1024
+    return float("nan")
+
+
+class Meter:
+    """CPU seconds per group of processes between start() and stop(), sampled every second (a
+    process that ends in between keeps what it had used at its last sample), and the server's RSS."""
+
+    def __init__(self, server_pid: int) -> None:
+        self.server_pid = server_pid
+        self.first: dict[int, float] = {}
+        self.last: dict[int, tuple[str, float]] = {}
+        self.rss: list[float] = []
+        self.machine: tuple[float, float] = (0.0, 0.0)
+
+    def _sample(self) -> None:
+        table = _processes()
+        server = _descendants(self.server_pid, table) | {self.server_pid}
+        me = os.getpid()
+        for pid in _descendants(me, table) | {me}:
+            name, _, seconds = table[pid]
+            group = "server" if pid in server else "bench" if pid == me else (
+                "chromium" if "chrom" in name.lower() else "playwright driver")  # fmt: skip
+            self.first.setdefault(pid, seconds)
+            self.last[pid] = (group, seconds)
+        self.rss.append(_rss_mb(self.server_pid))
+
+    def start(self) -> None:
+        self._sample()
+        self.first = {pid: seconds for pid, (_, seconds) in self.last.items()}
+        self.machine = _machine_jiffies()
+        self.began = time.monotonic()
+
+    async def run(self, until: float) -> None:
+        while time.monotonic() < until:
+            await asyncio.sleep(1.0)
+            self._sample()
+
+    def stop(self) -> dict[str, Any]:
+        self._sample()
+        elapsed = time.monotonic() - self.began
+        busy, total = _machine_jiffies()
+        used: dict[str, float] = {}
+        for pid, (group, seconds) in self.last.items():
+            used[group] = used.get(group, 0.0) + seconds - self.first.get(pid, 0.0)
+        cores = os.cpu_count() or 1
+        return {
+            "measured_seconds": elapsed,
+            "cpu_seconds": used,
+            # Share of the whole machine (all cores) over the level, per group and altogether.
+            "share_of_machine": {group: value / (elapsed * cores) for group, value in used.items()},
+            "machine_busy_share": (busy - self.machine[0]) / max(1e-9, total - self.machine[1]),
+            "server_rss_mb": {"peak_sampled": max(self.rss, default=float("nan")),
+                              "median": statistics.median(self.rss) if self.rss else float("nan"),
+                              "hwm": _rss_mb(self.server_pid, "VmHWM")},
+        }
+
+
+# --- one user ---------------------------------------------------------------------------------------
+
+
+async def _think(rng: random.Random, deadline: float) -> bool:
+    """Think 1-3 s; False when the level's time is up (no new step starts after it)."""
+    await asyncio.sleep(min(rng.uniform(*THINK_SECONDS), max(0.0, deadline - time.monotonic())))
+    return time.monotonic() < deadline
+
+
+async def _work(page: Any, server: Server, user: StaffUser, password: str, deadline: float,
+                rng: random.Random) -> tuple[list[Sample], int]:  # fmt: skip
+    """One user's loop until the deadline; returns the interactions and how many saves showed done.
+    After an error the user reloads the page and logs in again (not timed) and goes on."""
+    samples: list[Sample] = []
+    saved, step = 0, 0
+    while await _think(rng, deadline):
+        kind = CYCLE[step % len(CYCLE)]
+        if kind == "choose":
+            sample = await choose_first_row(page)
+        elif kind == "save":
+            sample = await save_agreement(page)
+            saved += sample.ok
+        else:
+            title, expected = _TITLES[kind]
+            sample = await navigate(page, title, expected, name=f"navigate to {title}")
+        samples.append(sample)
+        step += 1
+        if not sample.ok:
+            try:
+                await log_in(page, server.url, user.username, password, user.citizen_id)
+            except Exception:  # noqa: BLE001 - this user stops; the errors so far are counted
+                samples.append(Sample("log in again", False, "could not log in again", 0.0, 0.0))
+                break
+            step = 0  # logged in again: on Opfølgning
+    return samples, saved
+
+
+def _status_events(database_url: str, user_ids: list[int], after_id: int) -> dict[int, int]:
+    from sqlalchemy import func, select
+
+    from models.db import session_scope
+    from models.tables import ActionEvent
+
+    with session_scope(url=database_url) as session:
+        rows = session.execute(
+            select(ActionEvent.by_user_id, func.count()).where(
+                ActionEvent.id > after_id, ActionEvent.kind == "status", ActionEvent.by_user_id.in_(user_ids)
+            ).group_by(ActionEvent.by_user_id)
+        ).all()
+    return dict(rows)
+
+
+def _last_event_id(database_url: str) -> int:
+    from sqlalchemy import func, select
+
+    from models.db import session_scope
+    from models.tables import ActionEvent
+
+    with session_scope(url=database_url) as session:
+        return session.execute(select(func.coalesce(func.max(ActionEvent.id), 0))).scalar_one()
+
+
+async def _level(database_url: str, users: list[StaffUser], seconds: float, workdir: Path,
+                 seed: int) -> dict[str, Any]:  # fmt: skip
+    from playwright.async_api import async_playwright
+
+    from bench.build import BENCH_PASSWORD
+
+    with streamlit_server(database_url, workdir, f"users-{len(users)}") as server:
+        async with async_playwright() as playwright:
+            browser = await launch_chromium(playwright)
+            pages = []
+            for user in users:  # one at a time: logins are not what is measured
+                page = await open_page(browser)
+                await log_in(page, server.url, user.username, BENCH_PASSWORD, user.citizen_id)
+                pages.append(page)
+            before = _last_event_id(database_url)
+            meter = Meter(server.process.pid)
+            meter.start()
+            deadline = time.monotonic() + seconds
+            metering = asyncio.create_task(meter.run(deadline))
+            rngs = [random.Random(seed * 1000 + n) for n in range(len(users))]
+            done = await asyncio.gather(*(
+                _work(page, server, user, BENCH_PASSWORD, deadline, rng)
+                for page, user, rng in zip(pages, users, rngs, strict=True)
+            ), return_exceptions=True)  # fmt: skip
+            machine = meter.stop()  # before the contexts close: their renderers' time counts
+            metering.cancel()
+            await browser.close()
+        log = _log_errors(server.log)
+    samples: list[Sample] = []
+    confirmed: dict[int, int] = {}
+    crashed = []
+    for user, outcome in zip(users, done, strict=True):
+        if isinstance(outcome, BaseException):
+            crashed.append(f"{user.username}: {type(outcome).__name__}: {str(outcome)[:200]}")
+            continue
+        samples += outcome[0]
+        confirmed[user.user_id] = outcome[1]
+    arrived = _status_events(database_url, [u.user_id for u in users], before)
+    lost = {uid: n - arrived.get(uid, 0) for uid, n in confirmed.items() if n > arrived.get(uid, 0)}
+    good = [s.total_ms for s in samples if s.ok]
+    return {
+        "users": len(users), "seconds": seconds, "interactions": len(samples),
+        "ms": _percentiles(good),
+        "per_kind_p95_ms": {
+            name: _percentiles([s.total_ms for s in samples if s.ok and s.name == name]).get("p95")
+            for name in sorted({s.name for s in samples})
+        },
+        "errors": sum(not s.ok for s in samples) + len(crashed),
+        "error_samples": sorted({s.error for s in samples if s.error})[:8] + crashed[:3],
+        "server_log_errors": log,
+        "saves_confirmed": sum(confirmed.values()), "saves_in_database": sum(arrived.values()),
+        "saves_lost": sum(lost.values()),
+        **machine,
+    }
+
+
+def _percentiles(values: list[float]) -> dict[str, float]:
+    if not values:
+        return {}
+    ordered = sorted(values)
+    at = lambda q: ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]  # noqa: E731
+    return {"p50": at(0.5), "p95": at(0.95), "max": ordered[-1], "n": len(ordered)}
+
+
+def measure_users(database_url: str, *, levels: tuple[int, ...] = LEVELS, seconds: float = SECONDS,
+                  seed: int = SEED) -> dict[str, Any]:  # fmt: skip
+    """Every level in turn on `database_url`, each on a fresh server; a failed level is reported."""
+    workdir = Path(tempfile.mkdtemp(prefix="samplan-bench-users-"))
+    users = staff_users(database_url, max(levels))
+    result: dict[str, Any] = {"seconds": seconds, "think_seconds": list(THINK_SECONDS), "levels": {}}
+    for level in levels:
+        if level > len(users):
+            result["levels"][str(level)] = {"failed": f"only {len(users)} staff users own open agreements"}
+            continue
+        try:
+            measured = asyncio.run(_level(database_url, users[:level], seconds, workdir, seed))
+            result["levels"][str(level)] = measured
+        except Exception as error:  # noqa: BLE001 - a failed level is reported, not fatal
+            result["levels"][str(level)] = {"failed": f"{type(error).__name__}: {str(error)[:500]}",
+                                            "workdir": str(workdir)}
+    return result
+
