@@ -655,9 +655,9 @@ def browser_table(browser: dict[str, Any] | None, row: Callable[..., None], line
         if not full.get("ms"):
             row(f"{name} ({full.get('errors', '?')} errors)", None, "p95 150ms,1.5x", None)
             continue
-        said = f"x{ratio:.2f} of 1" if ratio is not None else "no one-citizen figure"
+        said = f", x{ratio:.2f}" if ratio is not None else ""
         ok = full["ms"]["p95"] <= TARGETS["click_p95"] and (ratio is None or ratio <= TARGETS["click_ratio"])
-        row(f"{name[:24]} (p95 {full['ms']['p95']:.0f}, {said})", full["ms"], "p95 150ms,1.5x",
+        row(f"{name} (p95 {full['ms']['p95']:.0f}{said})", full["ms"], "p95 150ms,1.5x",
             ok and not full["errors"])
         if one.get("ms"):
             row(f"  one citizen (p95 {one['ms']['p95']:.0f})", one["ms"], "", None)
@@ -675,7 +675,7 @@ def users_table(users: dict[str, Any] | None) -> list[str]:
     lines = [f"  users at once ({users['seconds']:.0f} s per level, think {users['think_seconds'][0]:.0f}-"
              f"{users['think_seconds'][1]:.0f} s; target 0 errors, p95 <= 300 ms, server <= 1 GB)",
              f"  {'users':>5} {'clicks':>6} {'p50':>7} {'p95':>7} {'max':>7} {'errors':>6} {'log':>4} "
-             f"{'saved':>9} {'RSS MB':>7} {'CPU: server':>11} {'browser':>7} {'machine':>7}  ok"]
+             f"{'saved':>9} {'RSS MB':>7} {'CPU: server':>11} {'pg':>4} {'browser':>7} {'machine':>7}  ok"]
     for level, item in users["levels"].items():
         if "failed" in item:
             lines.append(f"  {level:>5} FAILED: {item['failed'][:200]}")
@@ -689,7 +689,8 @@ def users_table(users: dict[str, Any] | None) -> list[str]:
                      f"{ms.get('p95', float('nan')):>5.0f}ms {ms.get('max', float('nan')):>5.0f}ms "
                      f"{item['errors']:>6} {item['server_log_errors']['lines']:>4} "
                      f"{item['saves_in_database']:>4}/{item['saves_confirmed']:<4} {rss:>7.0f} "
-                     f"{share.get('server', 0):>10.0%} {browser_share:>8.0%} "
+                     f"{share.get('server', 0):>10.0%} {share.get('postgresql', 0):>4.0%} "
+                     f"{browser_share:>8.0%} "
                      f"{item['machine_busy_share']:>7.0%}  "
                      f"{'yes' if ok else 'NO'}")
         for sample in item["error_samples"][:3]:

@@ -123,6 +123,22 @@ def _machine_jiffies() -> tuple[float, float]:
     return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
 
 
+def _postmaster(database_url: str) -> int | None:
+    """The PostgreSQL server behind `database_url` on this machine (found by its port), if any."""
+    from sqlalchemy.engine import make_url
+
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    wanted = f"-p\0{url.port or 5432}\0"
+    for entry in os.listdir("/proc"):
+        with contextlib.suppress(OSError):
+            if entry.isdigit() and wanted in Path(f"/proc/{entry}/cmdline").read_text() and \
+                    Path(f"/proc/{entry}/comm").read_text().strip() == "postgres":
+                return int(entry)
+    return None
+
+
 def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     with contextlib.suppress(OSError):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -135,8 +151,9 @@ class Meter:
     """CPU seconds per group of processes between start() and stop(), sampled every second (a
     process that ends in between keeps what it had used at its last sample), and the server's RSS."""
 
-    def __init__(self, server_pid: int) -> None:
+    def __init__(self, server_pid: int, database_url: str) -> None:
         self.server_pid = server_pid
+        self.postmaster = _postmaster(database_url)
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[str, float]] = {}
         self.rss: list[float] = []
@@ -152,6 +169,10 @@ class Meter:
                 "chromium" if "chrom" in name.lower() else "playwright driver")  # fmt: skip
             self.first.setdefault(pid, seconds)
             self.last[pid] = (group, seconds)
+        if self.postmaster and self.postmaster in table:  # PostgreSQL's own processes
+            for pid in _descendants(self.postmaster, table) | {self.postmaster}:
+                self.first.setdefault(pid, table[pid][2])
+                self.last[pid] = ("postgresql", table[pid][2])
         self.rss.append(_rss_mb(self.server_pid))
 
     def start(self) -> None:
@@ -262,7 +283,7 @@ async def _level(database_url: str, users: list[StaffUser], seconds: float, work
                 await log_in(page, server.url, user.username, BENCH_PASSWORD, user.citizen_id)
                 pages.append(page)
             before = _last_event_id(database_url)
-            meter = Meter(server.process.pid)
+            meter = Meter(server.process.pid, database_url)
             meter.start()
             deadline = time.monotonic() + seconds
             metering = asyncio.create_task(meter.run(deadline))
