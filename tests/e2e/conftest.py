@@ -8,44 +8,163 @@ server costs a couple of seconds; the terminal summary reports the measured time
         page.goto(app_server.url)
         wait_for_app(page)
 
-Waiting: expect() the element you need first (it retries), then wait_for_app(page) for the
-rerun to finish. Never sleep.
+Waiting (the machine may be a busy 2-core CI runner, so nothing here trusts a short clock):
+- expect() the element a step should show; every expect() and every Playwright action waits up
+  to UI_TIMEOUT_MS (set once below), so a slow machine waits longer and a real failure still fails.
+- then wait_for_app(page): it follows Streamlit's own protocol. Each browser context gets a small
+  script (RUN_TRACKER) that sees the rerun requests the page sends and the "script finished"
+  messages it receives over the websocket; wait_for_app returns once a script run has finished
+  after the last request and the app shows itself idle and connected. So it also holds right
+  after a click, before the rerun has even started. Never sleep.
+- Contexts for a second browser come from the `new_context` fixture (it adds the tracker).
+- Pick in a selectbox or multiselect with choose_option(box, "text") (see open_list for why).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import statistics
+import string
 import subprocess
 import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from models import db, migrate
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
 CHROMIUM = Path(os.environ.get("SAMPLAN_CHROMIUM", "/usr/bin/chromium"))
-SERVER_START_TIMEOUT = 60.0  # seconds; a cold start on a busy 2-core machine takes ~2-4 s
-POLL_INTERVAL = 0.05
+
+# Bounds, not expectations: a step normally takes well under a second even on a loaded machine.
+UI_TIMEOUT_MS = 30_000  # every expect(), click, fill and page.goto
+SCRIPT_RUN_TIMEOUT_MS = 120_000  # one script run, e.g. loading the demo data on a loaded machine
+SERVER_START_TIMEOUT = 120.0  # seconds until /_stcore/health says ok (2-4 s when the machine is idle)
+SERVER_STOP_TIMEOUT = 10.0
+HEALTH_POLL_SECONDS = 0.1  # spent waiting on the server process itself, so an early exit shows at once
+
 APP_IDLE = (
     '[data-testid="stApp"][data-test-script-state="notRunning"][data-test-connection-state="CONNECTED"]'
 )
 START_TIME_PROPERTY = "streamlit_start_seconds"
+SERVER_LOG = pytest.StashKey[Path]()
+
+expect.set_options(timeout=UI_TIMEOUT_MS)
+
+# Streamlit's websocket carries one protobuf message per frame: BackMsg up, ForwardMsg down.
+# The field numbers come from the installed Streamlit, so an upgrade cannot silently break this.
+_RERUN_FIELD = BackMsg.DESCRIPTOR.fields_by_name["rerun_script"].number
+_FINISHED_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
+_FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+
+RUN_TRACKER = string.Template("""
+(() => {
+  const runs = { sequence: 0, lastRequest: 0, lastFinish: 0, requests: 0, finishes: 0 };
+  Object.defineProperty(window, "__samplanRuns", { value: runs });
+  // The value (or length) of a top-level protobuf field, undefined when absent.
+  const field = (data, wanted) => {
+    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
+      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+      : null;
+    if (bytes === null) return undefined;
+    let i = 0;
+    const varint = () => {
+      let value = 0, scale = 1, byte;
+      do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; }
+      while (byte & 0x80 && i < bytes.length);
+      return value;
+    };
+    while (i < bytes.length) {
+      const tag = varint(), number = Math.floor(tag / 8), wire = tag % 8;
+      let value;
+      if (wire === 0) value = varint();
+      else if (wire === 2) { value = varint(); i += value; }
+      else if (wire === 1) i += 8;
+      else if (wire === 5) i += 4;
+      else return undefined;
+      if (number === wanted) return value;
+    }
+    return undefined;
+  };
+  // Streamlit handles a message after this listener, and React renders the result in a task it
+  // posts then. Two posted-message hops from here land after that render (posted messages run
+  // in order), so a finished run counts only once its elements are on the page.
+  const afterTheRender = (done) => {
+    const channel = new MessageChannel();
+    let hops = 0;
+    channel.port1.onmessage = () => {
+      if (++hops < 2) channel.port2.postMessage(0);
+      else { channel.port1.close(); done(); }
+    };
+    channel.port2.postMessage(0);
+  };
+  const Native = window.WebSocket;
+  class Tracked extends Native {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes("/_stcore/stream")) return;
+      this.addEventListener("message", (event) => {
+        const status = field(event.data, $finished);
+        // A run stopped early for a rerun is not the end: the rerun that follows is.
+        if (status !== undefined && status !== $early) {
+          const sequence = ++runs.sequence;  // ordered against requests as received
+          afterTheRender(() => {
+            runs.finishes += 1;
+            runs.lastFinish = Math.max(runs.lastFinish, sequence);
+          });
+        }
+      });
+    }
+    send(data) {
+      if (String(this.url).includes("/_stcore/stream") && field(data, $rerun) !== undefined) {
+        runs.requests += 1;
+        runs.lastRequest = ++runs.sequence;
+      }
+      return super.send(data);
+    }
+  }
+  window.WebSocket = Tracked;
+})();
+""").substitute(finished=_FINISHED_FIELD, early=_FINISHED_EARLY, rerun=_RERUN_FIELD)
+
+SCRIPT_DONE = """
+(idle) => {
+  const runs = window.__samplanRuns;
+  if (runs === undefined) throw new Error("no run tracker: open pages through the new_context fixture");
+  return runs.lastFinish > runs.lastRequest && document.querySelector(idle) !== null;
+}
+"""
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if E2E_DIR in Path(item.path).resolve().parents:
             item.add_marker(pytest.mark.e2e)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed e2e test shows the end of its server's log (the traceback of an app error is there)."""
+    report = yield
+    log = item.stash.get(SERVER_LOG, None)
+    if report.when == "call" and report.failed and log is not None and log.exists():
+        report.sections.append(("streamlit log (last 60 lines)", _log_tail(log, 60)))
+    return report
 
 
 @pytest.fixture(scope="session")
@@ -71,6 +190,21 @@ def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
     }
 
 
+@pytest.fixture
+def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., BrowserContext]:
+    """pytest-playwright's context factory (contexts closed after the test), each context with
+    the run tracker wait_for_app reads and the generous action and navigation timeouts."""
+
+    def tracked_context(**kwargs: object) -> BrowserContext:
+        context = new_context(**kwargs)
+        context.set_default_timeout(UI_TIMEOUT_MS)
+        context.set_default_navigation_timeout(UI_TIMEOUT_MS)
+        context.add_init_script(script=RUN_TRACKER)
+        return context
+
+    return tracked_context
+
+
 @dataclass(frozen=True)
 class AppServer:
     url: str  # base URL, e.g. http://127.0.0.1:41234/
@@ -89,7 +223,7 @@ def free_port() -> int:
 
 def _healthy(port: int) -> bool:
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as response:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as response:
             return response.status == 200 and response.read().strip() == b"ok"
     except (urllib.error.URLError, ConnectionError, TimeoutError):
         return False
@@ -99,10 +233,24 @@ def _log_tail(log: Path, lines: int = 40) -> str:
     return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
 
 
+# Started through this launcher, the server gets SIGTERM from Linux if pytest dies without running
+# its clean-up (a CI job's timeout sends pytest SIGTERM, which skips `finally`). The parent pid is
+# checked after the request, in case pytest died in between. exec keeps the pid and the signal.
+SERVER_LAUNCHER = """
+import ctypes, os, signal, sys
+if sys.platform == "linux":
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+    if os.getppid() != int(sys.argv[1]):
+        sys.exit("pytest is gone")
+os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
+"""
+
+
 def start_streamlit(port: int, database_url: str, log: Path) -> subprocess.Popen:
     env = {**os.environ, "SAMPLAN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
-        sys.executable, "-m", "streamlit", "run", "app.py",
+        sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()),
+        "-m", "streamlit", "run", "app.py",
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
@@ -110,17 +258,42 @@ def start_streamlit(port: int, database_url: str, log: Path) -> subprocess.Popen
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
     with log.open("wb") as output:
-        return subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stop() ends the server and anything it started
+        )
 
 
 def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        process.terminate()
+    """SIGTERM to the server's process group, SIGKILL if it has not gone after a while."""
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
         try:
-            process.wait(timeout=10)
+            process.wait(timeout=SERVER_STOP_TIMEOUT)
+            return
         except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+            continue
+    raise RuntimeError(f"streamlit (pid {process.pid}) survived SIGKILL")
+
+
+def wait_until_healthy(process: subprocess.Popen, port: int, log: Path) -> None:
+    """Poll /_stcore/health until it says ok; fail with the server's log if it exits or takes
+    longer than SERVER_START_TIMEOUT."""
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while not _healthy(port):
+        try:  # doubles as the poll interval: returns at once if the server has exited
+            returncode = process.wait(timeout=HEALTH_POLL_SECONDS)
+        except subprocess.TimeoutExpired:
+            returncode = None
+        if returncode is not None:
+            pytest.fail(f"streamlit exited with {returncode} before it was healthy:\n{_log_tail(log)}")
+        if time.monotonic() > deadline:
+            pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s:\n{_log_tail(log)}")
 
 
 @pytest.fixture
@@ -136,21 +309,19 @@ def e2e_database_url(tmp_path: Path) -> Iterator[str]:
 
 @pytest.fixture
 def app_server(
-    e2e_database_url: str, tmp_path: Path, record_property: Callable[[str, object], None]
+    e2e_database_url: str,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+    record_property: Callable[[str, object], None],
 ) -> Iterator[AppServer]:
-    """`streamlit run app.py` on a free port with this test's own database; stopped afterwards."""
+    """`streamlit run app.py` on a free port with this test's own database; always stopped afterwards."""
     log = tmp_path / "streamlit.log"
+    request.node.stash[SERVER_LOG] = log
     port = free_port()
     started = time.monotonic()
     process = start_streamlit(port, e2e_database_url, log)
     try:
-        deadline = started + SERVER_START_TIMEOUT
-        while not _healthy(port):
-            if process.poll() is not None:
-                pytest.fail(f"streamlit exited with {process.returncode}:\n{_log_tail(log)}")
-            if time.monotonic() > deadline:
-                pytest.fail(f"streamlit not healthy after {SERVER_START_TIMEOUT:.0f} s:\n{_log_tail(log)}")
-            time.sleep(POLL_INTERVAL)  # poll interval only; the wait is for /_stcore/health
+        wait_until_healthy(process, port, log)
         start_seconds = time.monotonic() - started
         record_property(START_TIME_PROPERTY, round(start_seconds, 3))
         yield AppServer(f"http://127.0.0.1:{port}/", e2e_database_url, start_seconds)
@@ -158,13 +329,22 @@ def app_server(
         stop(process)
 
 
-def wait_for_app(page: Page, timeout: float = 20_000) -> None:
-    """Wait until Streamlit has finished running the script and is connected.
+def wait_for_app(page: Page, timeout: float = SCRIPT_RUN_TIMEOUT_MS) -> None:
+    """Wait until the script run the page last asked for has finished and the app is idle.
 
-    Call it after expect()-ing the element a step should show: right after a click the state
-    may still read notRunning before the rerun has started.
+    "Finished" is Streamlit's own script_finished message, received after the page's last rerun
+    request (see RUN_TRACKER), so this holds right after a click too. Still expect() the element a
+    step should show first: that is the test's assertion, and some clicks rerun nothing.
     """
-    expect(page.locator(APP_IDLE)).to_have_count(1, timeout=timeout)
+    try:
+        page.wait_for_function(SCRIPT_DONE, arg=APP_IDLE, timeout=timeout, polling=50)
+    except PlaywrightTimeout:
+        state = page.evaluate(
+            "(idle) => ({runs: window.__samplanRuns, app: document.querySelector('[data-testid=stApp]')"
+            "?.getAttribute('data-test-script-state'), idle: document.querySelector(idle) !== null})",
+            APP_IDLE,
+        )
+        raise AssertionError(f"no finished script run within {timeout / 1000:.0f} s: {state}") from None
 
 
 @pytest.fixture(name="wait_for_app")
@@ -172,11 +352,46 @@ def wait_for_app_fixture() -> Callable[..., None]:
     return wait_for_app
 
 
+def open_list(box: Locator) -> Locator:
+    """Open the list of a selectbox or multiselect (`box`: its stSelectbox/stMultiSelect element)
+    and return the list.
+
+    A box drawn a moment ago may not answer yet: Streamlit's react-aria combobox is wired up in
+    effects that run after it is shown (on a loaded machine, seconds after), and a click or key
+    before that is lost (seen here: focused, still shut). ArrowDown opens a ready box and does
+    nothing else to it (in an open list it only moves the highlight), so press it until the list
+    is open, within UI_TIMEOUT_MS. A multiselect keeps its list open after a pick: then it is left open.
+    """
+    combobox = box.get_by_role("combobox")
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while combobox.get_attribute("aria-expanded") != "true":
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the list of {combobox} did not open within {UI_TIMEOUT_MS / 1000:.0f} s")
+        combobox.press("ArrowDown")
+    listbox = combobox.get_attribute("aria-controls")  # only this box's list, not one still closing
+    return box.page.locator(f'[id="{listbox}"]')
+
+
+def choose_option(box: Locator, option: str, *, exact: bool = False) -> None:
+    """Pick `option` in a selectbox or multiselect (see open_list)."""
+    open_list(box).get_by_role("option", name=option, exact=exact).click()
+
+
+@pytest.fixture(name="open_list")
+def open_list_fixture() -> Callable[..., Locator]:
+    return open_list
+
+
+@pytest.fixture(name="choose_option")
+def choose_option_fixture() -> Callable[..., None]:
+    return choose_option
+
+
 @pytest.fixture
 def app_page(page: Page, app_server: AppServer) -> Page:
     """The app's start page, opened and idle."""
     page.goto(app_server.url)
-    expect(page.get_by_test_id("stApp")).to_be_attached(timeout=20_000)
+    expect(page.get_by_test_id("stApp")).to_be_attached()
     wait_for_app(page)
     return page
 

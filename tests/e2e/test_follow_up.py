@@ -46,7 +46,7 @@ def overdue_metric(page: Page) -> int:
 
 
 def test_marking_an_overdue_agreement_done_updates_my_list_and_the_overview(
-    demo_password, app_server, page: Page, wait_for_app
+    demo_password, app_server, page: Page, wait_for_app, choose_option
 ) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     action_id, overdue_count, done_count = first_overdue_of(app_server.database_url, "rasmus")
@@ -105,8 +105,7 @@ def test_marking_an_overdue_agreement_done_updates_my_list_and_the_overview(
     # The coordinator's view of one of Rasmus's citizens (the demo's Ditte).
     page.get_by_role("link", name="Opfølgning").click()
     wait_for_app(page)
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="Ditte Mikkelsen").click()
+    choose_option(page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first, "Ditte Mikkelsen")
     wait_for_app(page)
     page.get_by_role("tab", name="Koordinators overblik").click()
     expect(page.get_by_role("heading", name="Kræver opmærksomhed nu")).to_be_visible()

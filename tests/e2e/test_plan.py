@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import docx
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from models.db import session_scope
 from models.tables import utcnow
@@ -62,14 +62,13 @@ def seed(database_url: str) -> None:
         make_goal(s, citizen=other, own_words="Annas eget mål, som Ditte aldrig må se.")
 
 
-def log_in_and_open_the_plan(page: Page, wait_for_app) -> None:
+def log_in_and_open_the_plan(page: Page, wait_for_app, choose_option) -> None:
     page.get_by_label("Brugernavn").fill("rasmus")
     page.get_by_label("Adgangskode").fill(PASSWORD)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_test_id("stSidebar")).to_be_visible()
     wait_for_app(page)
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="Ditte Mikkelsen").click()
+    choose_option(page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first, "Ditte Mikkelsen")
     wait_for_app(page)
     page.get_by_role("link", name="Planen").click()
     expect(page.get_by_role("heading", name="Planen", exact=True)).to_be_visible()
@@ -78,13 +77,13 @@ def log_in_and_open_the_plan(page: Page, wait_for_app) -> None:
 
 
 def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
-    app_server, page: Page, browser: Browser, wait_for_app, tmp_path: Path
+    app_server, page: Page, new_context, wait_for_app, choose_option, tmp_path: Path
 ) -> None:
     seed(app_server.database_url)
     page.goto(app_server.url)
-    expect(page.get_by_role("heading", name="Log ind i Samplan")).to_be_visible(timeout=20_000)
+    expect(page.get_by_role("heading", name="Log ind i Samplan")).to_be_visible()
     wait_for_app(page)
-    log_in_and_open_the_plan(page, wait_for_app)
+    log_in_and_open_the_plan(page, wait_for_app, choose_option)
 
     # The citizen's version as Word, through a real browser download.
     with page.expect_download() as download_info:
@@ -113,11 +112,11 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
     page.screenshot(path=str(SCREENSHOTS / "plan-page.png"))
 
     # A fresh browser context: no cookies, no login, nothing shared with the staff user's tab.
-    citizen = browser.new_context(viewport={"width": 1280, "height": 900})
+    citizen = new_context(viewport={"width": 1280, "height": 900})
     try:
         home = citizen.new_page()
         home.goto(url)
-        expect(home.get_by_role("heading", name="Min plan")).to_be_visible(timeout=20_000)
+        expect(home.get_by_role("heading", name="Min plan")).to_be_visible()
         expect(home.get_by_text(GOALS[1], exact=True)).to_be_visible()
         wait_for_app(home)
         expect(home.get_by_text("Mål 1: 2 den", exact=False)).to_be_visible()  # the text alternative
@@ -132,7 +131,7 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
 
         # A wrong token: one neutral sentence, nothing of the plan.
         home.goto(url[:-3] + "xyz")
-        expect(home.get_by_text("Linket virker ikke.", exact=False)).to_be_visible(timeout=20_000)
+        expect(home.get_by_text("Linket virker ikke.", exact=False)).to_be_visible()
         wait_for_app(home)
         expect(home.get_by_text(GOALS[1], exact=True)).to_have_count(0)
     finally:
