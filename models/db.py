@@ -53,6 +53,7 @@ _GATE_HELD = "samplan_gate_held"  # in Connection.info: this transaction holds t
 BUSY_TIMEOUT_MS = 5000
 BUSY_ATTEMPTS = 4
 BUSY_JITTER_S = (0.005, 0.25)
+SQLITE_POOL_SIZE, SQLITE_POOL_OVERFLOW = 20, 180  # connections kept, and opened beyond them at peaks
 GATE_TIMEOUT_S = 30.0  # waiting in line behind this process's other writers
 _sleep: Callable[[float], None] = time.sleep  # tests replace it to act between two attempts
 
@@ -201,7 +202,13 @@ def make_engine(url: str) -> Engine:
         # A "file:...?mode=ro&uri=true" URL names an existing file (e.g. a read-only copy).
         if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5})
+        # Every script run of every browser session is a thread that may hold a connection while
+        # it waits in the writer gate; SQLAlchemy's default pool (5 + 10 overflow, 30 s timeout)
+        # ran dry under 24 threads on a loaded machine ("QueuePool limit ... reached"). A SQLite
+        # connection is a file handle, so allow many: the gate, not the pool, orders the writers.
+        in_memory = not database or database == ":memory:" or "mode=memory" in url
+        pool = {} if in_memory else {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_OVERFLOW}
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 5}, **pool)
         _prepare_sqlite(engine)
     else:
         engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)

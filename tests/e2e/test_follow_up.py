@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
-from sqlmodel import select
+from sqlmodel import select, update
 
 from models.access import Actor
 from models.db import session_scope
@@ -26,6 +26,9 @@ def demo_password(e2e_database_url: str) -> str:
     """The demo, loaded into the server's database before the server and the browser start."""
     result = load_demo(session_url=e2e_database_url)
     assert result.password
+    # Rasmus also leads his department here, so he sees Overblik (for leaders) change.
+    with session_scope(write=True, url=e2e_database_url) as s:
+        s.execute(update(UserAccount).where(UserAccount.username == "rasmus").values(is_leader=True))
     return result.password
 
 
