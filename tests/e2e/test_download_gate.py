@@ -86,14 +86,13 @@ def test_the_backup_downloads_for_a_live_login_and_not_after_the_account_was_clo
 
 
 def test_log_out_forgets_the_chosen_citizen_for_the_next_person(
-    app_server, page: Page, wait_for_app
+    app_server, page: Page, wait_for_app, choose_option
 ) -> None:
     ditte_id = seed(app_server.database_url)
     page.goto(app_server.url)
     wait_for_app(page)
     log_in(page, "rasmus", wait_for_app)
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first.click()
-    page.get_by_role("option", name="Ditte Mikkelsen").click()
+    choose_option(page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").first, "Ditte Mikkelsen")
     expect(page).to_have_url(f"{app_server.url}?citizen={ditte_id}")
     wait_for_app(page)
     picker = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Borger")
