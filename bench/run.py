@@ -96,7 +96,8 @@ def _page_app(page: str, info: dict[str, Any], user_id: int, citizen_id: int) ->
     from models.db import session_scope
     from models.users import start_login_session
 
-    user_id = info["admin_user_id"] if page in ADMIN_PAGES else user_id
+    # Overblik is for leaders and administrators (issue 15): the administrator opens it.
+    user_id = info["admin_user_id"] if page in ADMIN_PAGES or page == OVERVIEW_PAGE else user_id
     with session_scope(write=True) as session:
         token = start_login_session(session=session, actor=_actor(user_id))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
@@ -223,8 +224,8 @@ def worker_hot(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
         with session_scope(write=True) as session:
             return load_joint_plan(session=session, actor=staff, citizen_id=info["citizen_id"])
 
-    def overview() -> Any:
-        return _overview_call(staff)
+    def overview() -> Any:  # for leaders and administrators (issue 15)
+        return _overview_call(_actor(info["admin_user_id"]))
 
     results = {}
     hot = (("my_follow_ups", follow_ups), ("my_follow_ups_all", follow_ups_all), ("joint_plan", plan),
