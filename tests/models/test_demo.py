@@ -1,5 +1,4 @@
 import json
-import time
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -76,10 +75,8 @@ def test_the_demo_has_the_situations_the_screens_must_show():
 
 
 def test_load_demo_builds_teams_and_accounts_and_a_second_run_changes_nothing(db_url):
-    started = time.perf_counter()
+    # (How long the demo takes is a benchmark's business, never a test's: a busy machine is slow.)
     result = load_demo()
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, elapsed
     assert result.citizens_created == 41 and not result.already_loaded
     assert set(result.usernames) == {s.username for s in STAFF}
     assert result.password and len(result.password) >= 10

@@ -1,6 +1,5 @@
 import copy
 import json
-import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -661,18 +660,15 @@ def test_export_all_takes_a_fixed_number_of_queries_not_one_per_row(db_url, engi
 
     event.listen(engine, "before_cursor_execute", count)
     try:
-        started = time.perf_counter()
         with session_scope() as s:
             exported = export_all(session=s, actor=None)
-        elapsed = time.perf_counter() - started
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(exported["citizens"]) == 60
     assert exported["citizens"][59]["actions"][5]["agreed_at"] == "m3"
     # the citizen list + 2 batches x 13 tables; never one per citizen (the audit rows, one per
     # exported citizen, are the only writes)
-    assert len(statements) <= 1 + 2 * 13, len(statements)
-    assert elapsed < 10  # generous for slow CI machines; ~0.1 s here
+    assert len(statements) <= 1 + 2 * 13, len(statements)  # (its time is make bench's figure)
 
 
 @pytest.mark.parametrize(
