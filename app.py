@@ -12,6 +12,7 @@ from models.settings import database_url
 from models.users import has_users
 from ui.context import resolve_actor
 from ui.feedback import show_unexpected_error, show_user_error
+from ui.gc_policy import after_script_run
 from ui.i18n import t
 from ui.sidebar import render_sidebar
 from ui.theme import apply_theme
@@ -76,3 +77,7 @@ except Exception as error:
     # Anything else a page did not catch: the Danish "something went wrong", the cause in the log.
     # (st.stop and st.rerun are BaseExceptions and pass through.)
     show_unexpected_error(error)
+finally:
+    # Freezes the long-lived heap after a run that imported modules (runner.postScriptGC is off:
+    # ui/gc_policy.py says why).
+    after_script_run()
