@@ -505,6 +505,7 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
     workdir = Path(tempfile.mkdtemp(prefix="samplan-bench-"))
     result: dict[str, Any] = {
         "started": datetime.now(UTC).isoformat(timespec="seconds"), "scale": scale, "runs": runs,
+        "commit": _commit(),  # at the start: others may commit while a long run goes on
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
                     "platform": platform.platform()},
         "backends": {},
@@ -736,7 +737,6 @@ def main(argv: list[str] | None = None) -> int:
     result = run(args.scale, args.runs, postgres=args.postgres, memory=not args.no_memory, only=only,
                  users_seconds=args.users_seconds, users_levels=levels)
     RESULTS.mkdir(exist_ok=True)
-    result["commit"] = _commit()
     path = RESULTS / f"bench-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json"
     path.write_text(json.dumps(result, indent=2, default=str) + "\n", encoding="utf-8")
     print(table(result))
