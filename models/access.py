@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, NoReturn
 
 from sqlalchemy import event, exists, insert, select
@@ -55,34 +56,46 @@ def write_audit(
     entity: str | None = None,
     entity_id: int | None = None,
 ) -> None:
-    """Add one audit row to the caller's transaction. Only codes and ids, never free text."""
-    session.add(
-        AuditEvent(
-            at=utcnow(),
-            user_id=actor.user_id if actor else None,
-            action=action[:60],
-            citizen_id=citizen_id,
-            outcome=outcome,
-            entity=entity,
-            entity_id=entity_id,
-        )
-    )
+    """One audit row in the caller's transaction, written when it commits. Only codes and ids.
+
+    The row waits in the session until its commit (`_write_pending_audits`; issue 16, target 3).
+    It used to be INSERTed at the next autoflush, i.e. before the rest of the read: on SQLite that
+    took the database's only write lock (models.db upgrades a read session at its first write)
+    and held it while the plan's ~10 queries ran, so every other user's save and audit row waited
+    for that read. Now the reads run on their read snapshot, and all of the session's audit rows
+    go in at its end in one INSERT: a write transaction that holds nothing else.
+
+    Nothing is lost in a crash that a person saw: session_scope commits (rows included) when its
+    block ends, and a page shows what it read only after that — the models/ call returns plain
+    data out of the `with` block. A commit that fails (busy, full) raises, and the page shows a
+    Danish sentence instead of the data. A rollback drops the rows with the work they recorded.
+    """
+    row = _row(actor, action, utcnow(), citizen_id=citizen_id, outcome=outcome)
+    _pend(session, [{**row, "entity": entity, "entity_id": entity_id}])
 
 
 def write_audits(
     session: Session, *, actor: Actor | None, action: str, citizen_ids: Iterable[int]
 ) -> None:
-    """One audit row per citizen, for a list that shows many citizens at once.
-
-    Like write_audit the rows join the caller's transaction (written when it commits, dropped
-    when it rolls back), but as one multi-row INSERT instead of one INSERT per row.
-    """
+    """One audit row per citizen, for a list that shows many citizens at once (as write_audit)."""
     at = utcnow()
-    rows = [
-        {"at": at, "user_id": actor.user_id if actor else None, "action": action[:60],
-         "citizen_id": citizen_id, "outcome": "ok", "entity": None, "entity_id": None}
-        for citizen_id in citizen_ids
-    ]
+    _pend(session, [_row(actor, action, at, citizen_id=citizen_id) for citizen_id in citizen_ids])
+
+
+def pending_audits(session: Session) -> list[dict[str, Any]]:
+    """The audit rows this session will write when it commits (oldest first), e.g. for an access
+    log that shows its own reading."""
+    return list(session.info.get(PENDING_AUDITS, ()))
+
+
+def _row(
+    actor: Actor | None, action: str, at: datetime, *, citizen_id: int | None, outcome: str = "ok"
+) -> dict[str, Any]:
+    return {"at": at, "user_id": actor.user_id if actor else None, "action": action[:60],
+            "citizen_id": citizen_id, "outcome": outcome, "entity": None, "entity_id": None}  # fmt: skip
+
+
+def _pend(session: Session, rows: list[dict[str, Any]]) -> None:
     if not rows:
         return
     if PENDING_AUDITS not in session.info:

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlmodel import Session, col
 
-from models.access import Actor, authorize, refuse, write_audit
+from models.access import Actor, authorize, pending_audits, refuse, write_audit
 from models.exchange import export_citizen
 from models.plans import JointPlan, _load
 from models.tables import AuditEvent, Citizen, Person, UserAccount
@@ -57,14 +57,24 @@ def coordinates(actor: Actor | None, people: Iterable[Any]) -> bool:
     )
 
 
-def _entries(session: Session, citizen_id: int) -> tuple[AccessEntry, ...]:
+def _entries(session: Session, citizen_id: int, *, actor: Actor) -> tuple[AccessEntry, ...]:
     rows = session.execute(
         select(AuditEvent.at, UserAccount.full_name, AuditEvent.action, AuditEvent.outcome)
         .outerjoin(UserAccount, col(UserAccount.id) == AuditEvent.user_id)
         .where(AuditEvent.citizen_id == citizen_id)
         .order_by(col(AuditEvent.at).desc(), col(AuditEvent.id).desc())
     ).all()
-    return tuple(AccessEntry(at, name, action, outcome) for at, name, action, outcome in rows)
+    # This very reading (and whatever else the session did) is written when the session commits
+    # (models.access.write_audit), so it is not in the table yet: shown first, as it will be.
+    unsaved = [row for row in pending_audits(session) if row["citizen_id"] == citizen_id]
+    names: dict[int | None, str | None] = {actor.user_id: actor.full_name}
+    others = {row["user_id"] for row in unsaved} - {actor.user_id, None}
+    if others:
+        found = select(col(UserAccount.id), col(UserAccount.full_name)).where(col(UserAccount.id).in_(others))
+        names.update(session.execute(found).tuples().all())
+    newest = [AccessEntry(row["at"], names.get(row["user_id"]), row["action"], row["outcome"])
+              for row in reversed(unsaved)]  # fmt: skip
+    return tuple(newest) + tuple(AccessEntry(at, name, action, outcome) for at, name, action, outcome in rows)
 
 
 def access_log(*, session: Session, actor: Actor, citizen_id: int) -> tuple[AccessEntry, ...]:
@@ -72,7 +82,7 @@ def access_log(*, session: Session, actor: Actor, citizen_id: int) -> tuple[Acce
     if not may_read_access_log(session, actor=actor, citizen_id=citizen_id):
         refuse(session, actor=actor, citizen_id=citizen_id, action="audit.read")
     authorize(session, actor=actor, citizen_id=citizen_id, action="audit.read")
-    return _entries(session, citizen_id)
+    return _entries(session, citizen_id, actor=actor)
 
 
 def access_log_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> tuple[AccessEntry, ...]:
@@ -85,7 +95,7 @@ def access_log_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> t
     if not coordinates(actor, plan.people):
         refuse(session, actor=actor, citizen_id=citizen_id, action="audit.read")
     write_audit(session, actor=actor, action="audit.read", citizen_id=citizen_id)
-    return _entries(session, citizen_id)
+    return _entries(session, citizen_id, actor=actor)
 
 
 def citizen_copy(*, session: Session, actor: Actor, citizen_id: int) -> CitizenCopy:
@@ -95,5 +105,5 @@ def citizen_copy(*, session: Session, actor: Actor, citizen_id: int) -> CitizenC
     document = export_citizen(session=session, actor=actor, citizen_id=citizen_id)
     citizen = session.get(Citizen, citizen_id)
     assert citizen is not None  # export_citizen authorised it
-    log = _entries(session, citizen_id)
+    log = _entries(session, citizen_id, actor=actor)
     return CitizenCopy(document=document, plan=_load(session, citizen), access_log=log)

@@ -17,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import ColumnElement, Table, case, delete, func, literal, null, or_, select, text, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from models.access import Actor, write_audit
 from models.db import session_scope
@@ -29,6 +29,10 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 IDLE_TIMEOUT = timedelta(minutes=30)
 ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# last_seen_at is written at most this often per login: every rerun of every tab resumes its
+# login, and a write per rerun queued every page view behind SQLite's one write lock (issue 16).
+TOUCH_INTERVAL = timedelta(minutes=1)
+_NO_SYNC = {"synchronize_session": False}  # plain UPDATEs: no ORM object of these rows is kept
 MIN_PASSWORD_LENGTH = 10
 # One browser session's attempts, whatever the names typed (pages/login.py keeps the list).
 SESSION_MAX_ATTEMPTS = 10
@@ -364,29 +368,50 @@ def start_login_session(*, session: Session, actor: Actor) -> str:
 
 
 def resume_login_session(
-    *, session: Session, token: str | None, now: datetime | None = None
+    *, session: Session, token: str | None, now: datetime | None = None, write: bool = True
 ) -> Actor | None:
     """The logged-in actor for a token, or None when it is unknown, ended or timed out.
 
-    Touches last_seen_at, so the idle timeout counts from the last request.
+    Every rerun of every tab starts here, so it reads, and writes only what has to change:
+    - a login that has just timed out is ended (one UPDATE, the login is over for every tab);
+    - last_seen_at, from which the idle limit counts, is moved on only when it is more than
+      TOUCH_INTERVAL old, by one `UPDATE ... WHERE last_seen_at < now - TOUCH_INTERVAL`: two tabs
+      (or processes) that find it old at the same moment write it once, the second matches no row.
+    In a read session (ui.context) SQLite's write lock is taken only for that UPDATE (models.db),
+    i.e. at most once a minute per login; a rerun in between writes nothing.
+
+    Both limits are checked on every call, against the database's row, so an ended or timed-out
+    login ends on its very next request. The idle limit counts from the last touch, which is at
+    most TOUCH_INTERVAL older than the last request: a login left alone ends 29-30 minutes after
+    its last request, never later. `write=False` (a database that cannot be written) decides
+    the same and writes nothing.
     """
     if not token:
         return None
     now = now or utcnow()
     row = session.execute(
-        select(LoginSession).where(LoginSession.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
+        select(col(LoginSession.id), col(LoginSession.user_id), col(LoginSession.created_at),
+               col(LoginSession.last_seen_at), col(LoginSession.ended_at))
+        .where(col(LoginSession.token_hash) == _token_hash(token))  # fmt: skip
+    ).first()
     if row is None or row.ended_at is not None:
         return None
+    this_login = (LoginSession.id == row.id, col(LoginSession.ended_at).is_(None))
     if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT:
-        row.ended_at = now
-        session.add(row)
+        if write:
+            ending = update(LoginSession).where(*this_login).values(ended_at=now)
+            session.execute(ending, execution_options=_NO_SYNC)
         return None
     user = session.get(UserAccount, row.user_id)
     if user is None or not user.is_active:
         return None
-    row.last_seen_at = now
-    session.add(row)
+    if write and now - row.last_seen_at > TOUCH_INTERVAL:
+        session.execute(
+            update(LoginSession)
+            .where(*this_login, col(LoginSession.last_seen_at) < now - TOUCH_INTERVAL)
+            .values(last_seen_at=now),
+            execution_options=_NO_SYNC,
+        )
     return Actor.from_user(user)
 
 

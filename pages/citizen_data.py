@@ -6,31 +6,43 @@ import streamlit as st
 from exports.citizen_copy import build_citizen_copy_zip
 from models.db import session_scope
 from models.erasure import compact_database, erase_citizen
+from models.errors import AccessDenied
+from models.plans import load_joint_plan
 from models.rights import access_log_for_plan, citizen_copy
-from ui.citizen_page import load_plan_or_stop
-from ui.context import CITIZEN_KEY, current_actor
+from ui.context import CITIZEN_KEY, current_actor, require_citizen
 from ui.downloads import download_button
-from ui.feedback import attempt, flash, show_flash
+from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.widgets import citizen_header, moment
 
 actor = current_actor()
 st.title(t("rights.title"))
 show_flash()
-plan = load_plan_or_stop(actor, purpose="rights.read")
+chosen = require_citizen()
+
+
+def _plan_and_log():
+    """The plan and its access log in one read session: both audit rows (or the log's refusal)
+    go in at its end, in one short write (issue 16)."""
+    with session_scope() as session:
+        plan = load_joint_plan(session=session, actor=actor, citizen_id=chosen, purpose="rights.read")
+        try:
+            return plan, access_log_for_plan(session=session, actor=actor, plan=plan), None
+        except AccessDenied as refusal:  # not the coordinator: the plan is shown, the log is not
+            return plan, None, refusal
+
+
+loaded = attempt(_plan_and_log)
+if loaded is None:
+    st.stop()
+plan, entries, refused = loaded
 citizen_header(plan)
 citizen_id = plan.citizen.id
 
 st.subheader(t("rights.log_title"), anchor=False)
 st.caption(t("rights.log_intro"))
-
-
-def _log():
-    with session_scope(write=True) as session:
-        return access_log_for_plan(session=session, actor=actor, plan=plan)
-
-
-entries = attempt(_log)
+if refused is not None:
+    show_user_error(refused)
 if entries is not None:
     st.dataframe(
         pd.DataFrame(

@@ -81,7 +81,7 @@ def my_follow_ups():
     open_ids = {chosen_agreement_id()} - {None}
     shown = {name: rows_shown(shown_key(name), ROWS_PER_PAGE) for name in SECTIONS}
     query = st.session_state.get("fu_search", "").strip()
-    with session_scope(write=True) as session:  # only what the page shows is read (all, to search)
+    with session_scope() as session:  # only what the page shows is read (all, to search)
         page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids, query=query,
                              with_done=bool(st.session_state.get("fu_unfold_done")))  # fmt: skip
     with st.container(key="fu-summary"):
@@ -114,7 +114,7 @@ def coordinators_view():
         st.info(t("followup.choose_citizen"))
         return
     try:
-        with session_scope(write=True) as session:
+        with session_scope() as session:
             view = coordinator_view(session=session, actor=actor, citizen_id=citizen_id)
     except UserError as error:
         show_user_error(error)

@@ -29,8 +29,12 @@ VISIBLE_KEY = "_visible_citizens"  # (user id, the user's citizens) for this run
 
 
 def resolve_actor() -> Actor | None:
-    """Look the token up (and touch it): None when logged out, ended or timed out. Every run
-    starts here, so it also forgets the last run's list of the user's citizens."""
+    """Look the token up: None when logged out, ended or timed out. Every run starts here, so it
+    also forgets the last run's list of the user's citizens.
+
+    A read session: the lookup writes only when the login times out or its last_seen_at is over
+    a minute old (models.users.resume_login_session), and only then takes the write lock, so the
+    reruns in between queue behind no other user's write (issue 16)."""
     st.session_state.pop(VISIBLE_KEY, None)
     if st.session_state.get(FORGET_ADDRESS_KEY) and CITIZEN_PARAM in st.query_params:
         del st.query_params[CITIZEN_PARAM]  # until the next login: see _forget_the_user
@@ -38,15 +42,14 @@ def resolve_actor() -> Actor | None:
     actor = None
     if token:
         try:
-            with session_scope(write=True) as session:
+            with session_scope() as session:
                 actor = resume_login_session(session=session, token=token)
         except (DatabaseUnavailable, DatabaseBusy):
             # The database cannot be written (full, read-only, busy): the touch of last_seen_at is
-            # lost (db.py logged why), but the user may go on reading. The same lookup decides,
-            # with its changes thrown away, so an ended or timed-out login still ends here.
-            with session_scope() as session, session.no_autoflush:
-                actor = resume_login_session(session=session, token=token)
-                session.rollback()
+            # lost (db.py logged why), but the user may go on reading. The same lookup decides
+            # without writing, so an ended or timed-out login still ends here.
+            with session_scope() as session:
+                actor = resume_login_session(session=session, token=token, write=False)
         if actor is None:
             # An ended or timed-out login leaves nothing of its user behind in this tab.
             _forget_the_user()
