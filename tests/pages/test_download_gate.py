@@ -63,7 +63,7 @@ def test_each_file_is_made_for_a_live_login_and_refused_after_logout(open_page, 
 
     with session_scope(write=True) as session:
         end_login_session(session=session, token=at.session_state["login_token"])
-    for name, click in clicks.items():
+    for click in clicks.values():
         with pytest.raises(DownloadRefused):
             click()
 
