@@ -697,6 +697,8 @@ def users_table(users: dict[str, Any] | None) -> list[str]:
                      f"{'yes' if ok else 'NO'}")
         for sample in item["error_samples"][:3]:
             lines.append(f"        error: {sample[:150]}")
+        for sample in item.get("crash_samples", [])[:3]:
+            lines.append(f"        browser context died (not counted as an app error): {sample[:120]}")
     return lines
 
 

@@ -65,7 +65,7 @@ def test_the_users_part_runs_two_users_and_every_confirmed_save_arrives(db_url: 
 
     level = result["levels"]["2"]
     assert "failed" not in level, level
-    assert level["errors"] == 0, level["error_samples"]
+    assert level["errors"] == 0, level["error_samples"]  # (a renderer crash is reported apart)
     assert level["server_log_errors"]["lines"] == 0, level["server_log_errors"]
     assert level["interactions"] >= 2  # each user's first step starts within the first 3 s
     assert level["saves_in_database"] == level["saves_confirmed"] and level["saves_lost"] == 0
