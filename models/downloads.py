@@ -30,6 +30,11 @@ KINDS = frozenset(
 )
 
 
+def administrators(actor: Actor) -> bool:
+    """`may` for the files only administrators get (every citizen as JSON, the database)."""
+    return actor.is_admin
+
+
 class DownloadRefused(Exception):
     """The login behind a download click has ended (or may not have this file): no file.
 
@@ -53,9 +58,12 @@ def build_download(
     kind: str,
     build: Callable[[Actor], bytes],
     citizen_id: int | None = None,
-    admin_only: bool = False,
+    may: Callable[[Actor], bool] | None = None,
 ) -> bytes:
     """Resume the login of `token`, check it may have a file of `kind`, build it, audit it.
+
+    `may` is a permission the file needs beyond a live login (administrators only, Overblik's
+    leaders), asked of the actor as the database knows them at the click.
 
     `build` receives the actor as the database knows them now and must read citizens' data
     only through models/ functions that authorise (they raise AccessDenied and audit the
@@ -67,7 +75,7 @@ def build_download(
     action = f"download.{kind}"
     with session_scope(write=True) as session:
         actor = resume_login_session(session=session, token=token)
-        refused = actor is None or (admin_only and not actor.is_admin)
+        refused = actor is None or (may is not None and not may(actor))
         if refused:
             user_id = actor.user_id if actor is not None else _user_of_ended_login(session, token)
             who = Actor(user_id=user_id, username="", full_name="", role="staff") if user_id else None

@@ -11,6 +11,7 @@ from models.admin_data import (
     import_exchange_file,
 )
 from models.db import session_scope
+from models.downloads import administrators
 from models.leaders import leader_ids, set_leader
 from models.team import add_team_member, end_team_membership, team_history
 from models.users import create_user, list_users
@@ -111,11 +112,11 @@ if upload is not None and st.button(t("admin.import"), type="primary", key="impo
 left, right = st.columns(2)
 download_button(
     t("admin.export_all"), kind="export_all", build=lambda who: export_all_json(actor=who),
-    admin_only=True, container=left, file_name="samplan-alle.json", mime="application/json",
+    may=administrators, container=left, file_name="samplan-alle.json", mime="application/json",
     key="export_all", on_click="ignore",
 )
 download_button(
-    t("admin.backup"), kind="backup", build=lambda who: backup_bytes(), admin_only=True,
+    t("admin.backup"), kind="backup", build=lambda who: backup_bytes(), may=administrators,
     container=right, file_name="samplan-backup.db", mime="application/octet-stream", key="backup",
     disabled=not backup_possible(), on_click="ignore",
 )

@@ -27,20 +27,21 @@ def download_button(
     mime: str,
     key: str,
     citizen_id: int | None = None,
-    admin_only: bool = False,
+    may: Callable[[Actor], bool] | None = None,
     container: Any = None,
     **button: Any,
 ) -> None:
     """Draw a download button whose file `build(actor)` makes at the click, for a live login.
 
     `build` gets the actor as the database knows them at the click and must read through
-    models/ functions that authorise and audit; `kind` names the file in the audit trail.
+    models/ functions that authorise and audit; `kind` names the file in the audit trail; `may`
+    is a permission the file needs beyond a live login (see models.downloads.build_download).
     """
     token = st.session_state.get(TOKEN_KEY)
 
     def at_click() -> bytes:
         return build_download(
-            token=token, kind=kind, build=build, citizen_id=citizen_id, admin_only=admin_only
+            token=token, kind=kind, build=build, citizen_id=citizen_id, may=may
         )
 
     (container or st).download_button(

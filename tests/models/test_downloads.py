@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 
 from models.access import Actor
 from models.db import session_scope
-from models.downloads import DownloadRefused, build_download
+from models.downloads import DownloadRefused, administrators, build_download
 from models.tables import AuditEvent, LoginSession, UserAccount, utcnow
 from models.users import ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, end_login_session, start_login_session
 from tests.factories import make_user
@@ -83,7 +83,7 @@ def test_a_live_login_gets_the_file_built_for_the_actor_as_the_database_knows_it
         seen.append(who)
         return b"the file"
 
-    assert build_download(token=token, kind="backup", build=build, admin_only=True) == b"the file"
+    assert build_download(token=token, kind="backup", build=build, may=administrators) == b"the file"
     assert [who.user_id for who in seen] == [admin.id]
     assert _audits("backup") == [(admin.id, "ok", None)]  # who, and what kind; `at` is set
 
@@ -111,7 +111,7 @@ def test_an_administrators_file_is_refused_to_staff(session):
     staff = make_user(session, username="rasmus")
     session.commit()
     with pytest.raises(DownloadRefused):
-        build_download(token=_login(staff), kind="backup", build=lambda who: b"db", admin_only=True)
+        build_download(token=_login(staff), kind="backup", build=lambda who: b"db", may=administrators)
     assert _audits("backup") == [(staff.id, "denied", None)]
 
 
@@ -123,7 +123,7 @@ def test_a_role_changed_after_the_page_was_drawn_applies_at_the_click(session):
     session.add(user)
     session.commit()
     with pytest.raises(DownloadRefused):
-        build_download(token=token, kind="backup", build=lambda who: b"db", admin_only=True)
+        build_download(token=token, kind="backup", build=lambda who: b"db", may=administrators)
 
 
 def test_a_failing_builder_leaves_no_ok_row(admin):
@@ -147,3 +147,20 @@ def test_the_click_counts_as_activity_for_the_idle_limit(admin):
 def test_an_unknown_kind_is_a_programming_error(admin):
     with pytest.raises(ValueError):
         build_download(token=_login(admin), kind="anything", build=lambda who: b"x")
+
+
+def test_a_leader_permission_withdrawn_after_the_page_was_drawn_applies_at_the_click(session):
+    from models.overview import may_see_overview
+
+    user = make_user(session, username="mette")
+    user.is_leader = True
+    session.add(user)
+    session.commit()
+    token = _login(user)  # Overblik was drawn for a leader
+    assert build_download(token=token, kind="overview_csv", build=lambda who: b"csv", may=may_see_overview)
+    user.is_leader = False
+    session.add(user)
+    session.commit()
+    with pytest.raises(DownloadRefused):
+        build_download(token=token, kind="overview_csv", build=lambda who: b"csv", may=may_see_overview)
+    assert _audits("overview_csv") == [(user.id, "ok", None), (user.id, "denied", None)]
