@@ -15,13 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import select
-from sqlmodel import Session
-
 from models.access import Actor, write_audit
 from models.db import session_scope
-from models.tables import LoginSession
-from models.users import _token_hash, resume_login_session
+from models.users import login_owner, resume_login_session
 
 # The kinds of file the app offers; the audit row's action is "download.<kind>".
 KINDS = frozenset(
@@ -41,15 +37,6 @@ class DownloadRefused(Exception):
     Streamlit logs it and the button shows that the file could not be made; the next rerun
     of the tab shows the login page.
     """
-
-
-def _user_of_ended_login(session: Session, token: str | None) -> int | None:
-    """Who the refused click belonged to, for the audit row (None for an unknown token)."""
-    if not token:
-        return None
-    return session.execute(
-        select(LoginSession.user_id).where(LoginSession.token_hash == _token_hash(token))
-    ).scalar_one_or_none()
 
 
 def build_download(
@@ -77,7 +64,7 @@ def build_download(
         actor = resume_login_session(session=session, token=token)
         refused = actor is None or (may is not None and not may(actor))
         if refused:
-            user_id = actor.user_id if actor is not None else _user_of_ended_login(session, token)
+            user_id = actor.user_id if actor is not None else login_owner(session=session, token=token)
             who = Actor(user_id=user_id, username="", full_name="", role="staff") if user_id else None
             write_audit(session, actor=who, action=action, citizen_id=citizen_id, outcome="denied")
     if refused or actor is None:

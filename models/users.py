@@ -415,6 +415,15 @@ def resume_login_session(
     return Actor.from_user(user)
 
 
+def login_owner(*, session: Session, token: str | None) -> int | None:
+    """The user a login token belongs to, live or ended (for the audit row of a refused click)."""
+    if not token:
+        return None
+    return session.execute(
+        select(LoginSession.user_id).where(LoginSession.token_hash == _token_hash(token))
+    ).scalar_one_or_none()
+
+
 def end_login_session(*, session: Session, token: str | None) -> None:
     if not token:
         return
