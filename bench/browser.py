@@ -153,7 +153,7 @@ TRACKER = """
 # Polled every animation frame: done once the run asked for has finished and rendered, the app is
 # idle, and one of the expected elements is visible, or an error is on the page. Returns the time.
 DONE = """
-([idle, expected, phrases]) => {
+([idle, expected, phrases, since]) => {
   const b = window.__bench;
   const visible = ([css, text]) => [...document.querySelectorAll(css)].some(
     (el) => el.getClientRects().length > 0 && (text === null || el.innerText.includes(text)));
@@ -161,7 +161,11 @@ DONE = """
   if (app && app.getAttribute("data-test-connection-state") !== "CONNECTED" && b.closed > 0) {
     return { at: performance.now(), ok: false, error: "disconnected" };
   }
-  if (!(b.lastFinish > b.lastRequest && document.querySelector(idle) !== null)) return false;
+  // The run asked for since the action began (a search's Enter may leave a moment after the
+  // typing, while the previous run's "finished" still stands), finished, rendered and idle.
+  if (!(b.lastRequest > since && b.lastFinish > b.lastRequest && document.querySelector(idle) !== null)) {
+    return false;
+  }
   if (expected.some(visible)) return { at: performance.now(), ok: true, error: null };
   const main = document.querySelector('[data-testid="stMain"]');
   const words = main ? main.innerText : "";
@@ -307,11 +311,11 @@ Expected = list[tuple[str, str | None]]
 async def interact(page: Any, name: str, action: Action, expected: Expected, *,
                    server: Server | None = None, timeout: float = STEP_TIMEOUT_MS) -> Sample:  # fmt: skip
     """Do `action` (a click or a key) and wait until its rerun is done and `expected` is visible."""
-    await page.evaluate("() => { window.__bench.inputAt = 0; }")
+    since = await page.evaluate("() => { window.__bench.inputAt = 0; return window.__bench.sequence; }")
     started, began = time.time(), time.perf_counter()
     try:
         await action()
-        handle = await page.wait_for_function(DONE, arg=[APP_IDLE, expected, list(ERROR_PHRASES)],
+        handle = await page.wait_for_function(DONE, arg=[APP_IDLE, expected, list(ERROR_PHRASES), since],
                                               polling="raf", timeout=timeout)  # fmt: skip
         done = await handle.json_value()
     except Exception as error:  # noqa: BLE001 - a timeout or a closed page is an error of this step
