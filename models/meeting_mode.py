@@ -24,6 +24,10 @@ from models.db import save_versioned
 from models.errors import NotFound, UserError
 from models.formatting import local
 from models.i18n import translate
+from models.meeting_timeline import STEP_KINDS as STEP_KINDS
+from models.meeting_timeline import STEP_TITLE_KEYS, missing_steps
+from models.meeting_timeline import MeetingPosition as MeetingPosition
+from models.meeting_timeline import meeting_position as meeting_position
 from models.meetings import default_agenda
 from models.plans import (
     ActionView,
@@ -298,6 +302,16 @@ def open_meeting(
             session.add(item)
             items.append(item)
         session.flush()
+    # Every step must be reachable on the one timeline: an agenda saved without, say, a
+    # decisions item gets one (no time box) where it belongs.
+    for at, kind in missing_steps([i.title for i in items]):
+        item = AgendaItem(meeting_id=meeting_id, title=translate(STEP_TITLE_KEYS[kind]), minutes=0)
+        session.add(item)
+        items.insert(at, item)
+    for n, item in enumerate(items):
+        item.position = n
+        session.add(item)
+    session.flush()
     first = items[0]
     first.started_at, first.ended_at = now, None
     session.add(first)
@@ -368,7 +382,8 @@ class AgendaProgress:
 
     @property
     def over_time(self) -> bool:
-        return self.current is not None and self.elapsed_seconds > self.time_box_seconds
+        # An item without a time box (a step added when the meeting opened) is never over time.
+        return self.current is not None and 0 < self.time_box_seconds < self.elapsed_seconds
 
     @property
     def meeting_over_time(self) -> bool:
@@ -384,7 +399,7 @@ def _seconds(later: datetime, earlier: datetime | None) -> int:
 def agenda_progress(meeting: LiveMeeting, *, now: datetime | None = None) -> AgendaProgress:
     """Where the meeting is: the current item, its time box and elapsed time, and the total."""
     now = now or utcnow()
-    current = next((i for i in meeting.agenda if i.started_at is not None and i.ended_at is None), None)
+    current = next((i for i in meeting.agenda if i.position == meeting.current_agenda_position), None)
     end = meeting.closed_at or now
     return AgendaProgress(
         current=current,
@@ -397,31 +412,47 @@ def agenda_progress(meeting: LiveMeeting, *, now: datetime | None = None) -> Age
     )
 
 
-def next_agenda_item(
-    *, session: Session, actor: Actor | None, meeting_id: int, now: datetime | None = None
-) -> int | None:
-    """End the current item and start the next; returns the new current position (None: all done)."""
-    _meeting_for_write(session, actor=actor, meeting_id=meeting_id, what="meeting.agenda")
-    now = now or utcnow()
+def _move_to(session: Session, meeting_id: int, target: int | None, now: datetime) -> int | None:
+    """End the current item and start the agenda item at index `target` (None: all done)."""
     items = _agenda_rows(session, meeting_id)
-    current_index = next(
-        (n for n, i in enumerate(items) if i.started_at is not None and i.ended_at is None), None
-    )
-    if current_index is not None:
-        items[current_index].ended_at = now
-        session.add(items[current_index])
-    start_from = 0 if current_index is None else current_index + 1
-    upcoming = next((i for i in items[start_from:] if i.started_at is None), None)
-    position = None
-    if upcoming is not None:
-        upcoming.started_at = now
-        session.add(upcoming)
-        position = upcoming.position
     meeting = session.get(Meeting, meeting_id)
     assert meeting is not None
+    for item in items:
+        if item.started_at is not None and item.ended_at is None:
+            item.ended_at = now
+            session.add(item)
+    position = None
+    if target is not None and 0 <= target < len(items):
+        chosen = items[target]
+        chosen.started_at, chosen.ended_at = now, None  # a step visited again starts its time box again
+        session.add(chosen)
+        position = chosen.position
     meeting.current_agenda_position = position
     session.add(meeting)
     return position
+
+
+def next_agenda_item(
+    *, session: Session, actor: Actor | None, meeting_id: int, now: datetime | None = None
+) -> int | None:
+    """"Næste punkt": the item after the current one; returns the new position (None: all done)."""
+    meeting = _meeting_for_write(session, actor=actor, meeting_id=meeting_id, what="meeting.agenda")
+    items = _agenda_rows(session, meeting_id)
+    index = next((n for n, i in enumerate(items) if i.position == meeting.current_agenda_position), None)
+    if index is None:  # all done already: stays done
+        return None
+    return _move_to(session, meeting_id, index + 1, now or utcnow())
+
+
+def go_to_agenda_item(
+    *, session: Session, actor: Actor | None, meeting_id: int, index: int, now: datetime | None = None
+) -> int | None:
+    """The panel's step picker: move the one position to the agenda item at 0-based `index`."""
+    _meeting_for_write(session, actor=actor, meeting_id=meeting_id, what="meeting.agenda")
+    items = _agenda_rows(session, meeting_id)
+    if not isinstance(index, int) or not 0 <= index < len(items):
+        raise UserError("meet_panel.error.no_such_item")
+    return _move_to(session, meeting_id, index, now or utcnow())
 
 
 # --- Speaking time ------------------------------------------------------------------------

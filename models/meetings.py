@@ -52,13 +52,15 @@ MAX_AGENDA_ITEMS = 20
 MAX_MATTERS_MOST = 3
 
 # The good meeting (Høje Taastrup's routine, Sorø's one hour): minutes for a 60-minute meeting.
+# One item per step of Mødet, in the steps' order (models/meeting_timeline.py: the agenda is
+# the meeting's one timeline).
 AGENDA_TEMPLATE: tuple[tuple[str, int], ...] = (
-    ("welcome", 5),
-    ("own_words", 10),
-    ("status", 10),
-    ("goals", 15),
-    ("agreements", 15),
-    ("next", 5),
+    ("before.agenda.welcome", 5),
+    ("before.agenda.status", 10),
+    ("before.agenda.own_words", 15),
+    ("before.agenda.agreements", 15),
+    ("meet_panel.agenda_decisions", 10),
+    ("before.agenda.next", 5),
 )
 
 CHECKLIST_ROLES = ("leader", "note_taker", "coordinator", "citizen")
@@ -111,7 +113,7 @@ def default_agenda(minutes: int = DEFAULT_MINUTES, *, lang: str = "da") -> tuple
             boxes[n] -= 1
         step += 1
     return tuple(
-        AgendaLine(translate(f"before.agenda.{key}", lang), box)
+        AgendaLine(translate(key, lang), box)
         for (key, _), box in zip(AGENDA_TEMPLATE, boxes, strict=True)
     )
 

@@ -12,6 +12,8 @@ from models.formatting import local
 from models.meeting_mode import (
     LOAD_WARN_AGREEMENTS,
     LOAD_WARN_PEOPLE,
+    STEP_KINDS,
+    MeetingPosition,
     add_decision,
     add_unmet_need,
     agenda_progress,
@@ -19,7 +21,9 @@ from models.meeting_mode import (
     close_meeting,
     earlier_open_agreements,
     give_word,
+    go_to_agenda_item,
     load_meeting_screen,
+    meeting_position,
     next_agenda_item,
     open_meeting,
     record_citizen_response,
@@ -29,6 +33,7 @@ from models.meeting_mode import (
     speaking_time,
     unfinished_agreements,
 )
+from models.meeting_timeline import step_kinds
 from models.plans import load_joint_plan
 from models.tables import (
     Action,
@@ -327,3 +332,65 @@ def test_an_outsider_can_neither_read_nor_close(team):
         assert s.get(Meeting, team["meeting"].id).status == "in_progress"
         assert s.exec(select(AgendaItem)).all()  # untouched
     assert set(denied) == {"meeting.read", "meeting.close"}
+
+
+# --- One timeline (issue 17, point 5) ----------------------------------------------------------
+
+
+def test_the_default_agenda_is_the_six_steps_and_next_moves_the_one_position(team):
+    _open(team)
+    meeting = _screen(team).meeting
+    assert meeting_position(meeting) == MeetingPosition("attendance", "Velkomst og formål med mødet", 1, 6)
+    seen = [meeting_position(meeting).step]
+    for _ in range(5):
+        _write(next_agenda_item, team, now=T0 + timedelta(minutes=5))
+        meeting = _screen(team).meeting
+        position = meeting_position(meeting)
+        # The clock (agenda_progress) and the step are the same item.
+        assert agenda_progress(meeting, now=T0).current.title == position.title
+        seen.append(position.step)
+    assert seen == list(STEP_KINDS)
+    assert meeting_position(meeting).index == 6
+
+
+def test_picking_a_step_moves_the_position_and_next_goes_on_from_there(team):
+    _open(team)
+    _write(go_to_agenda_item, team, index=3, now=T0 + timedelta(minutes=1))
+    meeting = _screen(team).meeting
+    assert (meeting_position(meeting).step, meeting_position(meeting).index) == ("agreements", 4)
+    assert agenda_progress(meeting, now=T0 + timedelta(minutes=2)).elapsed_seconds == 60
+    _write(go_to_agenda_item, team, index=1)  # back to the status round
+    _write(next_agenda_item, team)
+    assert meeting_position(_screen(team).meeting).step == "goals"
+    with pytest.raises(UserError) as caught:
+        _write(go_to_agenda_item, team, index=6)
+    assert caught.value.key == "meet_panel.error.no_such_item"
+
+
+def test_an_older_agenda_gets_the_missing_step_and_the_leaders_own_item_keeps_its_step(team):
+    # The earlier routine (own words, status, goals, ...) had no decisions item; the leader added
+    # "Økonomi" after the agreements.
+    titles = ["Velkomst og formål med mødet", "Borgerens egne ord: hvad er vigtigst nu",
+              "Status på aftalerne fra sidst", "Mål og skalering", "Nye aftaler – og hvem der har ansvaret",
+              "Økonomi", "Næste møde og afrunding"]
+    with session_scope(write=True) as s:
+        s.add_all(AgendaItem(meeting_id=team["meeting"].id, position=n, title=title, minutes=5)
+                  for n, title in enumerate(titles))
+    _open(team)
+    meeting = _screen(team).meeting
+    assert [i.title for i in meeting.agenda][6] == "Beslutninger"  # inserted before the close
+    assert step_kinds([i.title for i in meeting.agenda]) == (
+        "attendance", "goals", "status", "goals", "agreements", "agreements", "decisions", "close")
+    assert agenda_progress(meeting, now=T0 + timedelta(hours=1)).over_time  # 5 minutes are long gone
+    _write(go_to_agenda_item, team, index=6)
+    assert not agenda_progress(_screen(team).meeting, now=T0 + timedelta(hours=1)).over_time  # no box
+
+
+def test_the_position_before_the_meeting_and_after_the_close(team):
+    meeting = _screen(team).meeting
+    assert meeting_position(meeting).index == 1 and meeting_position(meeting).step == "attendance"
+    _open(team)
+    for _ in range(6):
+        _write(next_agenda_item, team)
+    done = _screen(team).meeting
+    assert meeting_position(done) == MeetingPosition("close", "Næste møde og afrunding", 6, 6)

@@ -47,7 +47,7 @@ def test_the_default_agenda_adds_up_to_the_meeting_length(minutes):
 
 
 def test_the_sixty_minute_agenda_is_the_good_meeting():
-    assert [line.minutes for line in default_agenda(60)] == [5, 10, 10, 15, 15, 5]
+    assert [line.minutes for line in default_agenda(60)] == [5, 10, 15, 15, 10, 5]
     assert default_agenda(60, lang="en")[0].title == "Welcome and purpose of the meeting"
 
 
