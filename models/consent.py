@@ -16,6 +16,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
+from models import departments
 from models.access import Actor, authorize
 from models.errors import NotFound, UserError
 from models.tables import CONSENT_FORMS, CONSENT_KINDS, Consent, ConsentParty
@@ -73,6 +74,11 @@ def _clean_parties(parties: object) -> list[str]:
     return names
 
 
+def _department_id(session: Session, name: str) -> int | None:
+    found = departments.match(session, name)
+    return found.id if found is not None else None
+
+
 def record_consent(
     *,
     session: Session,
@@ -112,8 +118,13 @@ def record_consent(
     session.add(consent)
     session.flush()
     assert consent.id is not None
+    # A party that is a department on the list keeps its id, so the consent covers that
+    # department by construction (and after a rename); anything else is an outside body by name.
     session.add_all(
-        ConsentParty(consent_id=consent.id, name=name, position=n) for n, name in enumerate(names)
+        ConsentParty(
+            consent_id=consent.id, name=name, position=n, department_id=_department_id(session, name)
+        )
+        for n, name in enumerate(names)
     )
     session.flush()
     return ConsentSaved(id=consent.id, citizen_id=citizen_id)
@@ -145,7 +156,10 @@ def withdraw_consent(
 
 
 class ConsentLike(Protocol):
-    """models.plans.ConsentView has these (plans imports this module, so no import back)."""
+    """models.plans.ConsentView has these (plans imports this module, so no import back).
+
+    `party_department_ids` (optional, parallel to `parties`): the list's department a party was
+    picked from, or None for a party named only by text."""
 
     @property
     def kind(self) -> str: ...
@@ -160,7 +174,7 @@ class ConsentLike(Protocol):
 
 
 class PersonLike(Protocol):
-    """models.plans.PersonView."""
+    """models.plans.PersonView (and, optionally, its `department_id`)."""
 
     @property
     def id(self) -> int: ...
@@ -173,19 +187,42 @@ class PersonLike(Protocol):
 
 
 def _key(name: str) -> str:
-    return " ".join(name.split()).casefold()
+    return departments.name_key(name)
 
 
-def covered_parties(consents: Iterable[ConsentLike], *, on: date) -> frozenset[str]:
-    """The parties (normalised names) that a valid sharing consent covers on `on`."""
-    return frozenset(
-        _key(party)
-        for c in consents
-        if c.kind == "sharing"
-        and consent_status(given_on=c.given_on, expires_on=c.expires_on, withdrawn_on=c.withdrawn_on, on=on)
-        is ConsentStatus.VALID
-        for party in c.parties
-    )
+@dataclass(frozen=True)
+class Coverage:
+    """What valid sharing consents cover on a day: departments by id (picked from the list) and
+    parties by normalised name (typed, or recorded before the list existed)."""
+
+    department_ids: frozenset[int]
+    names: frozenset[str]
+
+    def covers(self, person: PersonLike) -> bool:
+        department_id = getattr(person, "department_id", None)
+        if department_id is not None and department_id in self.department_ids:
+            return True
+        return person.department is not None and _key(person.department) in self.names
+
+
+def coverage(consents: Iterable[ConsentLike], *, on: date) -> Coverage:
+    """One pass over the consents: a party with a department id covers exactly that department
+    (whatever it is called now); a party without one covers the department of that name."""
+    ids: set[int] = set()
+    names: set[str] = set()
+    for c in consents:
+        if c.kind != "sharing" or consent_status(
+            given_on=c.given_on, expires_on=c.expires_on, withdrawn_on=c.withdrawn_on, on=on
+        ) is not ConsentStatus.VALID:
+            continue
+        party_ids = tuple(getattr(c, "party_department_ids", ()) or ())
+        for n, party in enumerate(c.parties):
+            department_id = party_ids[n] if n < len(party_ids) else None
+            if department_id is None:
+                names.add(_key(party))
+            else:
+                ids.add(department_id)
+    return Coverage(department_ids=frozenset(ids), names=frozenset(names))
 
 
 def is_covered(person: PersonLike, consents: Iterable[ConsentLike], *, on: date) -> bool:
@@ -193,7 +230,7 @@ def is_covered(person: PersonLike, consents: Iterable[ConsentLike], *, on: date)
     authorities is about professionals. A professional without a department is never covered."""
     if person.kind != "professional":
         return True
-    return person.department is not None and _key(person.department) in covered_parties(consents, on=on)
+    return coverage(consents, on=on).covers(person)
 
 
 def uncovered_people(
@@ -204,13 +241,11 @@ def uncovered_people(
     They are flagged wherever they appear, and nothing carrying the citizen's information
     (the citizen's preparation, the plan, the calendar invitation) goes to them.
     """
-    parties = covered_parties(list(consents), on=on)
+    covered = coverage(list(consents), on=on)
     return tuple(
         p
         for p in people
-        if p.kind == "professional"
-        and (p.removed_on is None or p.removed_on > on)
-        and (p.department is None or _key(p.department) not in parties)
+        if p.kind == "professional" and (p.removed_on is None or p.removed_on > on) and not covered.covers(p)
     )
 
 

@@ -26,6 +26,7 @@ from models.tables import (
     Decision,
     Goal,
     GoalScore,
+    InvitationLetter,
     Meeting,
     MeetingParticipant,
     Person,
@@ -65,7 +66,7 @@ def erase_citizen(*, session: Session, actor: Actor, citizen_id: int, confirm_na
     session.execute(delete(GoalScore).where(col(GoalScore.goal_id).in_(goals)))
     session.execute(delete(Action).where(Action.citizen_id == citizen_id))
     session.execute(delete(UnmetNeed).where(UnmetNeed.citizen_id == citizen_id))
-    for child in (Decision, AgendaItem, Preparation, MeetingParticipant):
+    for child in (Decision, AgendaItem, Preparation, MeetingParticipant, InvitationLetter):
         session.execute(delete(child).where(col(child.meeting_id).in_(meetings)))  # type: ignore[attr-defined]
     session.execute(delete(PlanVersion).where(PlanVersion.citizen_id == citizen_id))
     session.execute(delete(Meeting).where(Meeting.citizen_id == citizen_id))

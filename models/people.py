@@ -2,7 +2,8 @@
 
 Rules (tested in tests/models/test_people.py):
 - any logged-in staff user or administrator may create a citizen; the creator joins the
-  citizen's team at once (otherwise nobody but an administrator could open the new record);
+  citizen's team at once (otherwise nobody but an administrator could open the new record), and
+  when they are the coordinating caseworker, also the citizen's people as that professional;
 - the citizen chooses ONE contact person ("én indgang"): an active member of the team or network;
 - one coordinating caseworker and one deputy at a time, both active professionals and never the
   same person; marking a new one takes the mark from the previous holder;
@@ -20,19 +21,19 @@ from datetime import date
 from sqlalchemy import select, update
 from sqlmodel import Session, col
 
-from models.access import Actor, authorize
+from models import departments
+from models.access import Actor, authorize, write_audit
 from models.errors import NotFound, UserError
 from models.tables import (
     PERSON_KINDS,
     Citizen,
-    Department,
     Person,
     TeamMembership,
     UserAccount,
     today,
     utcnow,
 )
-from models.text import NAME_MAX, SHORT_MAX, clean_email, clean_name, clean_optional, clean_text, parse_date
+from models.text import SHORT_MAX, clean_email, clean_name, clean_optional, clean_text, parse_date
 
 PHONE_MAX = 40
 
@@ -72,8 +73,19 @@ def create_citizen(
     birth_date: object = None,
     phone: object = None,
     email: object = None,
+    creator_is_coordinator: bool = False,
+    creator_department: object = None,
 ) -> CitizenSaved:
-    """Create a citizen; the creator joins the team so they can open the record."""
+    """Create a citizen; the creator joins the team so they can open the record.
+
+    `creator_is_coordinator` (the form asks "Er du koordinerende sagsbehandler?"): the creator
+    also becomes a professional on the citizen's team, linked to their own account, with the
+    coordinator mark, in `creator_department` (default: the account's department). Without it
+    the creator has access (a team membership) but is not one of the citizen's people: a person
+    on the team is invited, named in letters and needs a consent that covers their department,
+    which is wrong for e.g. a secretary who only typed the record in. Either way the membership
+    is audited as "team.add", in the same transaction as the citizen.
+    """
     if actor is None or actor.user_id is None or actor.role not in ("admin", "staff"):
         raise UserError("error.access_denied")
     values = {
@@ -82,11 +94,33 @@ def create_citizen(
         "phone": _clean_phone(phone),
         "email": clean_email(email),
     }
+    user = session.get(UserAccount, actor.user_id)
+    if user is None or not user.is_active:
+        raise UserError("error.access_denied")
+    department_id = user.department_id
+    if creator_is_coordinator and isinstance(creator_department, str) and creator_department.strip():
+        department_id = departments.department_for_person(session, creator_department)
     citizen = Citizen(**values)
     session.add(citizen)
     session.flush()
     assert citizen.id is not None
-    session.add(TeamMembership(citizen_id=citizen.id, user_id=actor.user_id))
+    person = None
+    if creator_is_coordinator:
+        person = Person(
+            citizen_id=citizen.id,
+            kind="professional",
+            name=user.full_name,
+            department_id=department_id,
+            email=user.email,
+            user_id=user.id,
+            is_coordinator=True,
+        )
+        session.add(person)
+        session.flush()
+    membership = TeamMembership(
+        citizen_id=citizen.id, user_id=actor.user_id, person_id=person.id if person is not None else None
+    )
+    session.add(membership)
     session.flush()
     authorize(
         session,
@@ -96,6 +130,11 @@ def create_citizen(
         entity="citizen",
         entity_id=citizen.id,
     )
+    write_audit(session, actor=actor, action="team.add", citizen_id=citizen.id, entity="team_membership",
+                entity_id=membership.id)
+    if person is not None:
+        write_audit(session, actor=actor, action="person.add", citizen_id=citizen.id, entity="person",
+                    entity_id=person.id)
     return CitizenSaved(id=citizen.id, version=citizen.version)
 
 
@@ -172,20 +211,6 @@ def set_contact_person(
     )
 
 
-def _department_id(session: Session, name: object) -> int | None:
-    """Get or create a department by its name (names are unique; case and spacing ignored)."""
-    label = clean_text(name, field="afdeling", max_length=NAME_MAX, single_line=True)
-    if not label:
-        return None
-    for dep_id, dep_name in session.execute(select(Department.id, Department.name)).all():
-        if dep_name.strip().casefold() == label.casefold():
-            return int(dep_id)
-    department = Department(name=label)
-    session.add(department)
-    session.flush()
-    return department.id
-
-
 def _clear_mark(session: Session, *, citizen_id: int, mark: str, keep: int | None) -> None:
     """One coordinator and one deputy at a time: take the mark from anyone else."""
     column = getattr(Person, mark)
@@ -218,7 +243,7 @@ def _person_values(
     return {
         "kind": kind,
         "name": clean_name(name, field="navn"),
-        "department_id": _department_id(session, department) if professional else None,
+        "department_id": departments.department_for_person(session, department) if professional else None,
         "title": clean_optional(title, field="titel", max_length=SHORT_MAX) if professional else None,
         "relation": (
             None if professional else clean_optional(relation, field="relation", max_length=SHORT_MAX)

@@ -56,6 +56,7 @@ class PersonView:
     is_deputy: bool
     added_on: date
     removed_on: date | None
+    department_id: int | None = None  # the list's department (consent coverage matches on it)
 
     @property
     def is_active(self) -> bool:
@@ -72,6 +73,7 @@ class ConsentView:
     expires_on: date | None
     withdrawn_on: date | None
     form: str | None
+    party_department_ids: tuple[int | None, ...] = ()  # parallel to parties: picked from the list
 
     def status(self, on: date | None = None) -> ConsentStatus:
         return consent_status(
@@ -325,7 +327,7 @@ def _plan_statements() -> dict[str, Any]:
         .outerjoin(Department, Department.id == Person.department_id)  # type: ignore[arg-type]
         .where(Person.citizen_id == cid)
         .order_by(Person.kind, Person.id),
-        "consents": select(Consent, ConsentParty.name)
+        "consents": select(Consent, ConsentParty.name, ConsentParty.department_id)
         .outerjoin(ConsentParty, Consent.id == ConsentParty.consent_id)  # type: ignore[arg-type]
         .where(Consent.citizen_id == cid)
         .order_by(Consent.given_on, Consent.id, ConsentParty.position, ConsentParty.id),
@@ -378,6 +380,7 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
             is_deputy=p.is_deputy,
             added_on=p.added_on,
             removed_on=p.removed_on,
+            department_id=p.department_id,
         )
         for p, department in people_rows
     )
@@ -385,11 +388,13 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
 
     consent_rows: list[Consent] = []
     parties: dict[int, list[str]] = defaultdict(list)
-    for consent, party in session.execute(statements["consents"], by_citizen).all():
+    party_ids: dict[int, list[int | None]] = defaultdict(list)
+    for consent, party, party_department_id in session.execute(statements["consents"], by_citizen).all():
         if not consent_rows or consent_rows[-1] is not consent:
             consent_rows.append(consent)
         if party is not None:
             parties[consent.id].append(party)  # type: ignore[index]
+            party_ids[consent.id].append(party_department_id)  # type: ignore[index]
     consents = tuple(
         ConsentView(
             id=c.id,  # type: ignore[arg-type]
@@ -400,6 +405,7 @@ def _load(session: Session, citizen: Citizen, *, latest_version: Any = _ASK) -> 
             expires_on=c.expires_on,
             withdrawn_on=c.withdrawn_on,
             form=c.form,
+            party_department_ids=tuple(party_ids[c.id]),  # type: ignore[index]
         )
         for c in consent_rows
     )

@@ -66,11 +66,16 @@ ROLES = ("admin", "staff")
 
 
 class Department(SQLModel, table=True):
-    """A department or an outside body (e.g. Jobcenter, Familieafdelingen, a hospital)."""
+    """A department or an outside body (e.g. Jobcenter, Familieafdelingen, a hospital).
+
+    The municipality's list, kept by administrators (models/departments.py). A retired one is no
+    longer offered, but stays valid wherever it is already named (old consents, past members).
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=200, unique=True)
     is_outside_body: bool = False
+    retired_at: datetime | None = None
 
 
 class UserAccount(SQLModel, table=True):
@@ -229,7 +234,12 @@ class Consent(SQLModel, table=True):
 
 
 class ConsentParty(SQLModel, table=True):
-    """A department or outside body a consent covers, by name as the citizen gave it."""
+    """A department or outside body a consent covers, by name as the citizen gave it.
+
+    `department_id` is the list's department the name was picked from (or matched, case and
+    spacing ignored) when the consent was recorded: a later rename keeps the consent covering
+    the same department. NULL for an outside body typed by hand.
+    """
 
     __tablename__ = "consent_party"
 
@@ -237,6 +247,7 @@ class ConsentParty(SQLModel, table=True):
     consent_id: int = Field(foreign_key="consent.id", index=True)
     name: str = Field(max_length=200)
     position: int = 0
+    department_id: int | None = Field(default=None, foreign_key="department.id", index=True)
 
 
 # --- Goals and actions --------------------------------------------------------------------
@@ -503,6 +514,23 @@ class Preparation(SQLModel, table=True):
     version: int = 1
 
 
+class InvitationLetter(SQLModel, table=True):
+    """A downloaded invitation letter: when, by whom, and a fingerprint of what it showed.
+
+    The fingerprint is a few short hashes (one per part: time, place, participants, the
+    citizen's preparation, the rest), never the text itself: the prepare page compares it with
+    what the letter would show now and says when a downloaded letter is out of date.
+    """
+
+    __tablename__ = "invitation_letter"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    downloaded_at: datetime = Field(default_factory=utcnow)
+    fingerprint: str = Field(max_length=400)
+
+
 class Decision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
@@ -552,6 +580,24 @@ class CitizenLink(SQLModel, table=True):
     created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     expires_at: datetime
     revoked_at: datetime | None = None
+
+
+class RoomLink(SQLModel, table=True):
+    """The room screen's link and short code for one meeting (issue 17). Only SHA-256 hashes of
+    the token and the code are stored. Usable while the meeting is in progress and ended_at is
+    empty: closing the meeting ends it with no write here. Holds no text; goes with its meeting."""
+
+    __tablename__ = "room_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("meeting.id", ondelete="CASCADE"), nullable=False, index=True)
+    )
+    token_hash: str = Field(max_length=64, unique=True)
+    code_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = Field(default_factory=utcnow)
+    created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+    ended_at: datetime | None = None
 
 
 class Correction(SQLModel, table=True):
