@@ -1,0 +1,92 @@
+"""The leader's room-screen controls for Mødet: open the room screen, its short code, end it.
+
+`render_room_controls(actor, meeting_id)` is all a page calls. The token and code exist only
+when a link is created (models.room_links stores their hashes), so this tab keeps them in its
+session state for as long as the link is usable and shows them again on every rerun; another
+tab (or a reload) gets a new link when it asks. Ending ends every room link of the meeting.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from models.access import Actor
+from models.db import session_scope
+from models.errors import UserError
+from models.room_links import create_room_link, end_room_links, room_link_usable
+from ui.feedback import show_user_error
+from ui.i18n import t
+from ui.safe import escape_markdown
+
+_STATE = "room_link_{meeting_id}"  # {"id", "token", "code", "code_shown"} of this tab's link
+
+
+def _shown_link(actor: Actor, meeting_id: int) -> dict | None:
+    key = _STATE.format(meeting_id=meeting_id)
+    link = st.session_state.get(key)
+    if not link:
+        return None
+    with session_scope() as session:
+        usable = room_link_usable(session=session, actor=actor, meeting_id=meeting_id, link_id=link["id"])
+    if not usable:
+        st.session_state.pop(key, None)
+        return None
+    return link
+
+
+def _create(actor: Actor, meeting_id: int) -> None:
+    try:
+        with session_scope(write=True) as session:
+            created = create_room_link(session=session, actor=actor, meeting_id=meeting_id)
+    except UserError as error:
+        st.session_state["room_controls_error"] = error
+        return
+    st.session_state[_STATE.format(meeting_id=meeting_id)] = {
+        "id": created.id, "token": created.token, "code": created.code, "code_shown": created.code_shown,
+    }  # fmt: skip
+
+
+def _end(actor: Actor, meeting_id: int) -> None:
+    try:
+        with session_scope(write=True) as session:
+            end_room_links(session=session, actor=actor, meeting_id=meeting_id)
+    except UserError as error:
+        st.session_state["room_controls_error"] = error
+        return
+    st.session_state.pop(_STATE.format(meeting_id=meeting_id), None)
+    st.session_state["room_controls_ended"] = True
+
+
+def _entry_address() -> str:
+    """The address a room PC opens to type the code: the app's own address with ?room=."""
+    url = st.context.url or ""
+    base = url.rsplit("/", 1)[0] if url.count("/") > 2 else url
+    return f"{base}/?room="
+
+
+def render_room_controls(actor: Actor, meeting_id: int) -> None:
+    """One block: "Åbn rumskærm" (creates the link), then the link to open in a new window, the
+    short code in large type for a meeting-room PC, and "Afslut rumskærm"."""
+    with st.container(key=f"room-controls-{meeting_id}"):
+        error = st.session_state.pop("room_controls_error", None)
+        if error is not None:
+            show_user_error(error)
+        if st.session_state.pop("room_controls_ended", False):
+            st.success(t("room.controls.ended"))
+        link = _shown_link(actor, meeting_id)
+        if link is None:
+            st.button(
+                t("room.controls.open"), key=f"room_open_{meeting_id}", icon="🖥️",
+                on_click=_create, args=(actor, meeting_id), help=t("room.controls.open_help"),
+            )  # fmt: skip
+            return
+        # A relative address: the app's root under whatever path it is served from.
+        st.link_button(t("room.controls.open_window"), f"./?room={link['token']}", type="primary", icon="🖥️")
+        st.caption(t("room.controls.code_help", address=escape_markdown(_entry_address())))
+        # The code is from models.room_links' fixed alphabet (letters and digits only): no user text.
+        st.html(
+            '<p class="room-code" style="font-size:2.4rem;font-weight:700;letter-spacing:0.2em;'
+            f'margin:0;font-family:monospace">{link["code_shown"]}</p>'
+        )
+        st.button(t("room.controls.end"), key=f"room_end_{meeting_id}", on_click=_end,
+                  args=(actor, meeting_id))  # fmt: skip
