@@ -16,6 +16,7 @@ from sqlmodel import Session
 from models.access import Actor, authorize
 from models.db import save_versioned
 from models.errors import NotFound, UserError
+from models.idempotency import remember, replayed
 from models.tables import ACTION_STATUSES, Action, ActionEvent, Goal, Meeting, Person, today, utcnow
 from models.text import SHORT_MAX, clean_optional, clean_text, parse_date
 
@@ -102,10 +103,18 @@ def create_agreement(
     due_on: date | None = None,
     trial: bool = False,
     meeting_id: int | None = None,
+    form_key: str | None = None,
 ) -> SavedAction:
     """A new agreement. Owner and date may still be missing while the meeting runs: it is then
-    'unfinished', and the meeting cannot close until it has both."""
+    'unfinished', and the meeting cannot close until it has both. A second call with the same
+    `form_key` returns the first call's agreement and changes nothing (models/idempotency.py)."""
     authorize(session, actor=actor, citizen_id=citizen_id, action="action.create")
+    earlier = replayed(session, key=form_key, kind="agreement")
+    if earlier is not None:
+        made = session.get(Action, earlier)
+        if made is None or made.citizen_id != citizen_id:
+            raise NotFound("action")
+        return SavedAction(id=earlier, citizen_id=citizen_id, version=made.version)
     body = clean_text(text, field="agreement", required=True)
     due_on = parse_date(due_on, field="frist")  # a date from a form; anything else is refused in Danish
     _check_owner(session, citizen_id=citizen_id, person_id=owner_person_id, is_citizen=owner_is_citizen)
@@ -129,6 +138,7 @@ def create_agreement(
     assert action.id is not None
     _event(session, actor=actor, action_id=action.id, kind="created", meeting_id=meeting_id,
            to_value=_owner_code(owner_person_id, owner_is_citizen))
+    remember(session, key=form_key, entity_id=action.id)
     return SavedAction(id=action.id, citizen_id=citizen_id, version=action.version)
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session
 from models.access import Actor, authorize
 from models.db import save_versioned
 from models.errors import NotFound, UserError
+from models.idempotency import remember, replayed
 from models.plans import GoalView, ScoreView
 from models.tables import (
     GOAL_AREAS,
@@ -116,10 +117,18 @@ def add_goal(
     area: str | None = None,
     professional_note: str | None = None,
     pause_goal_id: int | None = None,
+    form_key: str | None = None,
 ) -> SavedGoal:
     """A new active focus goal in the citizen's own words. With three active goals already,
-    `pause_goal_id` must name the one to pause (in the same transaction)."""
+    `pause_goal_id` must name the one to pause (in the same transaction). A second call with the
+    same `form_key` returns the first call's goal and changes nothing (models/idempotency.py)."""
     authorize(session, actor=actor, citizen_id=citizen_id, action="goal.create", entity="goal")
+    earlier = replayed(session, key=form_key, kind="goal")
+    if earlier is not None:
+        goal = session.get(Goal, earlier)
+        if goal is None or goal.citizen_id != citizen_id:
+            raise NotFound("goal")
+        return SavedGoal(id=earlier, citizen_id=citizen_id, version=goal.version)
     words = _clean_words(own_words)
     note = clean_optional(professional_note, field="professional_note")
     area = _clean_area(area)
@@ -137,6 +146,7 @@ def add_goal(
     session.add(goal)
     session.flush()
     assert goal.id is not None
+    remember(session, key=form_key, entity_id=goal.id)
     return SavedGoal(id=goal.id, citizen_id=citizen_id, version=goal.version, paused_goal_id=paused)
 
 

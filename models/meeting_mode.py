@@ -24,6 +24,7 @@ from models.db import save_versioned
 from models.errors import NotFound, UserError
 from models.formatting import local
 from models.i18n import translate
+from models.idempotency import remember, replayed
 from models.meeting_timeline import STEP_KINDS as STEP_KINDS
 from models.meeting_timeline import STEP_TITLE_KEYS, missing_steps
 from models.meeting_timeline import MeetingPosition as MeetingPosition
@@ -562,8 +563,14 @@ def review_agreement(
 # --- Decisions and unmet needs ------------------------------------------------------------
 
 
-def add_decision(*, session: Session, actor: Actor | None, meeting_id: int, text: str) -> int:
+def add_decision(
+    *, session: Session, actor: Actor | None, meeting_id: int, text: str, form_key: str | None = None
+) -> int:
+    """A decision of this meeting; a second call with the same `form_key` returns the first id."""
     _meeting_for_write(session, actor=actor, meeting_id=meeting_id, what="meeting.decision")
+    earlier = replayed(session, key=form_key, kind="decision")
+    if earlier is not None:
+        return earlier
     body = clean_text(text, field="decision", required=True)
     last = session.execute(
         select(func.max(Decision.position)).where(Decision.meeting_id == meeting_id)
@@ -572,6 +579,7 @@ def add_decision(*, session: Session, actor: Actor | None, meeting_id: int, text
     session.add(decision)
     session.flush()
     assert decision.id is not None
+    remember(session, key=form_key, entity_id=decision.id)
     return decision.id
 
 
@@ -585,10 +593,20 @@ def remove_decision(*, session: Session, actor: Actor | None, meeting_id: int, d
 
 
 def add_unmet_need(
-    *, session: Session, actor: Actor | None, meeting_id: int, text: str, department_id: int | None = None
+    *,
+    session: Session,
+    actor: Actor | None,
+    meeting_id: int,
+    text: str,
+    department_id: int | None = None,
+    form_key: str | None = None,
 ) -> int:
-    """A need nobody has the legal basis or budget to meet; it goes to the leaders' overview."""
+    """A need nobody has the legal basis or budget to meet; it goes to the leaders' overview.
+    A second call with the same `form_key` returns the first id."""
     meeting = _meeting_for_write(session, actor=actor, meeting_id=meeting_id, what="meeting.unmet_need")
+    earlier = replayed(session, key=form_key, kind="unmet_need")
+    if earlier is not None:
+        return earlier
     body = clean_text(text, field="unmet_need", required=True)
     last = session.execute(
         select(func.max(UnmetNeed.position)).where(UnmetNeed.meeting_id == meeting_id)
@@ -598,6 +616,7 @@ def add_unmet_need(
     session.add(need)
     session.flush()
     assert need.id is not None
+    remember(session, key=form_key, entity_id=need.id)
     return need.id
 
 

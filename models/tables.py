@@ -667,6 +667,23 @@ class OverviewChange(SQLModel, table=True):
     citizen_id: int | None = None
 
 
+# --- Add forms that must not save twice (issue 17) -----------------------------------------
+
+
+class FormSubmission(SQLModel, table=True):
+    """One submitted add form (a goal, an agreement, a decision, an unmet need): the key the
+    form generation carried and the row it created (models/idempotency.py). A double click, a
+    resubmitted form or a rerun with the same key gets that row back instead of a second one.
+    The key is random per form generation; no text, no FK (ids only, kept after erasure)."""
+
+    __tablename__ = "form_submission"
+
+    key: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=20)
+    entity_id: int | None = None
+    created_at: datetime = Field(default_factory=utcnow)
+
+
 # Every process that imports the tables writes overview_change rows with its commits (the
 # listeners are registered on import; the module needs the classes above, hence at the end).
 from models import overview_changes  # noqa: E402,F401
