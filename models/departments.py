@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 
 from models.access import Actor, refuse, write_audit
 from models.errors import NotFound, UserError
-from models.tables import Department, utcnow
+from models.tables import Department, UserAccount, utcnow
 from models.text import NAME_MAX, clean_text
 
 
@@ -67,6 +67,17 @@ def match(session: Session, name: object) -> Department | None:
         if name_key(row.name) == wanted:
             return row
     return None
+
+
+def department_of_user(*, session: Session, user_id: int | None) -> str | None:
+    """The department on a user's own account (the default when they join a team), if any."""
+    if user_id is None:
+        return None
+    return session.execute(
+        select(Department.name)
+        .join(UserAccount, col(UserAccount.department_id) == Department.id)
+        .where(UserAccount.id == user_id)
+    ).scalar_one_or_none()
 
 
 def department_for_person(session: Session, name: object) -> int | None:

@@ -73,7 +73,7 @@ def create_citizen(
     birth_date: object = None,
     phone: object = None,
     email: object = None,
-    creator_is_coordinator: bool = False,
+    creator_is_coordinator: bool | None = False,
     creator_department: object = None,
 ) -> CitizenSaved:
     """Create a citizen; the creator joins the team so they can open the record.
@@ -94,6 +94,8 @@ def create_citizen(
         "phone": _clean_phone(phone),
         "email": clean_email(email),
     }
+    if creator_is_coordinator is None:  # the form asks; an unanswered question is not a "no"
+        raise UserError("prep25.error.answer_coordinator")
     user = session.get(UserAccount, actor.user_id)
     if user is None or not user.is_active:
         raise UserError("error.access_denied")

@@ -1,0 +1,134 @@
+"""Step 1 of Forberedelse: the citizen's record, the next meeting at a glance, and a new citizen.
+
+The contact person is chosen in step 3, where the team is built; here it is shown read-only
+with a button to that step, so the user never has to come back to step 1 for it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from models import people
+from models.access import Actor
+from models.db import session_scope
+from models.departments import department_of_user
+from models.next_meeting import next_meeting_words
+from models.tables import today
+from ui.context import CITIZEN_KEY
+from ui.feedback import attempt, flash
+from ui.i18n import lang, t
+from ui.prepare_shared import Prep, department_names, go_to_step, next_nonce, nonce, seen, write
+from ui.safe import show_text
+from ui.widgets import person_line
+
+YES, NO = "yes", "no"
+
+
+def new_citizen_form(actor: Actor) -> None:
+    """Create a citizen; the creator answers whether they are the coordinating caseworker."""
+    n = nonce("citizen")
+    with session_scope() as session:
+        own_department = department_of_user(session=session, user_id=actor.user_id)
+    options = department_names(keep=own_department)
+    with st.form(key=f"new-citizen-{n}"):
+        name = st.text_input(t("before.citizen_name"), key=f"nc-name-{n}")
+        born = st.date_input(
+            t("before.birth_date"),
+            value=None,
+            min_value=date(1900, 1, 1),
+            max_value=today(),
+            format="DD.MM.YYYY",
+            key=f"nc-born-{n}",
+        )
+        phone = st.text_input(t("before.phone"), key=f"nc-phone-{n}")
+        email = st.text_input(t("before.email"), key=f"nc-email-{n}")
+        st.caption(t("before.no_cpr"))
+        answer = st.radio(
+            t("prep25.are_you_coordinator"),
+            options=[YES, NO],
+            index=None,
+            horizontal=True,
+            format_func=lambda a: t(f"prep25.answer_{a}"),
+            help=t("prep25.are_you_coordinator_help"),
+            key=f"nc-coordinator-{n}",
+        )
+        department = st.selectbox(
+            t("prep25.your_department"),
+            options=options,
+            index=options.index(own_department) if own_department in options else None,
+            placeholder=t("prep25.department_choose"),
+            key=f"nc-department-{n}",
+        )
+        if st.form_submit_button(t("before.create_citizen"), type="primary"):
+
+            def create() -> object:
+                with session_scope(write=True) as session:
+                    return people.create_citizen(
+                        session=session,
+                        actor=actor,
+                        name=name,
+                        birth_date=born,
+                        phone=phone,
+                        email=email,
+                        creator_is_coordinator=None if answer is None else answer == YES,
+                        creator_department=department,
+                    )
+
+            saved = attempt(create)
+            if saved is not None:
+                next_nonce("citizen")
+                st.session_state[CITIZEN_KEY] = saved.id
+                flash("before.citizen_created", name=name.strip())
+                st.rerun()
+
+
+def show(prep: Prep) -> None:
+    plan, cid = prep.plan, prep.cid
+    st.subheader(t("before.edit_citizen"), anchor=False)
+    v = seen(f"citizen-{cid}", plan.citizen.version)
+    with st.form(key=f"citizen-{cid}-{v}"):
+        c = plan.citizen
+        name = st.text_input(t("before.citizen_name"), value=c.name, key=f"c-name-{cid}-{v}")
+        born = st.date_input(
+            t("before.birth_date"),
+            value=c.birth_date,
+            min_value=date(1900, 1, 1),
+            max_value=today(),
+            format="DD.MM.YYYY",
+            key=f"c-born-{cid}-{v}",
+        )
+        phone = st.text_input(t("before.phone"), value=c.phone or "", key=f"c-phone-{cid}-{v}")
+        email = st.text_input(t("before.email"), value=c.email or "", key=f"c-email-{cid}-{v}")
+        st.caption(t("before.no_cpr"))
+        if st.form_submit_button(t("before.save")):
+            write(
+                lambda s: people.update_citizen(
+                    session=s,
+                    actor=prep.actor,
+                    citizen_id=cid,
+                    seen_version=v,
+                    name=name,
+                    birth_date=born,
+                    phone=phone,
+                    email=email,
+                ),
+                "before.saved",
+                forget=(f"seen-citizen-{cid}",),
+            )
+
+    st.subheader(t("before.contact_title"), anchor=False)
+    with st.container(key="contact-read-only"):
+        contact = plan.contact_person
+        show_text(person_line(contact) if contact is not None else t("prep25.contact_not_chosen"))
+    st.button(
+        t("prep25.contact_go_to_team"), key=f"contact-go-team-{cid}", on_click=go_to_step, args=("team",)
+    )
+
+    st.subheader(t("plan.next_meeting"), anchor=False)
+    words = next_meeting_words(prep.meeting, lang())
+    show_text(words.text if words else t("prepare.no_meeting"), key="next-meeting-words")
+
+    with st.expander(t("before.new_citizen")):
+        new_citizen_form(prep.actor)
