@@ -15,7 +15,9 @@ build the database (bench/build.py), then measure in a fresh process per databas
 - browser: the typical staff user's clicks in chromium against `streamlit run`, full scale and one
   citizen in turns, click to visible and where the time goes (bench/browser.py);
 - users: 1, 10, 20 and 30 staff users at once, each in its own browser context, working with
-  2 s ± 1 s think time (bench/users.py): latency, errors, saves arrived, memory, CPU.
+  2 s ± 1 s think time (bench/users.py): latency, errors, saves arrived, memory, CPU;
+- wire: the same users over Streamlit's websocket without browsers (bench/protocol.py), so the
+  two cores are left to the server: request to "script finished" as the server delivers it.
 
 Prints one table (median, min, max, target) and writes the same figures to
 bench-results/bench-<time>.json. Nothing here is a test: no figure fails the run.
@@ -548,6 +550,13 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
             print(f"[{backend}] users {users_levels}, {users_seconds:.0f} s each ...", file=sys.stderr,
                   flush=True)  # fmt: skip
             figures["users"] = measure_users(full.url, levels=users_levels, seconds=users_seconds)
+        if not only or "wire" in only:
+            from bench.users import measure_users
+
+            print(f"[{backend}] wire users {users_levels}, {users_seconds:.0f} s each ...", file=sys.stderr,
+                  flush=True)  # fmt: skip
+            figures["wire"] = measure_users(full.url, levels=users_levels, seconds=users_seconds,
+                                            client="protocol")  # fmt: skip
         result["backends"][backend] = figures
     return result
 
@@ -636,6 +645,7 @@ def table(result: dict[str, Any]) -> str:
                          f"<= 400 MB  {'yes' if value <= TARGETS['memory_mb'] else 'NO'}")
         browser_table(figures.get("browser"), row, lines)
         lines += users_table(figures.get("users"))
+        lines += users_table(figures.get("wire"))
     return "\n".join(lines)
 
 
@@ -674,7 +684,9 @@ def users_table(users: dict[str, Any] | None) -> list[str]:
     """The users part: one line per level."""
     if not users:
         return []
-    lines = [f"  users at once ({users['seconds']:.0f} s per level, think {users['think_seconds'][0]:.0f}-"
+    wire = users.get("client") == "protocol"
+    title = "users at once over the websocket, no browsers" if wire else "users at once"
+    lines = [f"  {title} ({users['seconds']:.0f} s per level, think {users['think_seconds'][0]:.0f}-"
              f"{users['think_seconds'][1]:.0f} s; target 0 errors, p95 <= 300 ms, server <= 1 GB)",
              f"  {'users':>5} {'clicks':>6} {'p50':>7} {'p95':>7} {'max':>7} {'errors':>6} {'log':>4} "
              f"{'saved':>9} {'RSS MB':>7} {'CPU: server':>11} {'pg':>4} {'browser':>7} {'machine':>7}  ok"]
@@ -683,7 +695,8 @@ def users_table(users: dict[str, Any] | None) -> list[str]:
             lines.append(f"  {level:>5} FAILED: {item['failed'][:200]}")
             continue
         ms, share = item.get("ms", {}), item["share_of_machine"]
-        browser_share = share.get("chromium", 0) + share.get("playwright driver", 0)
+        browser_share = share.get("bench", 0) if wire else share.get("chromium", 0) + share.get(
+            "playwright driver", 0)  # the clients: this process on the wire, else the browsers
         rss = item["server_rss_mb"]["hwm"]
         ok = (item["errors"] == 0 and item["saves_lost"] == 0 and item["server_log_errors"]["lines"] == 0
               and ms.get("p95", float("inf")) <= TARGETS["users_p95"] and rss <= TARGETS["users_rss_mb"])
@@ -720,7 +733,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="a PostgreSQL admin URL (default: SAMPLAN_TEST_POSTGRES_URL)")
     parser.add_argument("--no-memory", action="store_true", help="skip the streamlit run + browser part")
     parser.add_argument("--only", default="",
-                        help="comma-separated: pages,hot,word,exchange,load,memory,browser,users")
+                        help="comma-separated: pages,hot,word,exchange,load,memory,browser,users,wire")
     parser.add_argument("--users-seconds", type=float, default=120.0, help="how long each users level works")
     parser.add_argument("--users-levels", default="1,10,20,30", help="comma-separated numbers of users")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)

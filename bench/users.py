@@ -296,6 +296,12 @@ async def _level(database_url: str, users: list[StaffUser], seconds: float, work
             metering.cancel()
             await browser.close()
         log = _log_errors(server.log)
+    return _outcome(database_url, users, seconds, done, before, log, machine)
+
+
+def _outcome(database_url: str, users: list[StaffUser], seconds: float, done: list[Any], before: int,
+             log: Any, machine: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """One level's figures from every user's (samples, saves confirmed) or the exception that ended it."""
     samples: list[Sample] = []
     confirmed: dict[int, int] = {}
     crashed = []
@@ -327,6 +333,111 @@ async def _level(database_url: str, users: list[StaffUser], seconds: float, work
     }
 
 
+# --- the same users over the protocol (no browsers) ---------------------------------------------------
+
+
+async def _log_in_protocol(server: Server, user: StaffUser, password: str) -> Any:
+    """Open a tab on the wire with the user's citizen in the address and submit the login form."""
+    from bench.protocol import Client
+
+    client = Client(server.url)
+    page = await client.open(f"citizen={user.citizen_id}")
+    name, secret = page.widget("login_username"), page.widget("login_password")
+    submit = page.widget("FormSubmitter:login*")
+    if name is None or secret is None or submit is None:
+        raise RuntimeError("no login form on the start page")
+    done = await client.press(submit, also=((name, {"string_value": user.username}),
+                                            (secret, {"string_value": password})))  # fmt: skip
+    if client.last is None or done.widget("logout") is None:
+        raise RuntimeError(f"{user.username} is not logged in after the form")
+    return client
+
+
+def _checked(name: str, run: Any, began: float, ok: bool, missing: str) -> Sample:
+    """A protocol interaction as a Sample: request to finished, an error if the page shows one."""
+    from bench.browser import ERROR_PHRASES
+
+    words = run.texts()
+    error = ("exception box" if run.exception else next((p for p in ERROR_PHRASES if p in words), None)
+             or (None if ok else missing))  # fmt: skip
+    sample = Sample(name, error is None, error, run.ms, run.ms, started=began)
+    sample.runs = run.runs
+    return sample
+
+
+async def _step_protocol(client: Any, kind: str) -> Sample:
+    from bench.browser import SAVED_IN_PROGRESS
+
+    began = time.time()
+    if kind == "choose":
+        table = client.last.widget("fu_rows_*", "dataframe") if client.last else None
+        if table is None:
+            return Sample("choose a row in Opfølgning", False, "no table of agreements", 0.0, 0.0,
+                          started=began)  # fmt: skip
+        run = await client.choose_row(table, 0)
+        return _checked("choose a row in Opfølgning", run, began, run.widget("fu_save_*") is not None,
+                        "no agreement opened")  # fmt: skip
+    if kind == "save":
+        button = client.last.widget("fu_save_*") if client.last else None
+        if button is None:
+            return Sample("save an agreement", False, "no save button", 0.0, 0.0, started=began)
+        run = await client.press(button)
+        return _checked("save an agreement", run, began, SAVED_IN_PROGRESS in run.texts(), "not saved")
+    title, (_, text) = _TITLES[kind]
+    run = await client.navigate(title)
+    return _checked(f"navigate to {title}", run, began, text is None or text in run.texts(), f"no {title}")
+
+
+async def _work_protocol(server: Server, client: Any, user: StaffUser, password: str, deadline: float,
+                         rng: random.Random) -> tuple[list[Sample], int]:  # fmt: skip
+    """`_work` over the protocol: the same cycle, think time and logging in again after an error."""
+    samples: list[Sample] = []
+    saved, step = 0, 0
+    try:
+        while await _think(rng, deadline):
+            kind = CYCLE[step % len(CYCLE)]
+            try:
+                sample = await _step_protocol(client, kind)
+            except Exception as error:  # noqa: BLE001 - a timeout or a closed socket is this step's error
+                sample = Sample(kind, False, f"{type(error).__name__}: {str(error)[:160]}", 0.0, 0.0)
+            samples.append(sample)
+            saved += kind == "save" and sample.ok
+            step += 1
+            if not sample.ok:
+                await client.close()
+                try:
+                    client = await _log_in_protocol(server, user, password)
+                except Exception:  # noqa: BLE001 - this user stops; the errors so far are counted
+                    samples.append(Sample("log in again", False, "could not log in again", 0.0, 0.0))
+                    break
+                step = 0
+    finally:
+        await client.close()
+    return samples, saved
+
+
+async def _level_protocol(database_url: str, users: list[StaffUser], seconds: float, workdir: Path,
+                          seed: int) -> dict[str, Any]:  # fmt: skip
+    from bench.build import BENCH_PASSWORD
+
+    with streamlit_server(database_url, workdir, f"protocol-{len(users)}") as server:
+        clients = [await _log_in_protocol(server, user, BENCH_PASSWORD) for user in users]
+        before = _last_event_id(database_url)
+        meter = Meter(server.process.pid, database_url)
+        meter.start()
+        deadline = time.monotonic() + seconds
+        metering = asyncio.create_task(meter.run(deadline))
+        rngs = [random.Random(seed * 1000 + n) for n in range(len(users))]
+        done = await asyncio.gather(*(
+            _work_protocol(server, client, user, BENCH_PASSWORD, deadline, rng)
+            for client, user, rng in zip(clients, users, rngs, strict=True)
+        ), return_exceptions=True)  # fmt: skip
+        machine = meter.stop()
+        metering.cancel()
+        log = _log_errors(server.log)
+    return _outcome(database_url, users, seconds, done, before, log, machine)
+
+
 def _percentiles(values: list[float]) -> dict[str, float]:
     if not values:
         return {}
@@ -336,17 +447,21 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 
 def measure_users(database_url: str, *, levels: tuple[int, ...] = LEVELS, seconds: float = SECONDS,
-                  seed: int = SEED) -> dict[str, Any]:  # fmt: skip
-    """Every level in turn on `database_url`, each on a fresh server; a failed level is reported."""
+                  seed: int = SEED, client: str = "browser") -> dict[str, Any]:  # fmt: skip
+    """Every level in turn on `database_url`, each on a fresh server; a failed level is reported.
+    `client="protocol"` plays the same users over Streamlit's websocket without browsers
+    (bench/protocol.py): the server's figure, with the machine left to the server."""
+    level_of = {"browser": _level, "protocol": _level_protocol}[client]
     workdir = Path(tempfile.mkdtemp(prefix="samplan-bench-users-"))
     users = staff_users(database_url, max(levels))
-    result: dict[str, Any] = {"seconds": seconds, "think_seconds": list(THINK_SECONDS), "levels": {}}
+    result: dict[str, Any] = {"seconds": seconds, "think_seconds": list(THINK_SECONDS), "client": client,
+                              "levels": {}}
     for level in levels:
         if level > len(users):
             result["levels"][str(level)] = {"failed": f"only {len(users)} staff users own open agreements"}
             continue
         try:
-            measured = asyncio.run(_level(database_url, users[:level], seconds, workdir, seed))
+            measured = asyncio.run(level_of(database_url, users[:level], seconds, workdir, seed))
             result["levels"][str(level)] = measured
         except Exception as error:  # noqa: BLE001 - a failed level is reported, not fatal
             result["levels"][str(level)] = {"failed": f"{type(error).__name__}: {str(error)[:500]}",

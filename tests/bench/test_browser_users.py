@@ -74,3 +74,25 @@ def test_the_users_part_runs_two_users_and_every_confirmed_save_arrives(db_url: 
     printed = table({"scale": TINY, "runs": 1, "machine": {"cores": 2},
                      "backends": {"sqlite": {"build_seconds": 0, "users": result}}})
     assert "users at once" in printed
+
+
+def test_the_wire_part_plays_the_same_users_without_browsers(db_url: str) -> None:
+    """bench/protocol.py speaks Streamlit's websocket: it logs in through the form, chooses a row,
+    saves it (the save is in the database) and navigates, with no error on the page or in the log.
+    Enough seconds for each user to go round the whole cycle once (5 steps, 1-3 s of thinking)."""
+    fill(db_url, Sizes(citizens=100, staff=5))
+
+    result = measure_users(db_url, levels=(2,), seconds=16, client="protocol")
+
+    level = result["levels"]["2"]
+    assert "failed" not in level, level
+    assert level["errors"] == 0, level["error_samples"]
+    assert level["server_log_errors"]["lines"] == 0, level["server_log_errors"]
+    kinds = set(level["per_kind_p95_ms"])
+    assert {"choose a row in Opfølgning", "save an agreement", "navigate to Mine borgere",
+            "navigate to Planen"} <= kinds, kinds  # fmt: skip
+    assert level["saves_confirmed"] >= 2 and level["saves_in_database"] == level["saves_confirmed"]
+    assert level["cpu_seconds"]["server"] > 0 and "chromium" not in level["cpu_seconds"]
+    printed = table({"scale": TINY, "runs": 1, "machine": {"cores": 2},
+                     "backends": {"sqlite": {"build_seconds": 0, "wire": result}}})
+    assert "over the websocket" in printed

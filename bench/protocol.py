@@ -1,0 +1,165 @@
+"""Many users without browsers: a small client of Streamlit's own websocket protocol.
+
+Why: with 30 Chromium contexts on the same two cores, the browsers use 64-89 % of the machine and
+the benchmark measures them, not the server (README, issue 16). This client does what a browser
+tab does on the wire and nothing else: it opens `/_stcore/stream`, sends the same `rerun_script`
+messages a page sends (the page to run, the query string, the widget values the user set, a
+button's trigger) and reads Streamlit's answers (`ForwardMsg`) until the run's "script finished".
+It never renders, so one process can play 30 users and the figure is the server's: the time
+from the request leaving to the "finished" message arriving, as the browser benchmark's
+`to_request_ms + server_side_ms` minus the click. It is not what a user feels (no rendering);
+bench/browser.py measures that for one user.
+
+Widgets are found the way a test would find them: by the key in their id (`$$ID-<hash>-<key>`)
+or by their label. The values this user set stay set and are sent with every later run while the
+widget is on the page, as Streamlit's frontend does; buttons are triggers, sent once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
+_TEXT_FIELDS = ("body", "label", "text", "value")
+
+
+@dataclass(frozen=True)
+class Element:
+    kind: str  # the Element oneof: "text_input", "button", "dataframe", "heading", ...
+    id: str  # a widget's id ("" for an element that is not a widget)
+    text: str  # what it says: a heading's or markdown's body, a widget's label, an alert's body
+
+
+@dataclass
+class Run:
+    """One interaction: request -> the last run it caused has finished (st.rerun counts in)."""
+
+    ms: float
+    elements: list[Element]
+    runs: int
+    exception: bool
+
+    def texts(self) -> str:
+        return "\n".join(e.text for e in self.elements)
+
+    def widget(self, key: str, kind: str | None = None) -> Element | None:
+        """The first widget on the page whose user key is `key` (or starts with it, `key*`)."""
+        prefix = key.endswith("*")
+        wanted = key.rstrip("*")
+        for element in self.elements:
+            own = element.id.split("-", 2)[-1] if element.id.startswith("$$ID-") else ""
+            matches = own.startswith(wanted) if prefix else own == wanted
+            if matches and (kind is None or element.kind == kind):
+                return element
+        return None
+
+
+def _element(message: Any) -> Element:
+    kind = message.WhichOneof("type") or ""
+    inner = getattr(message, kind) if kind else None
+    element_id, text = "", ""
+    if inner is not None:
+        names = {f.name for f in inner.DESCRIPTOR.fields}
+        element_id = inner.id if "id" in names else ""
+        text = next((str(getattr(inner, n)) for n in _TEXT_FIELDS if n in names and getattr(inner, n)), "")
+    return Element(kind, element_id, text)
+
+
+@dataclass
+class Client:
+    """One user's browser tab, on the wire only."""
+
+    base_url: str  # http://127.0.0.1:PORT/
+    timeout: float = 30.0
+    pages: dict[str, str] = field(default_factory=dict)  # a page's title and its url path -> its hash
+    page_hash: str = ""
+    query_string: str = ""
+    values: dict[str, WidgetState] = field(default_factory=dict)  # what this user set, by widget id
+    last: Run | None = None
+    _socket: Any = None
+
+    async def open(self, query_string: str = "") -> Run:
+        """Open the tab: connect and run the start page (what a page load does)."""
+        address = self.base_url.replace("http://", "ws://").rstrip("/") + "/_stcore/stream"
+        self._socket = await websockets.connect(address, subprotocols=["streamlit"], max_size=None,
+                                                open_timeout=self.timeout)  # fmt: skip
+        self.query_string = query_string
+        return await self.rerun()
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+
+    async def navigate(self, title: str) -> Run:
+        """Sidebar navigation to the page with this title (or url path): its own hash, no widget
+        values carried over. The start page's url path is "", so titles are the safe way in."""
+        self.page_hash = self.pages[title]
+        self.values.clear()
+        return await self.rerun()
+
+    async def set(self, element: Element, **value: Any) -> Run:
+        """Set a widget's value (e.g. string_value="x") and run, as a change on the page does."""
+        state = WidgetState(id=element.id, **value)
+        self.values[element.id] = state
+        return await self.rerun()
+
+    async def press(self, element: Element, *, also: tuple[tuple[Element, dict[str, Any]], ...] = ()) -> Run:
+        """Press a button (a form's submit sends the form's fields with it, in `also`)."""
+        for other, value in also:
+            self.values[other.id] = WidgetState(id=other.id, **value)
+        return await self.rerun(trigger=WidgetState(id=element.id, trigger_value=True))
+
+    async def choose_row(self, table: Element, row: int) -> Run:
+        """Choose a row of a dataframe with on_select: its selection, as the grid sends it."""
+        selection = {"selection": {"rows": [row], "columns": [], "cells": []}}
+        return await self.set(table, string_value=json.dumps(selection))
+
+    async def rerun(self, *, trigger: WidgetState | None = None) -> Run:
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query_string
+        state.page_script_hash = self.page_hash
+        state.widget_states.widgets.extend(self.values.values())
+        if trigger is not None:
+            state.widget_states.widgets.append(trigger)
+        began = time.perf_counter()
+        await self._socket.send(message.SerializeToString())
+        run = await asyncio.wait_for(self._receive(began), self.timeout)
+        on_page = {e.id for e in run.elements if e.id}
+        self.values = {wid: s for wid, s in self.values.items() if wid in on_page}
+        self.last = run
+        return run
+
+    async def _receive(self, began: float) -> Run:
+        elements: list[Element] = []
+        runs, exception = 0, False
+        while True:
+            forward = ForwardMsg()
+            forward.ParseFromString(await self._socket.recv())
+            kind = forward.WhichOneof("type")
+            if kind == "navigation":  # the pages this user has now (they change at login)
+                self.pages = {}
+                for page in forward.navigation.app_pages:
+                    self.pages[page.url_pathname] = self.pages[page.page_name] = page.page_script_hash
+                self.page_hash = forward.navigation.page_script_hash or self.page_hash
+            elif kind == "new_session":
+                elements = []
+            elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                element = _element(forward.delta.new_element)
+                exception = exception or element.kind == "exception"
+                elements.append(element)
+            elif kind == "script_finished":
+                runs += 1
+                if forward.script_finished == _EARLY:  # st.rerun(): the next run follows
+                    elements, exception = [], False
+                    continue
+                return Run((time.perf_counter() - began) * 1000, elements, runs, exception)
