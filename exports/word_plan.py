@@ -32,6 +32,7 @@ from docx.text.run import Run
 
 from models.formatting import format_day, format_moment
 from models.i18n import DEFAULT_LANGUAGE, translate
+from models.next_meeting import next_meeting_words
 from models.plans import ActionView, GoalView, JointPlan, MeetingView, PersonView
 from models.readability import latest_when_hard
 
@@ -341,6 +342,11 @@ class _PlanWriter:
         coming = self.plan.next_meeting
         if coming is None:
             self.para(self.t("word.no_next_meeting"))
+            return
+        words = next_meeting_words(coming, self.lang)
+        if words is not None and words.is_suggestion:
+            # Nobody has confirmed it: the suggestion's own words, no time, place or link.
+            self.labelled(self.t("word.when"), words.text)
             return
         when = format_moment(coming.starts_at, self.lang)
         self.labelled(self.t("word.when"), self.t("word.when_value", when=when, minutes=coming.minutes))

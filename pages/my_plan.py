@@ -12,13 +12,14 @@ import streamlit as st
 
 from models.citizen_links import load_plan_for_link
 from models.db import session_scope
+from models.next_meeting import next_meeting_words
 from models.plans import ActionView, JointPlan
 from models.readability import latest_when_hard
 from ui.citizen_page import load_plan_or_stop
 from ui.context import ACTOR_KEY
-from ui.i18n import t
+from ui.i18n import lang, t
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day, goal_words, moment, person_line
+from ui.widgets import day, goal_words, person_line
 
 
 def plan_for_visitor() -> JointPlan:
@@ -124,7 +125,10 @@ with st.container(key="big-my-plan"):
 
     st.subheader(t("planview.next_meeting"), anchor=False)
     coming = plan.next_meeting
-    if coming is None:
+    words = next_meeting_words(coming, lang())
+    if coming is None or words is None:
         show_text(t("planview.no_next_meeting"))
+    elif words.is_suggestion:  # not agreed yet: no place either
+        show_text(words.text, key="next-meeting-words")
     else:
-        show_text("\n".join(v for v in (moment(coming.starts_at), coming.place) if v))
+        show_text("\n".join(v for v in (words.text, coming.place) if v), key="next-meeting-words")

@@ -22,6 +22,7 @@ from models.citizen_links import (
     revoke_citizen_link,
 )
 from models.db import session_scope
+from models.next_meeting import next_meeting_words
 from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions_for_plan
 from models.plans import ActionView, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
@@ -138,9 +139,10 @@ if held is not None and held.decisions:
 
 st.subheader(t("plan.next_meeting"), anchor=False)
 coming = plan.next_meeting
+words = next_meeting_words(coming, lang())
 # As text: "10. februar 2027" would otherwise be read as a Markdown numbered list.
-show_text(moment(coming.starts_at) if coming else t("prepare.no_meeting"))
-if coming is not None and coming.place:
+show_text(words.text if words else t("prepare.no_meeting"), key="next-meeting-words")
+if coming is not None and words is not None and not words.is_suggestion and coming.place:
     show_text(coming.place)
 
 

@@ -216,8 +216,20 @@ def agreements_table(items: Iterable[MyAgreement], words: Words, *, key: str | N
     if key is None:
         return st.dataframe(frame, hide_index=True, column_config=config)
     default = None if chosen is None else {"selection": {"rows": [chosen], "columns": []}}
+    # A row is chosen by its box at the left, or by clicking any of its cells (a cell selection
+    # names its row): the text is where people click (issue 25).
     return st.dataframe(frame, hide_index=True, column_config=config, key=key, on_select="rerun",
-                        selection_mode="single-row", selection_default=default)  # fmt: skip
+                        selection_mode=["single-row", "single-cell"],
+                        selection_default=default)  # fmt: skip
+
+
+def picked_rows(selection: Any) -> list[int]:
+    """The row a table's selection points to: a clicked cell's row wins (it is the newest click:
+    the table comes back fresh after every choice), else the chosen row, if any."""
+    cells = selection.get("cells") or []
+    if cells:
+        return [int(cells[0][0])]
+    return list(selection.get("rows") or [])
 
 
 def chosen_agreement_id() -> int | None:
@@ -235,7 +247,7 @@ def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, section: str) -> 
     chosen = chosen_agreement_id()
     position = next((n for n, item in enumerate(rows) if item.id == chosen), None)
     table = agreements_table(rows, words, key=f"fu_rows_{section}_{position}", chosen=position)
-    picked = table.selection.rows
+    picked = picked_rows(table.selection)
     if picked != ([] if position is None else [position]):
         if picked:
             st.session_state[SELECTED] = f"m{rows[picked[0]].id}"

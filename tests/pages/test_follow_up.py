@@ -371,3 +371,22 @@ def test_the_tables_show_agreements_as_plain_text(open_page, ditte):
     assert rows(at, "overdue") == ["**fed** <b>x</b> [a](b)"]
     choose(at, hostile)
     assert "**fed** <b>x</b> [a](b)" in [t.value for t in at.text]  # the card: st.text, not Markdown
+
+
+def test_clicking_an_agreements_text_opens_it_not_only_the_box(open_page, ditte, overdue):
+    """Issue 25: a click on any cell of a row (here its text) chooses that row. The browser sends
+    such a click as a cell selection; with row selection alone it was ignored."""
+    at = open_page(PAGE, user=ditte.staff_user)
+    key = tables(at)["overdue"].key
+    texts = tables(at)["overdue"].value["Aftale"].tolist()
+    clicked = [[texts.index(overdue.text), "Aftale"]]  # the text's cell
+    at.session_state[key] = {"selection": {"rows": [], "columns": [], "cells": clicked}}
+    at.run()
+    assert not at.exception
+    assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
+    assert tables(at)["overdue"].key == "fu_rows_overdue_0"  # shown chosen, as a click on the box does
+    # Another click in the open row's cells keeps it open (no flicker, no second card).
+    again = {"selection": {"rows": [0], "columns": [], "cells": [[0, "Status"]]}}
+    at.session_state["fu_rows_overdue_0"] = again
+    at.run()
+    assert open_cards(at) == [f"fu-overdue-{overdue.id}"]

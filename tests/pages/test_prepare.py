@@ -40,6 +40,9 @@ def test_without_a_citizen_the_page_offers_to_create_one_and_keeps_text_on_error
     assert at.text_input(key="nc-name-0").value == "Ditte Mikkelsen"  # nothing typed is lost
     at.text_input(key="nc-phone-0").input("12 34 56 78")
     _button(at, "Opret borger").click().run()
+    assert "Svar på, om du er koordinerende sagsbehandler" in at.error[0].value  # asked, not assumed
+    at.radio(key="nc-coordinator-0").set_value("no")
+    _button(at, "Opret borger").click().run()
     assert not at.exception
     with session_scope() as s:
         citizen = s.execute(select(Citizen)).scalar_one()
@@ -49,7 +52,7 @@ def test_without_a_citizen_the_page_offers_to_create_one_and_keeps_text_on_error
     assert [t.label for t in at.tabs][0] == "1 · Borger"
 
 
-def test_step_1_edit_citizen_and_choose_the_contact_person(open_page, ditte):
+def test_step_1_edit_citizen_and_see_the_contact_person_chosen_in_step_3(open_page, ditte):
     at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
     cid = ditte.citizen.id
     at.text_input(key=f"c-email-{cid}-1").input("ikke-en-adresse")
@@ -60,10 +63,17 @@ def test_step_1_edit_citizen_and_choose_the_contact_person(open_page, ditte):
     _button(at, "Gem").click().run()
     assert not at.exception, at.exception
     assert [e.value for e in at.error] == [] and at.success[0].value == "Gemt."
+    # Step 1 shows the contact person read-only; no picker here any more.
+    assert f"contact-choice-{cid}" not in {w.key for w in at.selectbox}
+    assert any(x.value.startswith("Rasmus Holm") for x in at.text)
+    # The button opens step 3, where the contact person is chosen among the people just added.
+    _button(at, "Vælg kontaktperson under 3 · Team og netværk").click().run()
+    assert at.session_state["prepare-step"] == "3 · Team og netværk"
     with session_scope() as s:
         mother = s.execute(select(Person).where(Person.kind == "private")).scalar_one()
     at.selectbox(key=f"contact-choice-{cid}").set_value(mother.id)
-    at.button[[b.label for b in at.button].index("Gem", 1)].click().run()
+    _button(at, "Gem kontaktperson").click().run()
+    assert not at.exception
     with session_scope() as s:
         assert s.get(Citizen, cid).contact_person_id == mother.id
         assert s.get(Citizen, cid).email == "ditte@example.dk"
@@ -78,7 +88,7 @@ def test_step_2_consent_is_recorded_and_a_missing_party_is_explained(open_page, 
     _button(at, "Registrér et samtykke").click().run()
     assert "mindst én part" in at.error[0].value
     assert at.text_area(key="co-scope-0").value == "Alt om min angst"  # kept after the error
-    at.text_area(key="co-parties-0").input("Psykiatrien")
+    at.text_area(key="co-parties-0").input("Psykiatrien")  # "Andet (skriv selv)"
     _button(at, "Registrér et samtykke").click().run()
     assert not at.exception
     with session_scope() as s:
@@ -98,7 +108,8 @@ def test_step_3_team_shows_consent_flags_and_adds_people(open_page, ditte):
     flags = dict(zip(table["Navn"], table["Samtykke"], strict=True))
     assert flags["Sara Berg"].startswith("⚠️") and flags["Rasmus Holm"] == "✓ Dækket"
     at.text_input(key="pro-name-0").input("Ali Khan")
-    at.text_input(key="pro-dep-0").input("Jobcenter")
+    assert at.selectbox(key="pro-dep-0").options == ["Jobcenter", "Psykiatrien"]  # the list
+    at.selectbox(key="pro-dep-0").set_value("Jobcenter")
     at.checkbox(key="pro-deputy-0").check()
     _button(at, "Tilføj").click().run()
     assert not at.exception
