@@ -33,7 +33,12 @@ _database_ready(database_url())
 apply_theme()
 
 actor = resolve_actor()
-if actor is None and st.query_params.get("link"):
+if "room" in st.query_params:
+    # The room screen (issue 17): no login, no sidebar; the page checks the room link or code.
+    navigation = st.navigation(
+        [st.Page("pages/room.py", title=t("room.nav_title"), icon="🖥️")], position="hidden"
+    )
+elif actor is None and st.query_params.get("link"):
     # The citizen's own link: one read-only page and no sidebar; the page checks the token.
     navigation = st.navigation(
         [st.Page("pages/my_plan.py", title=t("planview.nav_title"), icon="📄")], position="hidden"
