@@ -33,18 +33,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
 from models.i18n import translate
+from tests.e2e.conftest import APP_IDLE, RUN_TRACKER, SCRIPT_DONE
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("SAMPLAN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 VIEWPORT = {"width": 1440, "height": 900}
-APP_IDLE = ('[data-testid="stApp"][data-test-script-state="notRunning"]'
-            '[data-test-connection-state="CONNECTED"]')
 STEP_TIMEOUT_MS = 30_000  # one interaction; a bound, not an expectation
 LOGIN_TIMEOUT_MS = 120_000  # the first run of a page on a cold server pays imports and caches
 SERVER_START_SECONDS = 120.0
@@ -69,92 +65,17 @@ SAVED_IN_PROGRESS = translate("followup.saved_in_progress", "da")
 SEARCHES = ("an", "en")  # two searches in turns: each one changes the list (a rerun)
 SCORES = ("4", "6")
 
-_RERUN_FIELD = BackMsg.DESCRIPTOR.fields_by_name["rerun_script"].number
-_FINISHED_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
-_FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
-
-# The page's own timeline of each rerun (tests/e2e/conftest.py's RUN_TRACKER, with times): when
-# the user last pressed something, when the rerun request left, the first message back, the
-# "script finished" message and the render after it (two posted-message hops: React renders in a
-# task Streamlit posts when it handles the message).
-TRACKER = """
-(() => {
-  const b = { sequence: 0, lastRequest: 0, lastFinish: 0, inputAt: 0, requestAt: 0, firstReplyAt: 0,
-              finishedAt: 0, renderedAt: 0, closed: 0 };
-  Object.defineProperty(window, "__bench", { value: b });
-  // The first press or typing since the benchmark reset it (a search's typing, then its Enter).
-  for (const type of ["pointerdown", "keydown", "input"]) {
-    window.addEventListener(type, () => { if (!b.inputAt) b.inputAt = performance.now(); }, true);
-  }
-  const field = (data, wanted) => {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
-      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
-    if (bytes === null) return undefined;
-    let i = 0;
-    const varint = () => {
-      let value = 0, scale = 1, byte;
-      do { byte = bytes[i++]; value += (byte & 0x7f) * scale; scale *= 128; }
-      while (byte & 0x80 && i < bytes.length);
-      return value;
-    };
-    while (i < bytes.length) {
-      const tag = varint(), number = Math.floor(tag / 8), wire = tag % 8;
-      let value;
-      if (wire === 0) value = varint();
-      else if (wire === 2) { value = varint(); i += value; }
-      else if (wire === 1) i += 8;
-      else if (wire === 5) i += 4;
-      else return undefined;
-      if (number === wanted) return value;
-    }
-    return undefined;
-  };
-  const afterTheRender = (done) => {
-    const channel = new MessageChannel();
-    let hops = 0;
-    channel.port1.onmessage = () => {
-      if (++hops < 2) channel.port2.postMessage(0); else { channel.port1.close(); done(); }
-    };
-    channel.port2.postMessage(0);
-  };
-  const Native = window.WebSocket;
-  class Tracked extends Native {
-    constructor(...args) {
-      super(...args);
-      if (!String(args[0]).includes("/_stcore/stream")) return;
-      this.addEventListener("close", () => { b.closed += 1; });
-      this.addEventListener("message", (event) => {
-        const now = performance.now();
-        if (b.requestAt > b.firstReplyAt) b.firstReplyAt = now;
-        const status = field(event.data, FINISHED);
-        if (status !== undefined && status !== EARLY) {
-          const sequence = ++b.sequence;
-          b.finishedAt = now;
-          afterTheRender(() => {
-            b.lastFinish = Math.max(b.lastFinish, sequence);
-            b.renderedAt = performance.now();
-          });
-        }
-      });
-    }
-    send(data) {
-      if (String(this.url).includes("/_stcore/stream") && field(data, RERUN) !== undefined) {
-        b.requestAt = performance.now();
-        b.lastRequest = ++b.sequence;
-      }
-      return super.send(data);
-    }
-  }
-  window.WebSocket = Tracked;
-})();
-""".replace("FINISHED", str(_FINISHED_FIELD)).replace("EARLY", str(_FINISHED_EARLY)).replace(
-    "RERUN", str(_RERUN_FIELD))
+# The page's own timeline of each rerun: tests/e2e/conftest.py's RUN_TRACKER (one script for the
+# tests and the benchmark) keeps, beside the run sequence, when the user last pressed something,
+# when the rerun request left, the first message back, the "script finished" message and the
+# render after it, in window.__samplanRuns.
+TRACKER = RUN_TRACKER
 
 # Polled every animation frame: done once the run asked for has finished and rendered, the app is
 # idle, and one of the expected elements is visible, or an error is on the page. Returns the time.
 DONE = """
 ([idle, expected, phrases, since]) => {
-  const b = window.__bench;
+  const b = window.__samplanRuns;
   const visible = ([css, text]) => [...document.querySelectorAll(css)].some(
     (el) => el.getClientRects().length > 0 && (text === null || el.innerText.includes(text)));
   const app = document.querySelector('[data-testid="stApp"]');
@@ -269,9 +190,7 @@ async def open_page(browser: Any) -> Any:
 
 
 async def wait_idle(page: Any, timeout: float = STEP_TIMEOUT_MS) -> None:
-    await page.wait_for_function(
-        "(idle) => window.__bench.lastFinish > window.__bench.lastRequest && document.querySelector(idle)",
-        arg=APP_IDLE, polling="raf", timeout=timeout)  # fmt: skip
+    await page.wait_for_function(SCRIPT_DONE, arg=APP_IDLE, polling="raf", timeout=timeout)
 
 
 async def log_in(page: Any, base_url: str, username: str, password: str, citizen_id: int) -> None:
@@ -311,7 +230,7 @@ Expected = list[tuple[str, str | None]]
 async def interact(page: Any, name: str, action: Action, expected: Expected, *,
                    server: Server | None = None, timeout: float = STEP_TIMEOUT_MS) -> Sample:  # fmt: skip
     """Do `action` (a click or a key) and wait until its rerun is done and `expected` is visible."""
-    since = await page.evaluate("() => { window.__bench.inputAt = 0; return window.__bench.sequence; }")
+    since = await page.evaluate("() => { const b = window.__samplanRuns; b.inputAt = 0; return b.sequence; }")
     started, began = time.time(), time.perf_counter()
     try:
         await action()
@@ -323,7 +242,7 @@ async def interact(page: Any, name: str, action: Action, expected: Expected, *,
         return Sample(name, False, f"{type(error).__name__}: {str(error).splitlines()[0][:160]}", wall, wall,
                       started=started)  # fmt: skip
     wall = (time.perf_counter() - began) * 1000
-    b = await page.evaluate("() => ({...window.__bench})")
+    b = await page.evaluate("() => ({...window.__samplanRuns})")
     clicked = b["inputAt"] or b["requestAt"]
     error = done["error"]
     if done["ok"]:  # the element is there; anything wrong beside it still counts

@@ -72,8 +72,15 @@ _FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERU
 
 RUN_TRACKER = string.Template("""
 (() => {
-  const runs = { sequence: 0, lastRequest: 0, lastFinish: 0, requests: 0, finishes: 0 };
+  // Sequence numbers order requests against finished runs; the times (performance.now()) are for
+  // the benchmark (bench/browser.py): the first press or typing since it reset inputAt, the last
+  // rerun request, the first message back, the last "finished" and the render after it.
+  const runs = { sequence: 0, lastRequest: 0, lastFinish: 0, requests: 0, finishes: 0, closed: 0,
+                 inputAt: 0, requestAt: 0, firstReplyAt: 0, finishedAt: 0, renderedAt: 0 };
   Object.defineProperty(window, "__samplanRuns", { value: runs });
+  for (const type of ["pointerdown", "keydown", "input"]) {
+    window.addEventListener(type, () => { if (!runs.inputAt) runs.inputAt = performance.now(); }, true);
+  }
   // The value (or length) of a top-level protobuf field, undefined when absent.
   const field = (data, wanted) => {
     const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
@@ -116,14 +123,19 @@ RUN_TRACKER = string.Template("""
     constructor(...args) {
       super(...args);
       if (!String(args[0]).includes("/_stcore/stream")) return;
+      this.addEventListener("close", () => { runs.closed += 1; });
       this.addEventListener("message", (event) => {
+        const now = performance.now();
+        if (runs.requestAt > runs.firstReplyAt) runs.firstReplyAt = now;
         const status = field(event.data, $finished);
         // A run stopped early for a rerun is not the end: the rerun that follows is.
         if (status !== undefined && status !== $early) {
           const sequence = ++runs.sequence;  // ordered against requests as received
+          runs.finishedAt = now;
           afterTheRender(() => {
             runs.finishes += 1;
             runs.lastFinish = Math.max(runs.lastFinish, sequence);
+            runs.renderedAt = performance.now();
           });
         }
       });
@@ -131,6 +143,7 @@ RUN_TRACKER = string.Template("""
     send(data) {
       if (String(this.url).includes("/_stcore/stream") && field(data, $rerun) !== undefined) {
         runs.requests += 1;
+        runs.requestAt = performance.now();
         runs.lastRequest = ++runs.sequence;
       }
       return super.send(data);
