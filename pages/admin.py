@@ -15,6 +15,7 @@ from models.downloads import administrators
 from models.leaders import leader_ids, set_leader
 from models.team import add_team_member, end_team_membership, team_history
 from models.users import create_user, list_users
+from ui.admin_departments import department_section
 from ui.context import current_actor, selected_citizen_id
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
@@ -89,6 +90,8 @@ with st.form("leader"):
             done = "overview_access.leader_granted" if grant else "overview_access.leader_withdrawn"
             flash(done if changed else "overview_access.leader_unchanged")
             st.rerun()
+
+department_section(actor)
 
 st.subheader(t("admin.data"), anchor=False)
 st.caption(t("admin.data_intro"))

@@ -328,3 +328,17 @@ def test_the_demo_citizen_exports_every_section(db_url):
         for goal in plan.active_goals:
             assert goal.own_words in [p.text for p in document.paragraphs]
     assert today()  # the demo is relative to today: nothing above depends on a fixed date
+
+
+def test_a_suggested_next_meeting_is_printed_as_a_suggestion(ditte):
+    """Issue 25: a draft nobody confirmed is not a date on paper: no clock time, place or link."""
+    plan = load(ditte)
+    coming = plan.next_meeting
+    meetings = tuple(replace(m, status="draft") if m is coming else m for m in plan.meetings)
+    draft = replace(plan, meetings=meetings)
+    data = build_plan_docx(draft, printed_at=PRINTED)
+    text = all_text(read(data))
+    assert "Hvornår: Forslag: næste møde omkring 10. februar 2027 — ikke aftalt endnu" in text
+    assert "10. februar 2027 kl. 10.00" not in text and "Hvor: Rådhuset, mødelokale 2" not in text
+    confirmed = all_text(read(build_plan_docx(plan, printed_at=PRINTED)))
+    assert "Hvornår: 10. februar 2027 kl. 10.00 (60 minutter)" in confirmed and "Forslag" not in confirmed
