@@ -25,6 +25,7 @@ from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from models.db import session_scope
+from models.departments import department_for_person
 from models.errors import UserError
 from models.exchange import FORMAT, import_document
 from models.tables import COPENHAGEN, Action, ActionEvent, Citizen, Meeting, Person, UserAccount, today
@@ -693,6 +694,8 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
         }
         imported = import_document(session=session, doc=demo_document(seed=seed), actor=None)
         _add_history(session, random.Random(seed + 1), [c.id for c in imported])
+        for name in DEPARTMENTS:  # the municipality's department list, complete (issue 25)
+            department_for_person(session, name)
         password = _new_password()
         created = []
         for staff in STAFF:
@@ -710,4 +713,6 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
             )
             if staff.leader:  # no administrator exists yet to grant it: set as the CLI would
                 session.get_one(UserAccount, account.id).is_leader = True
+            department_id = department_for_person(session, staff.department)
+            session.get_one(UserAccount, account.id).department_id = department_id
     return DemoResult(usernames=tuple(created), password=password, citizens_created=len(imported))
