@@ -393,9 +393,15 @@ def worker_load(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
             "saves_per_second": len(latencies) / wall}
 
 
+def worker_room(url: str, info: dict[str, Any], runs: int) -> dict[str, Any]:
+    from bench.room import worker_room as measure_room  # the room screen's poll (issue 17)
+
+    return measure_room(url, info, runs)
+
+
 WORKERS: dict[str, Callable[[str, dict[str, Any], int], dict[str, Any]]] = {
     "pages": worker_pages, "hot": worker_hot, "word": worker_word, "exchange": worker_exchange,
-    "load": worker_load,
+    "load": worker_load, "room": worker_room,
 }
 
 
@@ -524,7 +530,7 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
         figures: dict[str, Any] = {"build_seconds": built, "rows": full.rows,
                                    "heavy_open_agreements": full.heavy_open_agreements,
                                    "typical_open_agreements": full.typical_open_agreements}
-        for kind in ("pages", "hot", "word", "exchange", "load"):
+        for kind in ("pages", "hot", "word", "exchange", "load", "room"):
             if only and kind not in only:
                 continue
             print(f"[{backend}] {kind} ...", file=sys.stderr, flush=True)
@@ -635,6 +641,11 @@ def table(result: dict[str, Any]) -> str:
             stats = {**load["ms"], "median": load["ms"]["median"]}
             row(f"save, {load['threads']} threads (p95 {load['ms']['p95']:.0f} ms, {load['errors']} errors)",
                 stats, "p95 200ms, 0 err", load["ms"]["p95"] <= TARGETS["save_p95"] and load["errors"] == 0)
+        room = figures.get("room")
+        if room:  # the room screen's poll when nothing changed (bench/room.py)
+            row("room screen poll, nothing changed", room["poll_ms"], "<= 5 ms",
+                room["poll_ms"]["median"] <= room["target_ms"])
+            row("  room view rebuilt after a change", room["build_ms"], "", None)
         memory = figures.get("memory")
         if memory and "failed" in memory:
             lines.append(f"memory: FAILED after {memory.get('pages_opened')}: {memory['failed'][:200]}")

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, bindparam, func, or_, select
 from sqlmodel import Session
 
 from models.access import write_audit
@@ -122,7 +123,10 @@ class RoomView:
         return tuple(a for a in self.agreements if a.new)
 
 
-def _marker_statement(link_id: int) -> Any:
+@cache
+def _marker_statement() -> Any:
+    """Built once, run with the link's id as a parameter: building this statement cost twenty
+    times more than running it (measured: ~2 ms against ~0.1 ms on SQLite)."""
     m = Meeting
     goals = select(func.count(Goal.id), func.sum(Goal.version), func.max(Goal.id)).where(  # type: ignore[arg-type]
         Goal.citizen_id == m.citizen_id
@@ -151,7 +155,11 @@ def _marker_statement(link_id: int) -> Any:
             prep.correlate(m).scalar_subquery(),
         )  # fmt: skip
         .join(RoomLink, RoomLink.meeting_id == m.id)  # type: ignore[arg-type]
-        .where(RoomLink.id == link_id, RoomLink.ended_at.is_(None), m.status == "in_progress")  # type: ignore[union-attr]
+        .where(
+            RoomLink.id == bindparam("link_id"),
+            RoomLink.ended_at.is_(None),  # type: ignore[union-attr]
+            m.status == "in_progress",
+        )
     )
 
 
@@ -159,7 +167,8 @@ def room_marker(*, session: Session, link_id: int) -> tuple[Any, ...] | None:
     """A fingerprint of everything the room sees, or None when the link no longer may show it
     (ended by the leader, or the meeting is no longer in progress). One indexed statement; no
     audit row (it reads no citizen data: counts, versions and times only)."""
-    row = session.execute(_marker_statement(link_id)).first()
+    # Core on the session's connection: the ORM layer around it cost more than the statement.
+    row = session.connection().execute(_marker_statement(), {"link_id": link_id}).first()
     return None if row is None else tuple(row)
 
 
