@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from models.i18n import LANGUAGES, translate
 
 if TYPE_CHECKING:
-    from models.meeting_mode import LiveMeeting
+    from models.meeting_read import LiveMeeting
 
 STEP_KINDS = ("attendance", "status", "goals", "agreements", "decisions", "close")
 
@@ -64,12 +64,16 @@ def _known_titles() -> dict[str, str]:
     }
 
 
+def known_step(title: str) -> str | None:
+    """The step of a default agenda title; None for an item the leader wrote."""
+    return _known_titles().get(title.strip().casefold())
+
+
 def step_kinds(titles: Sequence[str]) -> tuple[str, ...]:
     """The step kind of each agenda item, in order (see the module docstring)."""
-    known = _known_titles()
     kinds: list[str] = []
     for title in titles:
-        kind = known.get(title.strip().casefold())
+        kind = known_step(title)
         kinds.append(kind or (kinds[-1] if kinds else STEP_KINDS[0]))
     return tuple(kinds)
 

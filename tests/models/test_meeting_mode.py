@@ -26,6 +26,7 @@ from models.meeting_mode import (
     meeting_position,
     next_agenda_item,
     open_meeting,
+    opens_early,
     record_citizen_response,
     review_agreement,
     set_attendance,
@@ -394,3 +395,43 @@ def test_the_position_before_the_meeting_and_after_the_close(team):
         _write(next_agenda_item, team)
     done = _screen(team).meeting
     assert meeting_position(done) == MeetingPosition("close", "Næste møde og afrunding", 6, 6)
+
+
+# --- Starting early asks first; the plan carries the day it was held (point 7) ---------------
+
+
+def test_opening_before_the_planned_day_needs_the_leaders_yes_and_records_the_day_held(team):
+    early = T0 - timedelta(days=6, hours=1)  # the Wednesday before, 09.00 in Copenhagen
+    assert opens_early(team["meeting"].starts_at, now=early) and not opens_early(T0, now=T0)
+    with pytest.raises(UserError) as caught:
+        _open(team, now=early)
+    assert caught.value.key == "meetpanel.early_error"
+    assert "24. november 2026" in caught.value.message("da")
+    assert _screen(team).meeting.status == "planned"  # nothing half-done
+    with session_scope(write=True) as s:
+        open_meeting(session=s, actor=team["actor"], meeting_id=team["meeting"].id, seen_version=1,
+                     now=early, start_early=True)
+    meeting = _screen(team).meeting
+    assert (meeting.status, meeting.starts_at, meeting.opened_at) == ("in_progress", early, early)
+    with session_scope() as s:  # the plan (and the Word plan, which reads it) says the day held
+        plan = load_joint_plan(session=s, actor=team["actor"], citizen_id=team["citizen"].id)
+    assert next(m for m in plan.meetings if m.id == team["meeting"].id).starts_at == early
+
+
+def test_opening_on_the_planned_day_keeps_the_planned_time(team):
+    _open(team, now=T0 + timedelta(minutes=7))
+    assert _screen(team).meeting.starts_at == T0
+
+
+# --- The speaking-time box tells one truth (point 8) -----------------------------------------
+
+
+def test_speaking_time_says_nobody_yet_only_before_anyone_had_the_word(team):
+    _open(team)
+    assert speaking_time(_screen(team).meeting, now=T0).nobody_yet
+    _write(give_word, team, to_citizen=True, now=T0)
+    right_now = speaking_time(_screen(team).meeting, now=T0)  # the very second the word is given
+    assert right_now.someone_speaks and not right_now.nobody_yet and right_now.speaker_is_citizen
+    _write(give_word, team, now=T0 + timedelta(seconds=30))  # pause
+    paused = speaking_time(_screen(team).meeting, now=T0 + timedelta(minutes=1))
+    assert not paused.someone_speaks and not paused.nobody_yet and paused.citizen_share == 1.0

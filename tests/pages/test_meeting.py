@@ -1,4 +1,5 @@
-"""Mødet: each step through AppTest, the close rules, and the stale-version refusal."""
+"""Mødet, the leader's control panel: each step through AppTest, the one timeline, the add forms
+that save once and clear, the early-start question, the close rules and the stale-version refusal."""
 
 from __future__ import annotations
 
@@ -9,9 +10,24 @@ import pytest
 from sqlmodel import select
 
 from models.db import session_scope
-from models.tables import Action, Decision, Goal, GoalScore, Meeting, MeetingParticipant, PlanVersion, today
+from models.meeting_mode import STEP_KINDS
+from models.tables import (
+    COPENHAGEN,
+    Action,
+    Decision,
+    Goal,
+    GoalScore,
+    Meeting,
+    MeetingParticipant,
+    PlanVersion,
+    UnmetNeed,
+    today,
+)
+from models.text import TEXT_MAX
 
 PAGE = "pages/meeting.py"
+MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+          "november", "december")  # fmt: skip
 
 
 @pytest.fixture
@@ -33,13 +49,16 @@ def _texts(at):
 
 
 def _start(at):
+    """Ditte's meeting is planned a week ahead: starting it today asks first (point 7)."""
     at.button(key="meet_open").click().run()
+    at.button(key="meet_open_early").click().run()
     assert not at.exception
     return at
 
 
 def _step(at, step):
-    at.radio(key="meet_step").set_value(step).run()
+    """Pick the agenda item of this step (the default agenda is the six steps, in order)."""
+    at.radio(key="meet_step").set_value(STEP_KINDS.index(step)).run()
     assert not at.exception
 
 
@@ -49,7 +68,11 @@ def test_before_opening_the_citizens_name_contact_and_words_are_on_top(at):
     assert "At komme ud af huset hver dag." in texts  # her prepared words
     assert any("Rasmus Holm" in t for t in texts)  # her contact person
     assert at.button(key="meet_open")
-    assert [o for o in at.radio(key="meet_step").options] == ["1 Fremmøde"]
+    # Before the start there is no timeline to move along: attendance only, no picker.
+    assert not [r for r in at.radio if r.key == "meet_step"]
+    assert at.subheader[0].value == "1 Fremmøde"
+    # No "Borgervisning" and no compact toggle: this is the leader's panel, the room has its screen.
+    assert not [x for x in at.toggle if x.key in ("meet_citizen_view", "meet_compact")]
 
 
 def test_opening_starts_the_agenda_and_speaking_time_is_stored(at, ditte):
@@ -67,7 +90,7 @@ def test_opening_starts_the_agenda_and_speaking_time_is_stored(at, ditte):
     assert meeting.speaker_person_id == ditte.coordinator.id and not meeting.speaker_is_citizen
     assert meeting.total_speaking_seconds >= meeting.citizen_speaking_seconds >= 0
     at.button(key="meet_next_item").click().run()
-    assert "Borgerens egne ord: hvad er vigtigst nu" in _texts(at)  # the second item of the routine
+    assert "Status på aftalerne fra sidst" in _texts(at)  # the second item of the routine
 
 
 def test_attendance_and_a_written_status_save_at_once(at, ditte):
@@ -108,7 +131,7 @@ def test_status_round_marks_an_earlier_agreement_done(at, ditte):
 def test_a_new_goal_with_a_score_and_the_fourth_goal_asks_which_to_pause(at, ditte):
     _start(at)
     _step(at, "goals")
-    at.text_area(key="meet_new_goal_words").input("Jeg vil lære at cykle på Ærø 🚲")
+    at.text_area(key="meet_new_goal_words_0").input("Jeg vil lære at cykle på Ærø 🚲")
     at.selectbox(key="meet_new_goal_area_0").set_value("daily_life")
     at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
     assert not at.exception
@@ -121,13 +144,13 @@ def test_a_new_goal_with_a_score_and_the_fourth_goal_asks_which_to_pause(at, dit
     assert (score.score, score.next_step) == (3, "Cykle til bageren")
     # Ditte's first goal shows the previous score (4) next to today's.
     assert any("Sidst: 4 af 10" in c.value for c in at.caption)
-    for words in ("Mål to",):  # Ditte's first goal, the bicycle, and this one: three
-        at.text_area(key="meet_new_goal_words").input(words)
-        at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
-    at.text_area(key="meet_new_goal_words").input("Mål fire")
+    assert at.text_area(key="meet_new_goal_words_1").value == ""  # the box is empty after the save
+    at.text_area(key="meet_new_goal_words_1").input("Mål to")  # Ditte's first, the bicycle, this: three
+    at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
+    at.text_area(key="meet_new_goal_words_2").input("Mål fire")
     at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
     assert any("Vælg, hvilket mål der skal holde pause" in e.value for e in at.error)
-    assert at.text_area(key="meet_new_goal_words").value == "Mål fire"  # the words are kept
+    assert at.text_area(key="meet_new_goal_words_2").value == "Mål fire"  # the words are kept
     at.selectbox(key="meet_new_goal_pause_2").set_value(goal.id)  # the form's third generation
     at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
     with session_scope() as s:
@@ -135,16 +158,17 @@ def test_a_new_goal_with_a_score_and_the_fourth_goal_asks_which_to_pause(at, dit
         assert len(s.exec(select(Goal).where(Goal.status == "active")).all()) == 3
 
 
-def test_professional_notes_show_only_outside_the_citizen_view(at, ditte):
+def test_professional_notes_are_on_the_panel_marked_for_professionals(at, ditte):
+    """Changed on purpose (issue 17, point 4): the room sees the room screen, so the panel shows
+    the professional note at once, under a "Kun for fagfolk" caption, with no toggle."""
     with session_scope(write=True) as s:
         goal = s.exec(select(Goal)).first()
         goal.professional_note = "Intern: afventer lægeerklæring"
         s.add(goal)
     _start(at)
     _step(at, "goals")
-    assert "Intern: afventer lægeerklæring" not in _texts(at)
-    at.toggle(key="meet_citizen_view").set_value(False).run()
     assert "Intern: afventer lægeerklæring" in _texts(at)
+    assert any(c.value.startswith("Kun for fagfolk") for c in at.caption)
 
 
 def test_a_stale_goal_edit_is_refused_in_danish_and_the_text_is_kept(at, ditte):
@@ -167,12 +191,13 @@ def test_a_stale_goal_edit_is_refused_in_danish_and_the_text_is_kept(at, ditte):
         assert s.get(Goal, goal.id).own_words == "Min nye tekst ✍️"
 
 
-def _gen(at):
-    return at.session_state["meet_ag_gen"] if "meet_ag_gen" in at.session_state else 0  # noqa: SIM401 - AppTest's state has no get()
+def _gen(at, form="ag"):
+    key = f"meet_{form}_gen"
+    return at.session_state[key] if key in at.session_state else 0  # noqa: SIM401 - AppTest's state has no get()
 
 
 def _add_agreement(at, text, owner=None, due=None):
-    at.text_area(key="meet_new_ag_text").input(text)
+    at.text_area(key=f"meet_new_ag_text_{_gen(at)}").input(text)
     if owner is not None:
         at.selectbox(key=f"meet_new_ag_owner_{_gen(at)}").set_value(owner)
     if due is not None:
@@ -188,7 +213,7 @@ def test_close_is_refused_while_an_agreement_is_unfinished_then_closes(at, ditte
     _add_agreement(at, "Søge om cykelhjelm")  # no owner, no date: unfinished
     assert any("Ikke færdig" in m.value for m in at.markdown)
     _step(at, "decisions")
-    at.text_area(key="meet_new_decision").input("Ditte får en mentor fra januar")
+    at.text_area(key="meet_new_decision_0").input("Ditte får en mentor fra januar")
     at.button(key="FormSubmitter:meet_decision_form-Tilføj beslutning").click().run()
     _step(at, "close")
     assert at.button(key="meet_close").disabled
@@ -222,14 +247,14 @@ def test_close_is_refused_while_an_agreement_is_unfinished_then_closes(at, ditte
     assert at.button(key="meet_open")  # the screen moved on to the next (draft) meeting
 
 
-def test_unmet_needs_are_hidden_in_the_citizen_view(at, ditte):
+def test_an_unmet_need_is_recorded_without_switching_anything(at, ditte):
+    """Changed on purpose (issue 17, point 4): no "Borgervisning" to switch off first."""
     _start(at)
     _step(at, "decisions")
-    assert not [f for f in at.text_area if f.key == "meet_new_need"]
-    at.toggle(key="meet_citizen_view").set_value(False).run()
-    at.text_area(key="meet_new_need").input("Ingen betaler kørsel til praktik")
+    at.text_area(key="meet_new_need_0").input("Ingen betaler kørsel til praktik")
     at.button(key="FormSubmitter:meet_need_form-Tilføj uløst behov").click().run()
     assert "Ingen betaler kørsel til praktik" in _texts(at)
+    assert at.text_area(key="meet_new_need_1").value == ""
 
 
 def test_an_outsider_sees_a_refusal_and_nothing_else(open_page, ditte):
@@ -240,6 +265,100 @@ def test_an_outsider_sees_a_refusal_and_nothing_else(open_page, ditte):
     assert not at.header or at.header[0].value != "Ditte Mikkelsen"
 
 
-def test_compact_mode_renders(at):
-    at.toggle(key="meet_compact").set_value(True).run()
-    assert not at.exception
+
+
+# --- Issue 17: one timeline, add forms that save once, starting early, speaking time ---------
+
+
+def test_next_item_and_the_step_picker_are_one_control(at, ditte):
+    _start(at)
+    at.button(key="meet_next_item").click().run()
+    meeting = _meeting(ditte)
+    assert meeting.current_agenda_position == 1 and at.radio(key="meet_step").value == 1
+    assert at.subheader[0].value == "Status på sidste gangs aftaler"  # the panel shows step 2
+    _step(at, "agreements")  # picking a step moves the meeting's position (the room screen follows)
+    assert _meeting(ditte).current_agenda_position == 3
+    assert "Nye aftaler – og hvem der har ansvaret" in _texts(at)  # the clock strip says so too
+    at.button(key="meet_next_item").click().run()
+    assert at.radio(key="meet_step").value == 4 and _meeting(ditte).current_agenda_position == 4
+
+
+def test_starting_early_asks_first_and_the_meeting_records_the_day_it_was_held(at, ditte):
+    planned = _meeting(ditte, status="planned").starts_at
+    at.button(key="meet_open").click().run()
+    question = [m.value for m in at.markdown if "Start det nu?" in m.value]
+    day = f"{planned.astimezone(COPENHAGEN).day}. {MONTHS[planned.astimezone(COPENHAGEN).month - 1]}"
+    assert question == [f"Mødet er planlagt til {day}. Start det nu?"]
+    at.button(key="meet_open_wait").click().run()  # "Nej, vent": nothing happens
+    assert _meeting(ditte, status="planned") is not None and at.button(key="meet_open")
+    _start(at)
+    held_on = _meeting(ditte).starts_at.astimezone(COPENHAGEN).date()
+    assert held_on == today()  # the plan and the Word plan now carry the day it was held
+
+
+@pytest.mark.parametrize(
+    ("form", "text_key", "submit", "table"),
+    [
+        ("goal", "meet_new_goal_words", "FormSubmitter:meet_new_goal-Tilføj mål", Goal),
+        ("ag", "meet_new_ag_text", "FormSubmitter:meet_new_agreement-Tilføj aftale", Action),
+        ("decision", "meet_new_decision", "FormSubmitter:meet_decision_form-Tilføj beslutning", Decision),
+        ("need", "meet_new_need", "FormSubmitter:meet_need_form-Tilføj uløst behov", UnmetNeed),
+    ],
+)
+def test_an_add_form_clears_after_saving_and_a_resubmit_or_rerun_saves_nothing_more(
+    at, ditte, form, text_key, submit, table
+):
+    _start(at)
+    _step(at, {"goal": "goals", "ag": "agreements"}.get(form, "decisions"))
+    words = "Ditte tager bussen alene til Solsikken 🚌"
+    with session_scope() as s:
+        before = len(s.exec(select(table)).all())
+    at.text_area(key=f"{text_key}_0").input(words)
+    at.button(key=submit).click().run()
+    assert not at.exception and at.text_area(key=f"{text_key}_1").value == ""  # the box is empty
+    at.run()  # a rerun
+    # The browser resubmits the same form generation (a double click, a resent message): the
+    # submission carries generation 0 again, with its words.
+    at.session_state[f"meet_{form}_gen"] = 0
+    at.session_state[f"meet_{form}_saved_at"] = None
+    at.run()
+    at.text_area(key=f"{text_key}_0").input(words)
+    at.button(key=submit).click().run()
+    assert not at.exception and not at.error
+    with session_scope() as s:
+        rows = s.exec(select(table)).all()
+    assert len(rows) == before + 1
+
+
+def test_a_double_clicks_second_click_on_the_emptied_form_is_quiet(at, ditte):
+    _start(at)
+    _step(at, "decisions")
+    at.text_area(key="meet_new_decision_0").input("Ditte får en mentor fra januar")
+    submit = at.button(key="FormSubmitter:meet_decision_form-Tilføj beslutning")
+    submit.click().run()
+    at.button(key="FormSubmitter:meet_decision_form-Tilføj beslutning").click().run()  # on the empty form
+    assert not at.error
+    with session_scope() as s:
+        made = s.exec(select(Decision).where(Decision.text == "Ditte får en mentor fra januar")).all()
+    assert len(made) == 1
+
+
+def test_a_refused_save_keeps_the_text_with_a_danish_error(at, ditte):
+    _start(at)
+    _step(at, "agreements")
+    too_long = "Lone kører Ditte til det første besøg. " + "x" * TEXT_MAX
+    at.text_area(key="meet_new_ag_text_0").input(too_long)
+    at.button(key="FormSubmitter:meet_new_agreement-Tilføj aftale").click().run()
+    assert [e.value for e in at.error if "for lang" in e.value]  # the Danish sentence
+    assert at.text_area(key="meet_new_ag_text_0").value == too_long  # same generation, text kept
+    with session_scope() as s:
+        assert not s.exec(select(Action).where(Action.text == too_long)).all()
+
+
+def test_the_speaking_time_box_tells_one_truth(at, ditte):
+    _start(at)
+    assert "Ingen har fået ordet endnu." in [m.value for m in at.markdown]
+    at.button(key="meet_speaker_citizen").click().run()
+    said = [m.value.replace("\\", "") for m in at.markdown]  # shown with Markdown escapes
+    assert "Ordet har: Ditte Mikkelsen" in said
+    assert "Ingen har fået ordet endnu." not in said

@@ -1,0 +1,141 @@
+"""The clock strip of Mødet's control panel: where the meeting is on its one timeline, its time,
+who has the word, and the one control that moves the position (the item picker and "Næste punkt").
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import streamlit as st
+
+from models.meeting_mode import (
+    LiveMeeting,
+    agenda_progress,
+    give_word,
+    go_to_agenda_item,
+    meeting_position,
+    next_agenda_item,
+    speaking_time,
+)
+from models.meeting_timeline import known_step, step_kinds
+from models.tables import utcnow
+from ui.i18n import t
+from ui.meeting_common import CITIZEN, Panel, attempt
+from ui.safe import escape_markdown, show_text
+
+PICKER = "meet_step"
+
+
+def _speaker_name(panel: Panel, live: LiveMeeting) -> str | None:
+    talk = speaking_time(live)
+    if talk.speaker_is_citizen:
+        return panel.plan.citizen.name
+    person = panel.people.get(talk.speaker_person_id) if talk.speaker_person_id else None
+    return person.name if person else None
+
+
+@st.fragment(run_every=timedelta(seconds=30))
+def _clock(panel: Panel, live: LiveMeeting) -> None:
+    """Re-drawn every 30 s from what was loaded (no database read): times move on the wall."""
+    now = utcnow()
+    progress = agenda_progress(live, now=now)
+    position = meeting_position(live)
+    talk = speaking_time(live, now=now)
+    agenda_col, talk_col = st.columns(2)
+    with agenda_col, st.container(key="meet-agenda"):
+        st.caption(t("meet.agenda.current", number=position.index, count=position.count))
+        show_text(position.title, key="meet-agenda-title")
+        if progress.current is not None:
+            line = t(
+                "meet.agenda.item_time",
+                elapsed=progress.elapsed_seconds // 60,
+                box=progress.time_box_seconds // 60,
+            )
+            st.markdown(f":orange[{line} · {t('meet.agenda.over')}]" if progress.over_time else line)
+        else:
+            st.caption(t("meet.agenda.all_done"))
+        st.caption(
+            t(
+                "meet.agenda.total",
+                elapsed=progress.meeting_elapsed_seconds // 60,
+                planned=progress.meeting_planned_seconds // 60,
+            )
+        )
+    with talk_col, st.container(key="meet-talk"):
+        st.caption(t("meet.talk.title"))
+        # One truth: who has the word now, else the share so far, else that nobody has spoken.
+        speaker = _speaker_name(panel, live) if talk.someone_speaks else None
+        if speaker:
+            st.markdown(escape_markdown(t("meet.talk.now", name=speaker)))
+        elif talk.nobody_yet:
+            st.markdown(t("meet.talk.none"))
+        if talk.citizen_share is not None:
+            st.markdown(t("meet.talk.share", percent=round(talk.citizen_share * 100)))
+            st.progress(talk.citizen_share)
+
+
+def _give(panel: Panel, choice: object) -> None:
+    if choice == CITIZEN:
+        attempt(panel, give_word, meeting_id=panel.meeting.id, to_citizen=True)
+    else:
+        attempt(panel, give_word, meeting_id=panel.meeting.id, person_id=choice)
+
+
+def _next_item(panel: Panel) -> None:
+    attempt(panel, next_agenda_item, meeting_id=panel.meeting.id)
+
+
+def _picked(panel: Panel) -> None:
+    attempt(panel, go_to_agenda_item, meeting_id=panel.meeting.id, index=st.session_state[PICKER])
+
+
+def _item_label(panel: Panel, index: int, kinds: tuple[str, ...]) -> str:
+    """ "3 Mål" for an item of the routine, "4 Økonomi" for an item the leader wrote."""
+    title = panel.meeting.agenda[index].title
+    name = t(f"meetpanel.step_name.{kinds[index]}") if known_step(title) else title[:40]
+    return f"{index + 1} {name}"
+
+
+def render_clock(panel: Panel) -> str:
+    """The running meeting's strip and the item picker; returns the step kind to show."""
+    live = panel.meeting
+    _clock(panel, live)
+    talk = speaking_time(live)
+    speakers = [CITIZEN] + [a.person_id for a in panel.screen.present]
+    with st.container(key="meet-speakers", horizontal=True):
+        for choice in speakers:
+            current = talk.speaker_is_citizen if choice == CITIZEN else talk.speaker_person_id == choice
+            label = panel.plan.citizen.name if choice == CITIZEN else panel.people[choice].name  # type: ignore[index]
+            st.button(
+                escape_markdown(label),
+                key=f"meet_speaker_{choice}",
+                on_click=_give,
+                args=(panel, choice),
+                type="primary" if current else "secondary",
+                icon="🗣️" if current else None,
+            )
+        st.button(t("meet.talk.pause"), key="meet_speaker_pause", on_click=_give, args=(panel, None))
+    position = meeting_position(live)
+    kinds = step_kinds([item.title for item in live.agenda])
+    picker_col, next_col = st.columns([6, 1], vertical_alignment="center")
+    # The picker shows the meeting's one position (the database's, whoever moved it last).
+    st.session_state[PICKER] = position.index - 1
+    picker_col.radio(
+        t("meet.steps_label"),
+        list(range(len(live.agenda))),
+        format_func=lambda n: _item_label(panel, n, kinds),
+        horizontal=True,
+        key=PICKER,
+        on_change=_picked,
+        args=(panel,),
+        label_visibility="collapsed",
+    )
+    next_col.button(
+        t("meet.agenda.next"),
+        key="meet_next_item",
+        on_click=_next_item,
+        args=(panel,),
+        icon="⏭️",
+        disabled=position.index >= position.count,
+    )
+    return position.step

@@ -1,0 +1,254 @@
+"""Step 3 of Mødet: the citizen's goals in their own words, today's score and the next step,
+edits saved against the version this screen saw, and the add form (saves once)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from models.errors import StaleVersion, UserError
+from models.goals import add_goal, previous_score, score_at, score_goal, set_goal_status, update_goal
+from models.plans import GoalView
+from models.tables import GOAL_AREAS, GOAL_STATUSES, MAX_ACTIVE_GOALS
+from ui.feedback import flash
+from ui.i18n import t
+from ui.meeting_common import (
+    Panel,
+    attempt,
+    form_key,
+    fresh,
+    generation,
+    goal_label,
+    saved,
+    second_click,
+    staff_only,
+    write,
+)
+from ui.safe import show_text
+from ui.widgets import day
+
+NEW = ("meet_new_goal_words", "meet_new_goal_area", "meet_new_goal_note", "meet_new_goal_pause")
+
+
+def _keys(goal: GoalView) -> dict[str, str]:
+    return {name: f"meet_goal_{name}_{goal.id}" for name in ("words", "note", "area", "seen", "stale")}
+
+
+def save_edit(panel: Panel, keys: dict[str, str], fn: Any, **values: Any) -> None:
+    """Save an edit against the version this screen saw. Someone else's newer save marks the
+    edit stale (the typed text stays in the field); a success moves the seen version on."""
+    try:
+        result = write(panel, fn, seen_version=st.session_state[keys["seen"]], **values)
+    except StaleVersion:
+        st.session_state[keys["stale"]] = True
+        return
+    except UserError:
+        return
+    st.session_state[keys["seen"]] = result.version
+    st.session_state.pop(keys["stale"], None)
+
+
+def _save_goal(panel: Panel, goal: GoalView) -> None:
+    keys = _keys(goal)
+    save_edit(
+        panel,
+        keys,
+        update_goal,
+        goal_id=goal.id,
+        own_words=st.session_state[keys["words"]],
+        area=st.session_state.get(keys["area"], goal.area),
+        professional_note=st.session_state.get(keys["note"], goal.professional_note),
+    )
+
+
+def _take_theirs(goal: GoalView) -> None:
+    """Show the saved version (the other person's) in the field; the user's text is discarded."""
+    keys = _keys(goal)
+    st.session_state[keys["words"]] = goal.own_words
+    st.session_state[keys["seen"]] = goal.version
+    st.session_state.pop(keys["stale"], None)
+
+
+def _keep_mine(panel: Panel, goal: GoalView) -> None:
+    """Save the user's text over the newer version, knowingly."""
+    keys = _keys(goal)
+    st.session_state[keys["seen"]] = goal.version
+    st.session_state.pop(keys["stale"], None)
+    _save_goal(panel, goal)
+
+
+def _status_changed(panel: Panel, goal: GoalView) -> None:
+    attempt(
+        panel,
+        set_goal_status,
+        goal_id=goal.id,
+        seen_version=goal.version,
+        status=st.session_state[f"meet_goal_status_{goal.id}"],
+    )
+    st.session_state.pop(_keys(goal)["seen"], None)
+    st.session_state.pop(_keys(goal)["words"], None)
+
+
+def _score_changed(panel: Panel, goal: GoalView) -> None:
+    attempt(
+        panel,
+        score_goal,
+        goal_id=goal.id,
+        meeting_id=panel.meeting.id,
+        score=st.session_state[f"meet_score_{goal.id}"],
+        next_step=st.session_state.get(f"meet_step_up_{goal.id}"),
+    )
+
+
+def _add_goal(panel: Panel, gen: int) -> None:
+    words = st.session_state.get(fresh("meet_new_goal_words", "goal", gen), "")
+    if second_click("goal", words):
+        return
+    _, ok = attempt(
+        panel,
+        add_goal,
+        citizen_id=panel.plan.citizen.id,
+        own_words=words,
+        area=st.session_state.get(fresh("meet_new_goal_area", "goal", gen)),
+        professional_note=st.session_state.get(fresh("meet_new_goal_note", "goal", gen)),
+        pause_goal_id=st.session_state.get(fresh("meet_new_goal_pause", "goal", gen)),
+        form_key=form_key(panel, "goal", gen),
+    )
+    if ok:
+        saved("goal", gen, *NEW)
+        flash("meet.goal_added")
+
+
+def _edit(panel: Panel, goal: GoalView, keys: dict[str, str]) -> None:
+    st.text_area(t("goal.own_words"), key=keys["words"], on_change=_save_goal, args=(panel, goal))
+    if st.session_state.get(keys["stale"]):
+        st.warning(t("error.stale_version"), icon="⚠️")
+        st.caption(t("goal.saved_version"))
+        show_text(goal.own_words)
+        take, keep = st.columns(2)
+        take.button(t("goal.take_theirs"), key=f"meet_take_{goal.id}", on_click=_take_theirs, args=(goal,))
+        keep.button(t("goal.keep_mine"), key=f"meet_keep_{goal.id}", on_click=_keep_mine, args=(panel, goal))
+    area_col, status_col = st.columns(2)
+    st.session_state.setdefault(keys["area"], goal.area)
+    area_col.selectbox(
+        t("goal.area_label"),
+        [None, *GOAL_AREAS],
+        key=keys["area"],
+        on_change=_save_goal,
+        args=(panel, goal),
+        placeholder=t("goal.no_area"),
+        format_func=lambda a: t(f"goal.area.{a}") if a else t("goal.no_area"),
+    )
+    st.session_state.setdefault(f"meet_goal_status_{goal.id}", goal.status)
+    status_col.selectbox(
+        t("goal.status_label"),
+        GOAL_STATUSES,
+        key=f"meet_goal_status_{goal.id}",
+        format_func=lambda s: t(f"goal.status.{s}"),
+        on_change=_status_changed,
+        args=(panel, goal),
+    )
+    st.session_state.setdefault(keys["note"], goal.professional_note or "")
+    st.text_area(
+        t("goal.professional_note"),
+        key=keys["note"],
+        on_change=_save_goal,
+        args=(panel, goal),
+        help=t("goal.professional_note_help"),
+    )
+
+
+def render_goal(panel: Panel, goal: GoalView) -> None:
+    keys = _keys(goal)
+    if keys["words"] not in st.session_state:  # the text and the version the user sees, together
+        st.session_state[keys["words"]] = goal.own_words
+        st.session_state[keys["seen"]] = goal.version
+    meeting_id = panel.meeting.id
+    with st.container(border=True, key=f"meet-goal-{goal.id}"):
+        with st.container(key=f"meet-goal-text-{goal.id}"):
+            show_text(goal.own_words, key=f"own-words-goal-{goal.id}")
+        area = t(f"goal.area.{goal.area}") if goal.area else ""
+        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}")) if x))
+        if goal.professional_note:
+            with st.container(key=f"meet-staff-note-{goal.id}"):
+                staff_only(t("goal.professional_note"))
+                show_text(goal.professional_note)
+        now_score, before = score_at(goal, meeting_id), previous_score(goal, meeting_id)
+        score_col, step_col = st.columns([3, 2])
+        with score_col:
+            st.session_state.setdefault(f"meet_score_{goal.id}", now_score.score if now_score else None)
+            st.radio(
+                t("goal.score_label"),
+                list(range(11)),
+                key=f"meet_score_{goal.id}",
+                horizontal=True,
+                on_change=_score_changed,
+                args=(panel, goal),
+            )
+            st.caption(
+                t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at))
+                if before
+                else t("goal.no_previous_score")
+            )
+        with step_col:
+            st.session_state.setdefault(
+                f"meet_step_up_{goal.id}", (now_score.next_step if now_score else "") or ""
+            )
+            st.text_input(
+                t("goal.next_step"),
+                key=f"meet_step_up_{goal.id}",
+                on_change=_score_changed,
+                args=(panel, goal),
+                disabled=now_score is None,
+                help=t("goal.next_step_help"),
+            )
+        with st.expander(t("goal.edit")):
+            _edit(panel, goal, keys)
+
+
+def _add_form(panel: Panel) -> None:
+    gen = generation("goal")
+    with st.form("meet_new_goal", border=True):
+        st.markdown(f"**{t('goal.add_title')}**")
+        st.text_area(
+            t("goal.own_words"), key=fresh("meet_new_goal_words", "goal"), help=t("goal.own_words_help")
+        )
+        area_col, note_col = st.columns(2)
+        area_col.selectbox(
+            t("goal.area_label"),
+            list(GOAL_AREAS),
+            index=None,
+            key=fresh("meet_new_goal_area", "goal"),
+            format_func=lambda a: t(f"goal.area.{a}"),
+            placeholder=t("goal.no_area"),
+        )
+        note_col.text_area(
+            t("goal.professional_note"),
+            key=fresh("meet_new_goal_note", "goal"),
+            height=68,
+            help=t("goal.professional_note_help"),
+        )
+        active = panel.plan.active_goals
+        if len(active) >= MAX_ACTIVE_GOALS:
+            st.selectbox(
+                t("goal.pause_which", max=MAX_ACTIVE_GOALS),
+                [g.id for g in active],
+                index=None,
+                key=fresh("meet_new_goal_pause", "goal"),
+                format_func=lambda g: goal_label(panel, g),
+            )
+        st.form_submit_button(t("goal.add"), on_click=_add_goal, args=(panel, gen), type="primary")
+
+
+def render_goals(panel: Panel) -> None:
+    st.subheader(t("meet.step.goals"), anchor=False)
+    st.caption(t("goal.focus_hint", max=MAX_ACTIVE_GOALS))
+    for goal in panel.plan.active_goals:
+        render_goal(panel, goal)
+    others = [g for g in panel.plan.goals if g.status != "active"]
+    if others:
+        with st.expander(t("goal.others", count=len(others))):
+            for goal in others:
+                render_goal(panel, goal)
+    _add_form(panel)
