@@ -123,7 +123,7 @@ def create_room_link(*, session: Session, actor: Actor | None, meeting_id: int) 
     token = secrets.token_urlsafe(TOKEN_BYTES)
     code = new_code()
     # 2^40 codes: a clash with any stored code is next to impossible, but costs one look to rule out.
-    while session.execute(select(RoomLink.id).where(RoomLink.code_hash == _code_hash(code))).first():
+    while session.execute(select(RoomLink.id).where(RoomLink.code_hash == _code_hash(code))).first():  # type: ignore[call-overload]
         code = new_code()
     link = RoomLink(
         meeting_id=meeting_id,
@@ -145,7 +145,7 @@ def end_room_links(*, session: Session, actor: Actor | None, meeting_id: int) ->
     _running_meeting(session, actor, meeting_id, "room_link.end")
     result = session.execute(
         update(RoomLink)
-        .where(RoomLink.meeting_id == meeting_id, RoomLink.ended_at.is_(None))  # type: ignore[union-attr]
+        .where(RoomLink.meeting_id == meeting_id, RoomLink.ended_at.is_(None))  # type: ignore[arg-type,union-attr]
         .values(ended_at=utcnow())
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
@@ -156,14 +156,14 @@ def room_link_usable(*, session: Session, actor: Actor | None, meeting_id: int, 
     _running_meeting(session, actor, meeting_id, "room_link.read")
     return _usable_access(session, RoomLink.id == link_id) is not None and bool(
         session.execute(
-            select(RoomLink.id).where(RoomLink.id == link_id, RoomLink.meeting_id == meeting_id)
+            select(RoomLink.id).where(RoomLink.id == link_id, RoomLink.meeting_id == meeting_id)  # type: ignore[call-overload]
         ).first()
     )
 
 
 def _usable_access(session: Session, where: object) -> RoomAccess | None:
     row = session.execute(
-        select(RoomLink.id, RoomLink.meeting_id, Meeting.citizen_id)
+        select(RoomLink.id, RoomLink.meeting_id, Meeting.citizen_id)  # type: ignore[call-overload]
         .join(Meeting, Meeting.id == RoomLink.meeting_id)  # type: ignore[arg-type]
         .where(where, RoomLink.ended_at.is_(None), Meeting.status == "in_progress")  # type: ignore[arg-type,union-attr]
     ).first()
@@ -175,7 +175,7 @@ def _open(session: Session, where: object) -> RoomAccess | None:
     access = _usable_access(session, where)
     if access is None:
         known = session.execute(
-            select(RoomLink.id, Meeting.citizen_id)
+            select(RoomLink.id, Meeting.citizen_id)  # type: ignore[call-overload]
             .join(Meeting, Meeting.id == RoomLink.meeting_id)  # type: ignore[arg-type]
             .where(where)  # type: ignore[arg-type]
         ).first()
