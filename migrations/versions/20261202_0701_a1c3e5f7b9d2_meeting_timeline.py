@@ -1,7 +1,7 @@
 """form submissions: add forms in Mødet save once (issue 17, point 6)
 
 Revision ID: a1c3e5f7b9d2
-Revises: e7a9c3b5d1f2
+Revises: c3e5a7b9d1f4
 Create Date: 2026-12-02 07:01:00+00:00
 
 Each generation of an add form (goal, agreement, decision, unmet need) carries a random key;
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a1c3e5f7b9d2"
-down_revision: str | Sequence[str] | None = "e7a9c3b5d1f2"
+down_revision: str | Sequence[str] | None = "c3e5a7b9d1f4"  # chained after c3e5a7b9d1f4 (one head)
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
