@@ -1,0 +1,42 @@
+"""The leader's room-screen controls (ui/room_controls.py), as Mødet draws them."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from streamlit.testing.v1 import AppTest
+
+from models.access import Actor
+from models.db import session_scope
+from models.meeting_mode import open_meeting
+from models.room_links import open_room_code
+from models.tables import Meeting, RoomLink, utcnow
+from tests.pages.conftest import TIMEOUT
+
+
+def controls(actor, meeting_id) -> None:  # noqa: ANN001  (the function is run as a script of its own)
+    from ui.room_controls import render_room_controls
+
+    render_room_controls(actor, meeting_id)
+
+
+def test_open_shows_the_link_and_a_code_that_works_and_end_ends_it(ditte):
+    actor = Actor.from_user(ditte.staff_user)
+    with session_scope(write=True) as s:
+        meeting = s.execute(select(Meeting).where(Meeting.status == "planned")).scalar_one()
+        meeting.starts_at = utcnow()
+        meeting_id, version = meeting.id, meeting.version
+    with session_scope(write=True) as s:
+        open_meeting(session=s, actor=actor, meeting_id=meeting_id, seen_version=version)
+    at = AppTest.from_function(controls, args=(actor, meeting_id), default_timeout=TIMEOUT).run()
+    at.button(key=f"room_open_{meeting_id}").click().run()
+    assert not at.exception
+    shown = at.session_state[f"room_link_{meeting_id}"]
+    assert shown["code_shown"] in " ".join(str(h.proto) for h in at.get("html"))
+    assert open_room_code(typed=shown["code_shown"], session_attempts=[]) is not None
+    at.run()  # a rerun shows the same link again, no second one
+    with session_scope() as s:
+        assert len(s.execute(select(RoomLink)).all()) == 1
+    at.button(key=f"room_end_{meeting_id}").click().run()
+    assert at.success[0].value == "Rumskærmen er lukket."
+    assert open_room_code(typed=shown["code_shown"], session_attempts=[]) is None
+    assert at.button(key=f"room_open_{meeting_id}")  # ready to open a new one
