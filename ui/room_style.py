@@ -30,7 +30,8 @@ ROOM_CSS = """
 .room-heading { display: flex; justify-content: space-between; align-items: baseline; gap: 24px; }
 .room-heading h2 { font-size: 36px; font-weight: 700; }
 .room-page { font-size: 28px; font-weight: 600; color: #333333; white-space: nowrap; }
-.room .room-list { list-style: none; padding: 0 !important; margin: 0 !important; display: flex; flex-direction: column; gap: 12px; }
+.room .room-list { list-style: none; padding: 0 !important; margin: 0 !important; display: flex;
+  flex-direction: column; gap: 12px; }
 .room .room-item { margin: 0 !important; }
 .room-item { background: #F3F5F8; border-left: 10px solid #1F4E79; border-radius: 6px; padding: 8px 16px; }
 .room-item.room-fresh { border-left-color: #8A5A00; }

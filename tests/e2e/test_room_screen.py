@@ -9,8 +9,10 @@ with no serious or critical finding, and stop at the close.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urljoin
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
@@ -28,7 +30,6 @@ from models.meeting_mode import (
     open_meeting,
     record_citizen_response,
 )
-from models.room_links import create_room_link
 from models.tables import Meeting, UserAccount, today
 from tests.factories import (
     PASSWORD,
@@ -68,9 +69,11 @@ def seed(url: str) -> dict:
         make_consent(s, citizen=ditte)
         make_goal(s, citizen=other, own_words="Anden Borger vil flytte.")
         held = make_meeting(s, citizen=ditte, status="held", starts_at=today_utc(-90), participants=(rasmus,))
-        make_action(s, citizen=ditte, owner_is_citizen=True, agreed_at=held, text="Ringe til børnehaven Solsikken.")
+        make_action(s, citizen=ditte, owner_is_citizen=True, agreed_at=held,
+                    text="Ringe til børnehaven Solsikken.")  # fmt: skip
         meeting = make_meeting(
-            s, citizen=ditte, status="planned", starts_at=today_utc(0), participants=(rasmus, lone), leader=rasmus,
+            s, citizen=ditte, status="planned", starts_at=today_utc(0), participants=(rasmus, lone),
+            leader=rasmus,
             preparation={"matters_most": "At I taler til mig, ikke om mig.", "dream": "Et arbejde med børn.",
                          "not_to_raise": "IKKE-TALE-OM-BROR"},
         )  # fmt: skip
@@ -79,8 +82,6 @@ def seed(url: str) -> dict:
     actor = leader(url, ids["user_id"])
     with session_scope(write=True, url=url) as s:
         open_meeting(session=s, actor=actor, meeting_id=ids["meeting_id"], seen_version=ids["version"])
-    with session_scope(write=True, url=url) as s:
-        ids["token"] = create_room_link(session=s, actor=actor, meeting_id=ids["meeting_id"]).token
     return ids
 
 
@@ -115,13 +116,14 @@ def check_room(room: Page, name: str, *, axe: bool = False) -> None:
         room.screenshot(path=str(SCREENS / f"{name}-{width}x{height}.png"))
     if axe:
         results = Axe().run(room)
-        serious = [v["id"] for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        violations = results.response["violations"]
+        serious = [v["id"] for v in violations if v.get("impact") in ("serious", "critical")]
         assert serious == []
         assert room.evaluate("document.documentElement.lang") == "da"
 
 
 def test_the_room_follows_the_meeting_and_shows_only_what_the_room_may_see(
-    app_server, new_context, wait_for_app
+    app_server, new_context, wait_for_app, choose_option
 ) -> None:
     url = app_server.database_url
     ids = seed(url)
@@ -134,12 +136,24 @@ def test_the_room_follows_the_meeting_and_shows_only_what_the_room_may_see(
     laptop.get_by_label("Brugernavn").fill("rasmus")
     laptop.get_by_label("Adgangskode").fill(PASSWORD)
     laptop.get_by_role("button", name="Log ind").click()
-    expect(laptop.get_by_test_id("stSidebar")).to_be_visible()
+    expect(laptop.get_by_test_id("stSidebar").get_by_test_id("stSelectbox")).to_be_visible()
     wait_for_app(laptop)
+    choose_option(laptop.get_by_test_id("stSidebar").get_by_test_id("stSelectbox"), "Ditte Mikkelsen")
+    wait_for_app(laptop)
+    laptop.get_by_role("link", name="Mødet").click()
+    wait_for_app(laptop)
+    # One click on Mødet makes the room link and the code; the link opens the room screen.
+    laptop.get_by_role("button", name="Åbn rumskærm").click()
+    opener = laptop.get_by_role("link", name="Åbn rumskærm i nyt vindue")
+    expect(opener).to_be_visible()
+    wait_for_app(laptop)
+    expect(laptop.locator(".room-code")).to_have_text(re.compile(r"^[A-HJ-NP-Z2-9]{4}-[A-HJ-NP-Z2-9]{4}$"))
+    address = urljoin(laptop.url, opener.get_attribute("href"))
+    assert "/?room=" in address
 
-    # The room screen, through its link: no login, no sidebar.
+    # The room screen, through its link in a browser nobody is logged in on: no login, no sidebar.
     room = new_context(viewport={"width": 1280, "height": 720}).new_page()
-    room.goto(f"{app_server.url}?room={ids['token']}")
+    room.goto(address)
     expect(room.get_by_text("At I taler til mig, ikke om mig.")).to_be_visible()
     expect(room.get_by_test_id("stSidebar")).to_have_count(0)
     check_room(room, "1-attendance", axe=True)
@@ -161,7 +175,8 @@ def test_the_room_follows_the_meeting_and_shows_only_what_the_room_may_see(
     save(url, go_to_agenda_item, actor=actor, meeting_id=mid, index=3)  # new agreements
     due = today() + timedelta(days=14)
     for n, (text, owner) in enumerate(
-        [("Finde tre praktiksteder i nærheden.", ids["rasmus_id"]), ("Tage med til første besøg.", ids["lone_id"]),
+        [("Finde tre praktiksteder i nærheden.", ids["rasmus_id"]),
+         ("Tage med til første besøg.", ids["lone_id"]),
          ("Købe et buskort.", None), ("Ringe til lægen om medicinen.", None)]
     ):  # fmt: skip
         save(url, create_agreement, actor=actor, citizen_id=cid, text=text, owner_person_id=owner,
@@ -192,6 +207,6 @@ def test_the_room_follows_the_meeting_and_shows_only_what_the_room_may_see(
     expect(room.get_by_text("Rumskærmen er lukket.", exact=False)).to_be_visible(timeout=LIVE_MS)
     expect(room.get_by_text("Det har vi aftalt")).to_have_count(0)
     check_room(room, "7-closed")
-    room.goto(f"{app_server.url}?room={ids['token']}")
+    room.goto(address)
     expect(room.get_by_text("Rumskærmen er lukket.", exact=False)).to_be_visible()
     expect(room.get_by_text("Ditte")).to_have_count(0)
