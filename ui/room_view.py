@@ -1,6 +1,6 @@
 """The room screen's HTML, built from models.room.RoomView alone (pure: view in, text out).
 
-Everything typed by a person goes through `html.escape` (then Streamlit's DOMPurify), so it is
+Everything typed by a person goes through ui.safe.escape_html (then Streamlit's DOMPurify), so it is
 shown as typed and never interpreted. What the main area shows follows the meeting's step:
 attendance -> the citizen's own words; status -> earlier agreements; goals -> goals and scores;
 agreements -> new agreements; decisions -> decisions; close -> the read-back (new agreements
@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from html import escape
 
 from models.formatting import format_day
 from models.i18n import translate
 from models.room import RoomAgreement, RoomView
+from ui.safe import escape_html as escape
 
 PAGE_SIZE = 3
 PAGE_SECONDS = 8

@@ -2,11 +2,14 @@
 
 Streamlit renders Markdown in st.write/st.markdown/st.error and in widget labels. Content
 typed by people goes through `show_text` (st.text: no parsing at all); where a label or a
-message must hold user text, `escape_markdown` turns every Markdown character into a literal.
+message must hold user text, `escape_markdown` turns every Markdown character into a literal;
+where a screen is built as HTML (the room screen, ui/room_view.py), `escape_html` makes every
+character of user text literal (then Streamlit's DOMPurify runs over the whole).
 """
 
 from __future__ import annotations
 
+import html
 import re
 
 import streamlit as st
@@ -29,6 +32,11 @@ def escape_markdown(text: object) -> str:
     value = value.replace("\n", " ").replace("\t", " ")
     value = _AUTOLINK.sub(lambda m: _JOINER + m.group(0) if m.group(3) else m.group(0) + _JOINER, value)
     return _MARKDOWN_CHARS.sub(r"\\\1", value)
+
+
+def escape_html(text: object) -> str:
+    """User text for an HTML screen: shown exactly as typed, quotes included (safe in attributes)."""
+    return html.escape("" if text is None else str(text), quote=True)
 
 
 def show_text(text: object, *, key: str | None = None) -> None:
