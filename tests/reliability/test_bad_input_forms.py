@@ -39,6 +39,7 @@ def test_a_new_citizens_name(open_page, db_url, case):
         user = make_user(s, username="rasmus")
     at = open_page("pages/prepare.py", user=user)
     at.text_input(key="nc-name-0").input(case.value)
+    at.radio(key="nc-coordinator-0").set_value("no")  # the form asks (issue 25)
     _button(at, "Opret borger").click().run()
     if _outcome(at) == "refused":
         assert at.text_input(key="nc-name-0").value == case.value  # nothing typed is lost
