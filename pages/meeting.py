@@ -12,19 +12,19 @@ from models.db import session_scope
 from models.errors import UserError
 from models.meeting_mode import load_meeting_screen
 from ui.context import current_actor, require_citizen
-from ui.feedback import show_flash, show_user_error
+from ui.feedback import show_user_error
 from ui.i18n import t
 from ui.meeting_agreements import render_agreements
 from ui.meeting_attendance import render_attendance, render_open
 from ui.meeting_clock import render_clock
 from ui.meeting_close import render_close
-from ui.meeting_common import Panel, show_error, staff_only
+from ui.meeting_common import Panel, panel_style, show_messages, staff_only
 from ui.meeting_decisions import render_decisions
 from ui.meeting_goals import render_goals
 from ui.meeting_status import render_status
 from ui.room_controls import render_room_controls
 from ui.safe import escape_markdown, show_text
-from ui.widgets import citizen_header, moment
+from ui.widgets import moment
 
 STEPS = {
     "attendance": render_attendance,
@@ -46,11 +46,11 @@ except UserError as _error:
     st.stop()
 
 plan, meeting = screen.plan, screen.meeting
-show_flash()
 
-head_col, room_col = st.columns([3, 2])
+panel_style()
+head_col, room_col = st.columns([3, 2], vertical_alignment="bottom")
 with head_col:
-    citizen_header(plan)
+    st.header(escape_markdown(plan.citizen.name), anchor=False)
     if meeting is not None:
         when = t("meet.when", when=moment(meeting.starts_at), minutes=meeting.minutes)
         st.caption(escape_markdown(when + (f" · {meeting.place}" if meeting.place else "")))
@@ -62,7 +62,7 @@ if meeting.is_running:
         render_room_controls(actor, meeting.id)
 
 panel = Panel(actor=actor, screen=screen)
-show_error()
+show_messages()
 step = render_clock(panel) if meeting.is_running else "attendance"
 if not meeting.is_running:
     render_open(panel)

@@ -107,7 +107,7 @@ def _edit(panel: Panel, action: ActionView, keys: dict[str, str]) -> None:
         show_text(action.text)
         st.button(t("goal.take_theirs"), key=f"meet_ag_reload_{action.id}", on_click=_reload, args=(action,))
     owners = [CITIZEN] + [a.person_id for a in owner_choices(panel.screen, keep=[action.owner_person_id])]
-    cols = st.columns([3, 2, 2, 1])
+    cols = st.columns([4, 3, 3, 2], vertical_alignment="bottom")
     cols[0].selectbox(
         t("meet.owner"),
         owners,
@@ -172,7 +172,7 @@ def _add_form(panel: Panel) -> None:
         st.markdown(f"**{t('meet.agreement_add_title')}**")
         st.text_area(t("meet.agreement_text"), key=fresh("meet_new_ag_text", "ag"), height=68)
         owners = [CITIZEN] + [a.person_id for a in owner_choices(panel.screen)]
-        cols = st.columns([3, 2, 2, 1])
+        cols = st.columns([4, 3, 3, 2], vertical_alignment="bottom")
         cols[0].selectbox(
             t("meet.owner"),
             owners,

@@ -41,26 +41,28 @@ def _clock(panel: Panel, live: LiveMeeting) -> None:
     progress = agenda_progress(live, now=now)
     position = meeting_position(live)
     talk = speaking_time(live, now=now)
-    agenda_col, talk_col = st.columns(2)
+    agenda_col, talk_col = st.columns([3, 2])
     with agenda_col, st.container(key="meet-agenda"):
-        st.caption(t("meet.agenda.current", number=position.index, count=position.count))
-        show_text(position.title, key="meet-agenda-title")
-        if progress.current is not None:
-            line = t(
+        # One line of where and how long, then the item's title.
+        where = t("meet.agenda.current", number=position.index, count=position.count)
+        total = t(
+            "meet.agenda.total",
+            elapsed=progress.meeting_elapsed_seconds // 60,
+            planned=progress.meeting_planned_seconds // 60,
+        )
+        if progress.current is None:
+            st.caption(f"{where} · {t('meet.agenda.all_done')} · {total}")
+        else:
+            item = t(
                 "meet.agenda.item_time",
                 elapsed=progress.elapsed_seconds // 60,
                 box=progress.time_box_seconds // 60,
             )
-            st.markdown(f":orange[{line} · {t('meet.agenda.over')}]" if progress.over_time else line)
-        else:
-            st.caption(t("meet.agenda.all_done"))
-        st.caption(
-            t(
-                "meet.agenda.total",
-                elapsed=progress.meeting_elapsed_seconds // 60,
-                planned=progress.meeting_planned_seconds // 60,
-            )
-        )
+            if progress.over_time:
+                st.markdown(f"{where} · :orange[{item} · {t('meet.agenda.over')}] · {total}")
+            else:
+                st.caption(f"{where} · {item} · {total}")
+        show_text(position.title, key="meet-agenda-title")
     with talk_col, st.container(key="meet-talk"):
         st.caption(t("meet.talk.title"))
         # One truth: who has the word now, else the share so far, else that nobody has spoken.
@@ -99,10 +101,12 @@ def _item_label(panel: Panel, index: int, kinds: tuple[str, ...]) -> str:
 def render_clock(panel: Panel) -> str:
     """The running meeting's strip and the item picker; returns the step kind to show."""
     live = panel.meeting
-    _clock(panel, live)
+    clock_col, speakers_col = st.columns([3, 2], vertical_alignment="center")
+    with clock_col:
+        _clock(panel, live)
     talk = speaking_time(live)
     speakers = [CITIZEN] + [a.person_id for a in panel.screen.present]
-    with st.container(key="meet-speakers", horizontal=True):
+    with speakers_col, st.container(key="meet-speakers", horizontal=True):
         for choice in speakers:
             current = talk.speaker_is_citizen if choice == CITIZEN else talk.speaker_person_id == choice
             label = panel.plan.citizen.name if choice == CITIZEN else panel.people[choice].name  # type: ignore[index]
@@ -117,6 +121,8 @@ def render_clock(panel: Panel) -> str:
         st.button(t("meet.talk.pause"), key="meet_speaker_pause", on_click=_give, args=(panel, None))
     position = meeting_position(live)
     kinds = step_kinds([item.title for item in live.agenda])
+    if not live.agenda:  # only a meeting put in progress outside open_meeting has no agenda
+        return position.step
     picker_col, next_col = st.columns([6, 1], vertical_alignment="center")
     # The picker shows the meeting's one position (the database's, whoever moved it last).
     st.session_state[PICKER] = position.index - 1

@@ -25,6 +25,7 @@ from models.db import session_scope
 from models.errors import UserError
 from models.meeting_mode import LiveMeeting, MeetingScreen
 from models.plans import JointPlan, PersonView
+from ui.feedback import show_flash
 from ui.i18n import lang, t
 from ui.safe import escape_markdown
 from ui.widgets import person_line
@@ -71,10 +72,14 @@ def attempt(panel: Panel, fn: Callable[..., Any], **kwargs: Any) -> tuple[Any, b
         return None, False
 
 
-def show_error() -> None:
-    message = st.session_state.pop(ERROR_KEY, None)
-    if message:
-        st.error(message, icon="⚠️")
+def show_messages() -> None:
+    """This run's error or confirmation, in a slot that is always there: an alert appearing above
+    the steps must not shift them (an open "Ret målet" would close, taking the user's text)."""
+    with st.container(key="meet-messages"):
+        show_flash()
+        message = st.session_state.pop(ERROR_KEY, None)
+        if message:
+            st.error(message, icon="⚠️")
 
 
 # --- add forms --------------------------------------------------------------------------------
@@ -131,3 +136,14 @@ def goal_label(panel: Panel, goal_id: object) -> str:
 def staff_only(what: str) -> None:
     """The caption over professional-only content: never on the room screen, only here."""
     st.caption(t("meet.staff_only", what=what))
+
+
+# The panel is a laptop screen: less empty space above the meeting than a reading page has.
+_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
+[class*="st-key-meet-side"] [data-testid="stText"] { font-size: 1.1rem; }
+</style>"""
+
+
+def panel_style() -> None:
+    st.html(_CSS)

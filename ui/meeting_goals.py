@@ -175,34 +175,33 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
                 staff_only(t("goal.professional_note"))
                 show_text(goal.professional_note)
         now_score, before = score_at(goal, meeting_id), previous_score(goal, meeting_id)
-        score_col, step_col = st.columns([3, 2])
-        with score_col:
-            st.session_state.setdefault(f"meet_score_{goal.id}", now_score.score if now_score else None)
-            st.radio(
-                t("goal.score_label"),
-                list(range(11)),
-                key=f"meet_score_{goal.id}",
-                horizontal=True,
-                on_change=_score_changed,
-                args=(panel, goal),
-            )
-            st.caption(
-                t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at))
-                if before
-                else t("goal.no_previous_score")
-            )
-        with step_col:
-            st.session_state.setdefault(
-                f"meet_step_up_{goal.id}", (now_score.next_step if now_score else "") or ""
-            )
-            st.text_input(
-                t("goal.next_step"),
-                key=f"meet_step_up_{goal.id}",
-                on_change=_score_changed,
-                args=(panel, goal),
-                disabled=now_score is None,
-                help=t("goal.next_step_help"),
-            )
+        # The score on one line (0-10 side by side), then last time's score and the next step.
+        st.session_state.setdefault(f"meet_score_{goal.id}", now_score.score if now_score else None)
+        st.radio(
+            t("goal.score_label"),
+            list(range(11)),
+            key=f"meet_score_{goal.id}",
+            horizontal=True,
+            on_change=_score_changed,
+            args=(panel, goal),
+        )
+        before_col, step_col = st.columns([2, 3], vertical_alignment="bottom")
+        before_col.caption(
+            t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at))
+            if before
+            else t("goal.no_previous_score")
+        )
+        st.session_state.setdefault(
+            f"meet_step_up_{goal.id}", (now_score.next_step if now_score else "") or ""
+        )
+        step_col.text_input(
+            t("goal.next_step"),
+            key=f"meet_step_up_{goal.id}",
+            on_change=_score_changed,
+            args=(panel, goal),
+            disabled=now_score is None,
+            help=t("goal.next_step_help"),
+        )
         with st.expander(t("goal.edit")):
             _edit(panel, goal, keys)
 

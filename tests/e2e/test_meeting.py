@@ -1,4 +1,5 @@
-"""A whole network meeting on the shared screen in real Chromium, and two devices editing one goal.
+"""A whole network meeting on the leader's control panel in real Chromium, two devices editing one
+goal, add forms that save once and clear, and the early-start question.
 
 The data is seeded through models/ into the server's own database (a demo-like Ditte); the
 result is checked through models/ as well: the stored plan version is what the room agreed.
@@ -11,11 +12,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from babel.dates import format_date
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from models.access import Actor
 from models.db import session_scope
-from models.tables import Action, Goal, Meeting, PlanVersion, today, utcnow
+from models.formatting import local
+from models.meeting_mode import open_meeting
+from models.tables import Action, Citizen, Goal, Meeting, PlanVersion, today, utcnow
 from tests.factories import (
     PASSWORD,
     make_action,
@@ -33,11 +38,12 @@ WORDS = "At komme ud af huset hver dag – og at I taler til mig, ikke om mig."
 NEW_GOAL = "Jeg vil bage rugbrød med min søster på Ærø 🍞"
 # Where the meeting shows what it agreed and decided: the same words may still be in a form's text
 # area (its text counts as text too), so look for them in the list, not anywhere on the page.
-AGREEMENTS = '[class*="st-key-big-meet-agreement-"]'
-DECISIONS = '[class*="st-key-big-meet-decision-"]'
+AGREEMENTS = '[class*="st-key-meet-agreement-text-"]'
+DECISIONS = '[class*="st-key-meet-decision-"]'
+SCREENS = OUT / "screens" / "panel"
 
 
-def seed(url: str, *, running: bool = False) -> dict:
+def seed(url: str, *, running: bool = False, days_ahead: int = 0) -> dict:
     from tests.factories import make_citizen
 
     with session_scope(write=True, url=url) as s:
@@ -67,12 +73,14 @@ def seed(url: str, *, running: bool = False) -> dict:
                               text="Ringe til børnehaven Solsikken.")  # fmt: skip
         meeting = make_meeting(
             s, citizen=ditte, status="in_progress" if running else "planned",
-            starts_at=utcnow().replace(microsecond=0), participants=(rasmus, mette, lone, pia), leader=rasmus,
+            starts_at=(utcnow() + timedelta(days=days_ahead)).replace(microsecond=0),
+            participants=(rasmus, mette, lone, pia), leader=rasmus,
             preparation={"matters_most": WORDS, "dream": "Et arbejde med børn og en lejlighed med altan 🌻"},
         )  # fmt: skip
         if running:
-            meeting.opened_at = utcnow()
-            s.add(meeting)
+            s.flush()
+            meeting.status = "planned"
+            open_meeting(session=s, actor=Actor.from_user(rasmus_user), meeting_id=meeting.id, seen_version=1)
         return {"citizen_id": ditte.id, "goal_id": goal.id, "earlier_id": earlier.id,
                 "meeting_id": meeting.id, "rasmus_id": rasmus.id, "lone_id": lone.id}  # fmt: skip
 
@@ -129,9 +137,6 @@ def test_a_whole_meeting_for_ditte_ends_in_a_stored_plan_version(
     expect(page.get_by_text("Ordet har: Ditte Mikkelsen")).to_be_visible()
     wait_for_app(page)
     OUT.mkdir(exist_ok=True)
-    page.get_by_text("Kompakt visning").click()
-    expect(page.get_by_test_id("stSidebar")).to_be_hidden()
-    wait_for_app(page)
     page.screenshot(path=str(OUT / "meeting-1920x1080.png"))
     page.set_viewport_size({"width": 1280, "height": 720})
     page.screenshot(path=str(OUT / "meeting-1280x720.png"))
@@ -247,3 +252,69 @@ def test_the_second_save_of_the_same_goal_is_refused_and_keeps_the_text(
     expect(field).to_have_value("Jeg vil i praktik i en børnehave – helst Solsikken 🌻")
     with session_scope(url=app_server.database_url) as s:
         assert s.get(Goal, ids["goal_id"]).own_words == "Jeg vil i praktik i en vuggestue i Århus."
+
+
+def test_a_double_click_on_tilfoej_aftale_saves_one_agreement_and_empties_the_box(
+    page: Page, app_server, wait_for_app, choose_option
+) -> None:
+    ids = seed(app_server.database_url, running=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    log_in(page, app_server.url, "rasmus", wait_for_app, choose_option)
+    step(page, "4 Nye aftaler", wait_for_app)
+    text = "Ditte ringer til Solsikken og aftaler en besøgsdag."
+    form = page.get_by_test_id("stForm").filter(has_text="Ny aftale")
+    form.get_by_role("textbox", name="Aftalen").fill(text)
+    form.get_by_role("button", name="Tilføj aftale").dblclick()
+    expect(page.locator(AGREEMENTS).get_by_text(text, exact=True)).to_be_visible()
+    wait_for_app(page)
+    box = page.get_by_test_id("stForm").filter(has_text="Ny aftale").get_by_role("textbox", name="Aftalen")
+    expect(box).to_have_value("")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)  # the second click is quiet
+    with session_scope(url=app_server.database_url) as s:
+        made = s.exec(select(Action).where(Action.agreed_at_meeting_id == ids["meeting_id"])).all()
+    assert [a.text for a in made] == [text]
+
+
+def test_starting_a_meeting_planned_for_next_week_asks_first(
+    page: Page, app_server, wait_for_app, choose_option
+) -> None:
+    ids = seed(app_server.database_url, days_ahead=7)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    log_in(page, app_server.url, "rasmus", wait_for_app, choose_option)
+    with session_scope(url=app_server.database_url) as s:
+        planned = s.get(Meeting, ids["meeting_id"]).starts_at
+    page.get_by_role("button", name="Start mødet").click()
+    day = format_date(local(planned).date(), "d. MMMM", locale="da_DK")
+    expect(page.get_by_text(f"Mødet er planlagt til {day}. Start det nu?")).to_be_visible()
+    wait_for_app(page)
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "0-start-early-question.png"))
+    with session_scope(url=app_server.database_url) as s:
+        assert s.get(Meeting, ids["meeting_id"]).status == "planned"  # nothing started yet
+    page.get_by_role("button", name="Ja, start mødet nu").click()
+    expect(page.locator(".st-key-meet_step")).to_be_visible()
+    wait_for_app(page)
+    with session_scope(url=app_server.database_url) as s:
+        meeting = s.get(Meeting, ids["meeting_id"])
+    assert meeting.status == "in_progress" and local(meeting.starts_at).date() == today()
+
+
+def test_screenshots_of_the_control_panel_in_every_step(
+    page: Page, app_server, wait_for_app, choose_option
+) -> None:
+    """Not a check of looks: the pictures are for a person to look at (out/screens/panel/)."""
+    ids = seed(app_server.database_url, running=True)
+    with session_scope(write=True, url=app_server.database_url) as s:
+        meeting = s.get(Meeting, ids["meeting_id"])
+        make_action(s, citizen=s.get(Citizen, ids["citizen_id"]), owner_is_citizen=True,
+                    agreed_at=meeting, text="Ditte ringer til Solsikken og aftaler en besøgsdag.",
+                    due_on=today() + timedelta(days=14))  # fmt: skip
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1440, "height": 900})
+    log_in(page, app_server.url, "rasmus", wait_for_app, choose_option)
+    for n, name in enumerate(("1 Fremmøde", "2 Status på aftaler", "3 Mål", "4 Nye aftaler", "5 Beslutninger",
+                              "6 Afslutning"), start=1):  # fmt: skip
+        step(page, name, wait_for_app)
+        expect(page.locator(".st-key-meet_step").get_by_role("radio", checked=True)).to_have_count(1)
+        page.screenshot(path=str(SCREENS / f"{n}-{name.split(' ', 1)[1].replace(' ', '-')}.png"))
+    expect(page.get_by_test_id("stException")).to_have_count(0)
