@@ -52,7 +52,7 @@ def _view(row: Department) -> DepartmentView:
 
 def list_departments(*, session: Session, include_retired: bool = False) -> list[DepartmentView]:
     """The list by name: the ones offered in pickers, or (administrators' page) all of them."""
-    stmt = select(Department).order_by(Department.name, Department.id)
+    stmt = select(Department).order_by(col(Department.name), col(Department.id))
     if not include_retired:
         stmt = stmt.where(col(Department.retired_at).is_(None))
     return [_view(row) for row in session.execute(stmt).scalars()]
@@ -74,9 +74,9 @@ def department_of_user(*, session: Session, user_id: int | None) -> str | None:
     if user_id is None:
         return None
     return session.execute(
-        select(Department.name)
-        .join(UserAccount, col(UserAccount.department_id) == Department.id)
-        .where(UserAccount.id == user_id)
+        select(col(Department.name))
+        .join(UserAccount, col(UserAccount.department_id) == col(Department.id))
+        .where(col(UserAccount.id) == user_id)
     ).scalar_one_or_none()
 
 

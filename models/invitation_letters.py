@@ -86,7 +86,7 @@ def letter_state(
                   entity="meeting", entity_id=invitation.meeting_id)
     row = session.execute(
         select(InvitationLetter)
-        .where(InvitationLetter.meeting_id == invitation.meeting_id)
+        .where(col(InvitationLetter.meeting_id) == invitation.meeting_id)
         .order_by(col(InvitationLetter.downloaded_at).desc(), col(InvitationLetter.id).desc())
         .limit(1)
     ).scalar_one_or_none()
