@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -31,7 +30,7 @@ def _check(key: str, kind: str) -> None:
 
 
 def _known(session: Session, key: str, kind: str) -> int | None:
-    row = session.execute(select(FormSubmission).where(FormSubmission.key == key)).scalar_one_or_none()
+    row = session.get(FormSubmission, key)
     if row is None:
         return None
     if row.kind != kind:

@@ -103,12 +103,13 @@ def meeting_position(meeting: LiveMeeting) -> MeetingPosition:
     agenda = meeting.agenda
     if not agenda:
         kind = "close" if meeting.status == "held" else STEP_KINDS[0]
-        index = STEP_KINDS.index(kind)
-        return MeetingPosition(kind, translate(STEP_TITLE_KEYS[kind]), index + 1, len(STEP_KINDS))
+        number = STEP_KINDS.index(kind) + 1
+        return MeetingPosition(kind, translate(STEP_TITLE_KEYS[kind]), number, len(STEP_KINDS))
     kinds = step_kinds([item.title for item in agenda])
-    index = next(
+    found = next(
         (n for n, item in enumerate(agenda) if item.position == meeting.current_agenda_position), None
     )
-    if index is None:
-        index = len(agenda) - 1 if meeting.status in ("in_progress", "held") and meeting.opened_at else 0
-    return MeetingPosition(kinds[index], agenda[index].title, index + 1, len(agenda))
+    if found is None:
+        done = meeting.status in ("in_progress", "held") and meeting.opened_at is not None
+        found = len(agenda) - 1 if done else 0
+    return MeetingPosition(kinds[found], agenda[found].title, found + 1, len(agenda))
