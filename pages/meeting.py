@@ -49,7 +49,7 @@ plan, meeting = screen.plan, screen.meeting
 
 panel_style()
 head_col, room_col = st.columns([3, 2], vertical_alignment="bottom")
-with head_col:
+with head_col, st.container(key="meet-head"):
     st.header(escape_markdown(plan.citizen.name), anchor=False)
     if meeting is not None:
         when = t("meet.when", when=moment(meeting.starts_at), minutes=meeting.minutes)

@@ -151,11 +151,11 @@ def _edit(panel: Panel, goal: GoalView, keys: dict[str, str]) -> None:
     )
     st.session_state.setdefault(keys["note"], goal.professional_note or "")
     st.text_area(
-        t("goal.professional_note"),
+        t("meetpanel2.professional_note"),
         key=keys["note"],
         on_change=_save_goal,
         args=(panel, goal),
-        help=t("goal.professional_note_help"),
+        help=t("meetpanel2.professional_note_help"),
     )
 
 
@@ -172,7 +172,7 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
         st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}")) if x))
         if goal.professional_note:
             with st.container(key=f"meet-staff-note-{goal.id}"):
-                staff_only(t("goal.professional_note"))
+                staff_only(t("meetpanel2.note_caption"))
                 show_text(goal.professional_note)
         now_score, before = score_at(goal, meeting_id), previous_score(goal, meeting_id)
         # The score on one line (0-10 side by side), then last time's score and the next step.
@@ -223,10 +223,10 @@ def _add_form(panel: Panel) -> None:
             placeholder=t("goal.no_area"),
         )
         note_col.text_area(
-            t("goal.professional_note"),
+            t("meetpanel2.professional_note"),
             key=fresh("meet_new_goal_note", "goal"),
             height=68,
-            help=t("goal.professional_note_help"),
+            help=t("meetpanel2.professional_note_help"),
         )
         active = panel.plan.active_goals
         if len(active) >= MAX_ACTIVE_GOALS:
