@@ -73,14 +73,16 @@ def is_up_to_date(url: str | None = None) -> bool:
 
 
 def upgrade_database(url: str | None = None) -> None:
-    """`alembic upgrade head` for `url` (default: SAMPLAN_DATABASE_URL / the SQLite file)."""
+    """`alembic upgrade heads` for `url` (default: SAMPLAN_DATABASE_URL / the SQLite file).
+    "heads", not "head": on a branch where two migrations were written side by side (before they
+    are chained; tests/test_migrations.py insists on one head for a release) the app still starts."""
     resolved = _resolve(url)
     if is_up_to_date(resolved):
         return
     with _upgrade_lock:
         if not is_up_to_date(resolved):
             _refuse_unversioned_schema(resolved)
-            command.upgrade(alembic_config(resolved), "head")
+            command.upgrade(alembic_config(resolved), "heads")
 
 
 def _refuse_unversioned_schema(url: str) -> None:
