@@ -10,6 +10,11 @@ import streamlit as st
 
 _CSS = """
 <style>
+/* WCAG AA (issue 18): captions at 7:1 on white and on the sidebar's tint (Streamlit's faded
+   grey is 3.6:1), and the day/month/year boxes of a date field at least 24 x 24 px. */
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p { color: #4A4A4A; opacity: 1; }
+[data-testid="stDateInput"] [role="spinbutton"] { display: inline-block; min-width: 24px;
+  min-height: 24px; line-height: 24px; text-align: center; }
 /* User text is shown with st.text (never Markdown); make it read like prose, not code. */
 [data-testid="stText"] { font-family: inherit; white-space: pre-wrap; overflow-wrap: anywhere;
   font-size: 1.05rem; line-height: 1.5; }

@@ -1,0 +1,60 @@
+"""axe-core over every page and state in tests/e2e/accessibility.py's list, in Danish and English,
+logged in on the demo data: no serious or critical finding anywhere."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlmodel import select
+
+from models.db import session_scope
+from models.demo import DEMO_ADMIN, load_demo
+from models.tables import Citizen
+from tests.e2e.accessibility import STATES, choose_language, findings, visit
+
+USERS = {"staff": "rasmus", "leader": "mette", "admin": DEMO_ADMIN}
+OUT = Path(__file__).resolve().parents[2] / "out" / "axe"
+
+
+def _log_in(page: Page, url: str, username: str, password: str, wait_for_app) -> None:
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_test_id("stSidebar")).to_be_visible()
+    wait_for_app(page)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wait_for_app, lang: str) -> None:
+    demo = load_demo(session_url=app_server.database_url)
+    assert demo.password
+    with session_scope(url=app_server.database_url) as s:
+        ditte = s.exec(select(Citizen.id).where(Citizen.name.like("Ditte%"))).first()
+    address = f"{app_server.url}?citizen={ditte}"
+    report: dict[str, list] = {}
+    pages: dict[str, Page] = {}
+    for state in STATES:
+        if state.who not in pages:
+            page = new_context(viewport={"width": 1440, "height": 900}).new_page()
+            if state.who == "anonymous":
+                page.goto(app_server.url)
+                wait_for_app(page)
+            else:
+                _log_in(page, address, USERS[state.who], demo.password, wait_for_app)
+                if lang != "da":
+                    choose_language(page, lang, wait_for_app)
+            pages[state.who] = page
+        page = pages[state.who]
+        visit(page, state, lang, wait_for_app)
+        report[state.name] = findings(page)
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"axe-{lang}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    counts = {name: sum(f["count"] for f in found) for name, found in report.items()}
+    blocking = {name: [(f["rule"], f["count"], f["where"][:1]) for f in found]
+                for name, found in report.items() if found}  # fmt: skip
+    assert not any(counts.values()), json.dumps(blocking, indent=1, ensure_ascii=False)
