@@ -8,7 +8,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from sqlalchemy import event, func
 from sqlmodel import SQLModel, select
 
-from models import exchange
+from models import exchange, exchange_export
 from models.access import may_access
 from models.db import session_scope
 from models.demo import ditte_document
@@ -53,8 +53,8 @@ def example():
 def schema_validator():
     """An independent check of exports: the shared schema with both formats enforced."""
     checker = FormatChecker(formats=())
-    checker.checks("date")(exchange._is_date)
-    checker.checks("date-time")(exchange._is_date_time)
+    checker.checks("date")(exchange.is_date)
+    checker.checks("date-time")(exchange.is_date_time)
     return Draft202012Validator(json.loads(LOCAL_SCHEMA.read_text("utf-8")), format_checker=checker)
 
 
@@ -648,7 +648,7 @@ def big_document(count):
 
 
 def test_export_all_takes_a_fixed_number_of_queries_not_one_per_row(db_url, engine, monkeypatch):
-    monkeypatch.setattr(exchange, "EXPORT_BATCH", 50)
+    monkeypatch.setattr(exchange_export, "EXPORT_BATCH", 50)
     doc = big_document(60)  # more than one batch
     assert validate_document(doc) == []
     import_(doc)
@@ -680,7 +680,7 @@ def test_the_faster_inlined_schema_judges_exactly_like_the_original(doc):
     def errors(validator):
         return sorted((list(e.absolute_path), e.validator, e.message) for e in validator.iter_errors(doc))
 
-    assert errors(exchange._validator()) == errors(schema_validator())
+    assert errors(exchange.schema_validator()) == errors(schema_validator())
 
 
 def test_the_word_export_gets_the_plan_with_the_same_access_rules(db_url):
