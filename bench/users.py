@@ -282,21 +282,31 @@ async def _level(database_url: str, users: list[StaffUser], seconds: float, work
                 page = await open_page(browser)
                 await log_in(page, server.url, user.username, BENCH_PASSWORD, user.citizen_id)
                 pages.append(page)
-            before = _last_event_id(database_url)
-            meter = Meter(server.process.pid, database_url)
-            meter.start()
-            deadline = time.monotonic() + seconds
-            metering = asyncio.create_task(meter.run(deadline))
-            rngs = [random.Random(seed * 1000 + n) for n in range(len(users))]
-            done = await asyncio.gather(*(
-                _work(page, server, user, BENCH_PASSWORD, deadline, rng)
-                for page, user, rng in zip(pages, users, rngs, strict=True)
-            ), return_exceptions=True)  # fmt: skip
-            machine = meter.stop()  # before the contexts close: their renderers' time counts
-            metering.cancel()
+            # The meter stops before the contexts close: their renderers' time counts.
+            result = await _work_all(server, database_url, users, pages, _work, seconds, seed)
             await browser.close()
-        log = _log_errors(server.log)
-    return _outcome(database_url, users, seconds, done, before, log, machine)
+    return result
+
+
+async def _work_all(server: Server, database_url: str, users: list[StaffUser], tabs: list[Any],
+                    work: Any, seconds: float, seed: int) -> dict[str, Any]:  # fmt: skip
+    """Every user works in their tab (a page, or a wire client) until the level's time is up, all
+    at once, metered; then the level's figures."""
+    from bench.build import BENCH_PASSWORD
+
+    before = _last_event_id(database_url)
+    meter = Meter(server.process.pid, database_url)
+    meter.start()
+    deadline = time.monotonic() + seconds
+    metering = asyncio.create_task(meter.run(deadline))
+    rngs = [random.Random(seed * 1000 + n) for n in range(len(users))]
+    done = await asyncio.gather(*(
+        work(tab, server, user, BENCH_PASSWORD, deadline, rng)
+        for tab, user, rng in zip(tabs, users, rngs, strict=True)
+    ), return_exceptions=True)  # fmt: skip
+    machine = meter.stop()
+    metering.cancel()
+    return _outcome(database_url, users, seconds, done, before, _log_errors(server.log), machine)
 
 
 def _outcome(database_url: str, users: list[StaffUser], seconds: float, done: list[Any], before: int,
@@ -388,7 +398,7 @@ async def _step_protocol(client: Any, kind: str) -> Sample:
     return _checked(f"navigate to {title}", run, began, text is None or text in run.texts(), f"no {title}")
 
 
-async def _work_protocol(server: Server, client: Any, user: StaffUser, password: str, deadline: float,
+async def _work_protocol(client: Any, server: Server, user: StaffUser, password: str, deadline: float,
                          rng: random.Random) -> tuple[list[Sample], int]:  # fmt: skip
     """`_work` over the protocol: the same cycle, think time and logging in again after an error."""
     samples: list[Sample] = []
@@ -422,20 +432,7 @@ async def _level_protocol(database_url: str, users: list[StaffUser], seconds: fl
 
     with streamlit_server(database_url, workdir, f"protocol-{len(users)}") as server:
         clients = [await _log_in_protocol(server, user, BENCH_PASSWORD) for user in users]
-        before = _last_event_id(database_url)
-        meter = Meter(server.process.pid, database_url)
-        meter.start()
-        deadline = time.monotonic() + seconds
-        metering = asyncio.create_task(meter.run(deadline))
-        rngs = [random.Random(seed * 1000 + n) for n in range(len(users))]
-        done = await asyncio.gather(*(
-            _work_protocol(server, client, user, BENCH_PASSWORD, deadline, rng)
-            for client, user, rng in zip(clients, users, rngs, strict=True)
-        ), return_exceptions=True)  # fmt: skip
-        machine = meter.stop()
-        metering.cancel()
-        log = _log_errors(server.log)
-    return _outcome(database_url, users, seconds, done, before, log, machine)
+        return await _work_all(server, database_url, users, clients, _work_protocol, seconds, seed)
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
