@@ -24,7 +24,7 @@ from ui.meeting_goals import render_goals
 from ui.meeting_status import render_status
 from ui.room_controls import render_room_controls
 from ui.safe import escape_markdown, show_text
-from ui.widgets import moment
+from ui.widgets import moment, person_line
 
 STEPS = {
     "attendance": render_attendance,
@@ -51,6 +51,10 @@ panel_style()
 head_col, room_col = st.columns([3, 2], vertical_alignment="bottom")
 with head_col, st.container(key="meet-head"):
     st.header(escape_markdown(plan.citizen.name), anchor=False)
+    contact = plan.contact_person
+    if contact is not None:
+        who = " · ".join(x for x in (person_line(contact), contact.phone, contact.email) if x)
+        st.caption(escape_markdown(t("meetpanel2.contact", who=who)))
     if meeting is not None:
         when = t("meet.when", when=moment(meeting.starts_at), minutes=meeting.minutes)
         st.caption(escape_markdown(when + (f" · {meeting.place}" if meeting.place else "")))

@@ -209,7 +209,7 @@ def _add_agreement(at, text, owner=None, due=None):
 def test_close_is_refused_while_an_agreement_is_unfinished_then_closes(at, ditte):
     _start(at)
     _step(at, "agreements")
-    assert any("aftaler selv" in m.value for m in [*at.markdown, *at.warning])  # the citizen's load
+    assert any("selv og skal have med" in m.value for m in [*at.markdown, *at.warning])  # the load
     _add_agreement(at, "Søge om cykelhjelm")  # no owner, no date: unfinished
     assert any("Ikke færdig" in m.value for m in at.markdown)
     _step(at, "decisions")
