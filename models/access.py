@@ -3,7 +3,10 @@
 Rules:
 - an administrator may see and change every citizen (audited like everyone else);
 - a staff user may see and change a citizen while they have an active team membership;
-- a citizen's personal link may read that one citizen's current plan, nothing else.
+- a citizen's personal link may read that one citizen's current plan and make the few writes the
+  citizen makes themselves (LINK_WRITES: their preparation, agenda proposals, yes/no to the plan,
+  ticking off their own agreements, a message to the contact person), for that citizen only;
+  those rows are audited as "borger via link <id>" (link_id), never as a user.
 A refusal never says whether the citizen exists, and its audit row survives the rollback.
 """
 
@@ -22,6 +25,11 @@ from models.errors import AccessDenied, UserError
 from models.tables import AuditEvent, Citizen, TeamMembership, UserAccount, utcnow
 
 READ_ONLY_PREFIXES = ("read", "export", "view")
+# What the citizen may write through their own link (issue 20); each function that uses one of
+# these codes checks the rest (e.g. that the agreement is the citizen's own) before writing.
+LINK_WRITES = frozenset(
+    {"preparation.write", "agenda.propose", "plan.answer", "action.tick_off", "message.send"}
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Actor:
     role: str  # "admin" | "staff" | "citizen_link"
     link_citizen_id: int | None = None
     is_leader: bool = False  # may see Overblik (granted by an administrator: models.leaders)
+    link_id: int | None = None  # the citizen's own link this actor came through (role citizen_link)
 
     @property
     def is_admin(self) -> bool:
@@ -92,7 +101,8 @@ def _row(
     actor: Actor | None, action: str, at: datetime, *, citizen_id: int | None, outcome: str = "ok"
 ) -> dict[str, Any]:
     return {"at": at, "user_id": actor.user_id if actor else None, "action": action[:60],
-            "citizen_id": citizen_id, "outcome": outcome, "entity": None, "entity_id": None}  # fmt: skip
+            "citizen_id": citizen_id, "outcome": outcome, "entity": None, "entity_id": None,
+            "link_id": actor.link_id if actor else None}  # fmt: skip
 
 
 def _pend(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -154,7 +164,9 @@ def may_access(session: Session, *, actor: Actor | None, citizen_id: int, action
     if actor is None or not isinstance(citizen_id, int) or isinstance(citizen_id, bool):
         return False
     if actor.role == "citizen_link":
-        return actor.link_citizen_id == citizen_id and action.startswith(READ_ONLY_PREFIXES)
+        return actor.link_citizen_id == citizen_id and (
+            action.startswith(READ_ONLY_PREFIXES) or action in LINK_WRITES
+        )
     if actor.user_id is None:
         return False
     if session.get(Citizen, citizen_id) is None:
@@ -215,6 +227,7 @@ def refuse(
             outcome="denied",
             entity=entity,
             entity_id=entity_id,
+            link_id=actor.link_id if actor else None,
         ),
     )
     raise error if error is not None else AccessDenied()

@@ -1,9 +1,15 @@
-"""The citizen's own read-only link to their current plan.
+"""The citizen's own link: their way in to their plan, without a login (issues 5 and 20).
 
 The token is `secrets.token_urlsafe(32)` (256 random bits); only its SHA-256 is stored, so a
 copy of the database cannot open any plan. A link lasts 30 days unless told otherwise and can
-be revoked. Opening it gives an Actor with role "citizen_link" that models.access lets read
-that one citizen's plan and nothing else. Every view, and every refused token, is audited.
+be revoked (or revoked and issued anew in one step: `reissue_citizen_link`). Opening it gives an
+Actor with role "citizen_link" and the link's id, which models.access lets read that one
+citizen's plan and make the citizen's own few writes (models/citizen_input.py), nothing else.
+
+The token is used once per browser tab: `resolve_citizen_link` exchanges it for the link's id
+(the page keeps the id in the tab's session and removes the token from the address), and every
+later run asks `link_actor(link_id)`, so a revoked or expired link stops at the next click.
+Every opening, and every refused token or link, is audited.
 """
 
 from __future__ import annotations
@@ -162,18 +168,52 @@ def resolve_citizen_link(*, session: Session, token: object) -> Actor | None:
             entity="citizen_link", entity_id=link.id,
         )  # fmt: skip
         return None
-    actor = Actor(
-        user_id=None,
-        username=f"link-{link.id}",
-        full_name=citizen.name,
-        role=LINK_ROLE,
-        link_citizen_id=link.citizen_id,
-    )
+    actor = _actor(link, citizen)
     write_audit(
         session, actor=actor, action="link.view", citizen_id=link.citizen_id,
         entity="citizen_link", entity_id=link.id,
     )  # fmt: skip
     return actor
+
+
+def _actor(link: CitizenLink, citizen: Citizen) -> Actor:
+    return Actor(
+        user_id=None,
+        username=f"link-{link.id}",
+        full_name=citizen.name,
+        role=LINK_ROLE,
+        link_citizen_id=link.citizen_id,
+        link_id=link.id,
+    )
+
+
+def link_actor(*, session: Session, link_id: object) -> Actor | None:
+    """The actor for a link this tab already opened, checked again now: None (and a 'denied'
+    audit row) once the link is revoked or expired, or the citizen is gone."""
+    is_id = isinstance(link_id, int) and not isinstance(link_id, bool)
+    link = session.get(CitizenLink, link_id) if is_id else None
+    usable = link is not None and link.revoked_at is None and _aware(link.expires_at) > utcnow()
+    citizen = session.get(Citizen, link.citizen_id) if usable and link is not None else None
+    if link is None or citizen is None:
+        write_audit(
+            session, actor=None, action="link.view", outcome="denied",
+            citizen_id=link.citizen_id if link is not None else None,
+            entity="citizen_link", entity_id=link.id if link is not None else None,
+        )  # fmt: skip
+        return None
+    return _actor(link, citizen)
+
+
+def reissue_citizen_link(
+    *, session: Session, actor: Actor, citizen_id: int, days: int = DEFAULT_DAYS
+) -> CreatedLink:
+    """Revoke every usable link of the citizen and create a new one, in one transaction (the
+    leader's one click when a phone is lost or the wrong person has the link). Both audited."""
+    created = create_citizen_link(session=session, actor=actor, citizen_id=citizen_id, days=days)
+    for link in _links(session, citizen_id):
+        if link.id != created.id and link.revoked_at is None:
+            revoke_citizen_link(session=session, actor=actor, citizen_id=citizen_id, link_id=link.id)
+    return created
 
 
 def load_plan_for_link(*, session: Session, token: object) -> JointPlan | None:

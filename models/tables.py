@@ -406,6 +406,7 @@ class ActionEvent(SQLModel, table=True):
     to_value: str | None = Field(default=None, max_length=200)
     note: str | None = Field(default=None, sa_column=_text_column())
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    by_link_id: int | None = None  # the citizen ticked it off through their own link (issue 20)
 
 
 # Owner changes in a period (the overview) without reading every event.
@@ -511,6 +512,7 @@ class Preparation(SQLModel, table=True):
     questions: str | None = Field(default=None, sa_column=_text_column())
     not_to_raise: str | None = Field(default=None, sa_column=_text_column())
     when_hard: str | None = Field(default=None, sa_column=_text_column())
+    who_to_invite: str | None = Field(default=None, sa_column=_text_column())  # the citizen's wish
     version: int = 1
 
 
@@ -580,6 +582,9 @@ class CitizenLink(SQLModel, table=True):
     created_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
     expires_at: datetime
     revoked_at: datetime | None = None
+    # The citizen's writes through the link in the current hour (models/citizen_quota.py).
+    window_started_at: datetime | None = None
+    window_writes: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class RoomLink(SQLModel, table=True):
@@ -636,6 +641,7 @@ class AuditEvent(SQLModel, table=True):
     outcome: str = Field(max_length=12)  # "ok" | "denied" | "failed"
     entity: str | None = Field(default=None, max_length=40)
     entity_id: int | None = None
+    link_id: int | None = None  # "borger via link <id>": the citizen acted through their link
 
 
 @event.listens_for(AuditEvent.__table__, "after_create")
@@ -682,6 +688,89 @@ class FormSubmission(SQLModel, table=True):
     kind: str = Field(max_length=20)
     entity_id: int | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+# --- The citizen's own voice between meetings (issue 20) ------------------------------------
+# Written by the citizen through their personal link (models/citizen_input.py). link_id is an id
+# without a foreign key: the text outlives a revoked link; erasing the citizen erases the rows.
+
+
+class CitizenPreparation(SQLModel, table=True):
+    """One save of the preparation by the citizen, as they wrote it (append-only history).
+
+    The same text is also saved into Preparation, which the team and the room screen read; a
+    professional's later edit changes Preparation, never these rows."""
+
+    __tablename__ = "citizen_preparation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    link_id: int
+    written_at: datetime = Field(default_factory=utcnow)
+    preparation_version: int
+    matters_most: str | None = Field(default=None, sa_column=_text_column())
+    dream: str | None = Field(default=None, sa_column=_text_column())
+    going_well: str | None = Field(default=None, sa_column=_text_column())
+    questions: str | None = Field(default=None, sa_column=_text_column())
+    not_to_raise: str | None = Field(default=None, sa_column=_text_column())
+    when_hard: str | None = Field(default=None, sa_column=_text_column())
+    who_to_invite: str | None = Field(default=None, sa_column=_text_column())
+
+
+PROPOSAL_STATUSES = ("proposed", "accepted", "moved", "declined")
+
+
+class AgendaProposal(SQLModel, table=True):
+    """An agenda item the citizen proposed; the meeting leader accepts, moves or declines it."""
+
+    __tablename__ = "agenda_proposal"
+    __table_args__ = (
+        CheckConstraint("status IN ('proposed', 'accepted', 'moved', 'declined')", name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
+    link_id: int
+    text: str = Field(max_length=300)
+    created_at: datetime = Field(default_factory=utcnow)
+    status: str = Field(default="proposed", max_length=10)
+    reason: str | None = Field(default=None, max_length=300)
+    decided_at: datetime | None = None
+    decided_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
+
+
+class CitizenPlanAnswer(SQLModel, table=True):
+    """The citizen's yes or no to one goal (goal_id) or to the whole plan (goal_id NULL), with
+    their own correction or reason. Append-only: the newest answer counts. Never changes the
+    goal's words."""
+
+    __tablename__ = "citizen_plan_answer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    goal_id: int | None = Field(default=None, foreign_key="goal.id", index=True)
+    link_id: int
+    agrees: bool
+    words: str | None = Field(default=None, sa_column=_text_column())
+    plan_version_number: int | None = None
+    answered_at: datetime = Field(default_factory=utcnow)
+
+
+class CitizenMessage(SQLModel, table=True):
+    """A short message from the citizen to their contact person. No thread, no attachments."""
+
+    __tablename__ = "citizen_message"
+
+    id: int | None = Field(default=None, primary_key=True)
+    citizen_id: int = Field(foreign_key="citizen.id", index=True)
+    to_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    link_id: int
+    text: str = Field(max_length=500)
+    sent_at: datetime = Field(default_factory=utcnow)
+    read_at: datetime | None = None
+    read_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
 
 
 # Every process that imports the tables writes overview_change rows with its commits (the

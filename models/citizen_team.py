@@ -1,0 +1,264 @@
+"""What the team sees of what the citizen did through their link, and the leader's answers.
+
+- Forberedelse: who wrote the preparation and when; the citizen's own version stays visible after
+  a professional's edit (`preparation_authorship`); the citizen's agenda proposals, which the
+  meeting leader accepts (an agenda item), moves to a later meeting or declines, with a reason.
+- Planen and Opfølgning: the citizen's yes/no per goal and to the plan, the agreements they ticked
+  off, and their messages to the contact person, who marks them read ("Læst").
+Every call is made for a plan the page has already loaded (authorised and audited), or is
+authorised here through models.access.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session, col
+
+from models.access import Actor, authorize, require_staff, visible_citizens_filter, write_audits
+from models.errors import NotFound, UserError
+from models.meetings import EDITABLE_STATUSES, split_matters_most
+from models.plans import JointPlan
+from models.tables import (
+    Action,
+    ActionEvent,
+    AgendaItem,
+    AgendaProposal,
+    Citizen,
+    CitizenMessage,
+    CitizenPlanAnswer,
+    CitizenPreparation,
+    Correction,
+    Meeting,
+    Person,
+    Preparation,
+    UserAccount,
+    utcnow,
+)
+from models.text import SHORT_MAX, clean_optional
+
+DECISIONS = ("accepted", "moved", "declined")
+RECENT = timedelta(days=60)
+PROPOSAL_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class CitizenAnswer:
+    goal_id: int | None
+    agrees: bool
+    words: str | None
+    answered_at: datetime
+
+
+@dataclass(frozen=True)
+class TickedOff:
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MessageLine:
+    id: int
+    citizen_id: int
+    citizen_name: str
+    text: str
+    sent_at: datetime
+    read_at: datetime | None
+
+
+@dataclass(frozen=True)
+class CitizenVoice:
+    goal_answers: dict[int, CitizenAnswer]
+    plan_answer: CitizenAnswer | None
+    ticked_off: tuple[TickedOff, ...]
+    messages: tuple[MessageLine, ...]
+
+
+@dataclass(frozen=True)
+class ProposalToDecide:
+    id: int
+    text: str
+    created_at: datetime
+    status: str  # proposed | moved (from an earlier meeting)
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Authorship:
+    """Who wrote the preparation: the citizen's own last version, and a later edit by the team."""
+
+    citizen_wrote_at: datetime | None
+    citizen_version: dict[str, str] | None  # the citizen's text, shown when the team changed it
+    changed_by: str | None  # the professional who changed it after the citizen (None: nobody)
+    changed_at: datetime | None
+
+
+def citizen_voice_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> CitizenVoice:
+    """For Planen and Opfølgning (the plan is already loaded and audited)."""
+    citizen_id = plan.citizen.id
+    require_staff(session, actor=actor, citizen_id=citizen_id, action="read.citizen_voice")
+    answers: dict[int | None, CitizenAnswer] = {}
+    for row in session.execute(
+        select(CitizenPlanAnswer)
+        .where(CitizenPlanAnswer.citizen_id == citizen_id)
+        .order_by(col(CitizenPlanAnswer.id))
+    ).scalars():
+        answers[row.goal_id] = CitizenAnswer(row.goal_id, row.agrees, row.words, row.answered_at)
+    since = utcnow() - RECENT
+    ticked = session.execute(
+        select(Action.text, ActionEvent.at)
+        .join(Action, col(Action.id) == ActionEvent.action_id)
+        .where(Action.citizen_id == citizen_id, col(ActionEvent.by_link_id).is_not(None),
+               ActionEvent.to_value == "done", col(ActionEvent.at) >= since)
+        .order_by(col(ActionEvent.at).desc())
+    ).all()  # fmt: skip
+    return CitizenVoice(
+        goal_answers={k: v for k, v in answers.items() if k is not None},
+        plan_answer=answers.get(None),
+        ticked_off=tuple(TickedOff(text, at) for text, at in ticked),
+        messages=_message_lines(session, (CitizenMessage.citizen_id == citizen_id), limit=10),
+    )
+
+
+def _message_lines(session: Session, where: object, *, limit: int) -> tuple[MessageLine, ...]:
+    rows = session.execute(
+        select(CitizenMessage, Citizen.name)
+        .join(Citizen, col(Citizen.id) == CitizenMessage.citizen_id)
+        .where(where)  # type: ignore[arg-type]
+        .order_by(col(CitizenMessage.read_at).is_not(None), col(CitizenMessage.id).desc())
+        .limit(limit)
+    ).all()
+    return tuple(MessageLine(m.id, m.citizen_id, name, m.text, m.sent_at, m.read_at) for m, name in rows)
+
+
+def messages_for_me(*, session: Session, actor: Actor) -> tuple[MessageLine, ...]:
+    """Messages to the actor as a citizen's contact person: unread ones, and those read in the
+    last days. Only citizens the actor may open; each citizen shown is audited."""
+    if actor.user_id is None:
+        return ()
+    mine = select(Person.id).where(Person.user_id == actor.user_id)
+    lines = _message_lines(
+        session,
+        col(CitizenMessage.to_person_id).in_(mine)
+        & visible_citizens_filter(actor, CitizenMessage.citizen_id)
+        & (
+            col(CitizenMessage.read_at).is_(None)
+            | (col(CitizenMessage.read_at) >= utcnow() - timedelta(days=7))
+        ),
+        limit=50,
+    )
+    write_audits(session, actor=actor, action="read.citizen_messages",
+                 citizen_ids=sorted({line.citizen_id for line in lines}))  # fmt: skip
+    return lines
+
+
+def mark_message_read(*, session: Session, actor: Actor, message_id: int) -> None:
+    message = session.get(CitizenMessage, message_id) if isinstance(message_id, int) else None
+    if message is None:
+        raise NotFound("citizen_message")
+    authorize(session, actor=actor, citizen_id=message.citizen_id, action="message.read",
+              entity="citizen_message", entity_id=message_id)  # fmt: skip
+    require_staff(session, actor=actor, citizen_id=message.citizen_id, action="message.read")
+    session.execute(
+        update(CitizenMessage)
+        .where(col(CitizenMessage.id) == message_id, col(CitizenMessage.read_at).is_(None))
+        .values(read_at=utcnow(), read_by_user_id=actor.user_id)
+    )
+
+
+# --- Forberedelse ------------------------------------------------------------------------------
+
+
+def proposals_to_decide(
+    *, session: Session, actor: Actor, plan: JointPlan, meeting_id: int
+) -> tuple[ProposalToDecide, ...]:
+    """The citizen's proposals still waiting: new ones, and ones moved from an earlier meeting."""
+    require_staff(session, actor=actor, citizen_id=plan.citizen.id, action="read.agenda_proposals")
+    rows = session.execute(
+        select(AgendaProposal)
+        .where(
+            AgendaProposal.citizen_id == plan.citizen.id,
+            (AgendaProposal.status == "proposed")
+            | ((AgendaProposal.status == "moved") & (col(AgendaProposal.meeting_id) != meeting_id)),
+        )
+        .order_by(col(AgendaProposal.created_at), col(AgendaProposal.id))
+    ).scalars()
+    return tuple(ProposalToDecide(p.id, p.text, p.created_at, p.status, p.reason) for p in rows)  # type: ignore[arg-type]
+
+
+def decide_proposal(
+    *, session: Session, actor: Actor, proposal_id: int, meeting_id: int, decision: str, reason: object = None
+) -> None:
+    """Accept (an agenda item at the end of the meeting's agenda), move to a later meeting or
+    decline. Moving and declining need a short reason: the citizen reads it."""
+    if decision not in DECISIONS:
+        raise UserError("citizen_team.bad_decision")
+    proposal = session.get(AgendaProposal, proposal_id) if isinstance(proposal_id, int) else None
+    meeting = session.get(Meeting, meeting_id) if isinstance(meeting_id, int) else None
+    if proposal is None or meeting is None or proposal.citizen_id != meeting.citizen_id:
+        raise NotFound("agenda_proposal")
+    authorize(session, actor=actor, citizen_id=meeting.citizen_id, action="agenda.write",
+              entity="agenda_proposal", entity_id=proposal_id)  # fmt: skip
+    require_staff(session, actor=actor, citizen_id=meeting.citizen_id, action="agenda.write")
+    if meeting.status not in EDITABLE_STATUSES:
+        raise UserError("before.error.meeting_not_editable")
+    why = clean_optional(reason, field="grund", max_length=SHORT_MAX)
+    if decision != "accepted" and not why:
+        raise UserError("citizen_team.reason_required")
+    if decision == "accepted":
+        last = session.execute(
+            select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting_id)
+        ).scalar()
+        session.add(AgendaItem(meeting_id=meeting_id, position=(last or 0) + 1, title=proposal.text,
+                               minutes=PROPOSAL_MINUTES))  # fmt: skip
+        # The agenda changed: an agenda form opened before this must not save over it.
+        session.execute(
+            update(Meeting).where(col(Meeting.id) == meeting_id).values(version=Meeting.version + 1)
+        )
+    done = session.execute(
+        update(AgendaProposal)
+        .where(col(AgendaProposal.id) == proposal_id, col(AgendaProposal.status).in_(("proposed", "moved")))
+        .values(
+            status=decision,
+            reason=why,
+            meeting_id=meeting_id,
+            decided_at=utcnow(),
+            decided_by_user_id=actor.user_id,
+        )  # fmt: skip
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise UserError("citizen_team.already_decided")
+
+
+def preparation_authorship(*, session: Session, actor: Actor, plan: JointPlan, meeting_id: int) -> Authorship:
+    """Whether the citizen wrote the meeting's preparation through their link, when, and whether
+    a professional changed it afterwards (then the citizen's version is returned to be shown)."""
+    require_staff(session, actor=actor, citizen_id=plan.citizen.id, action="read.preparation_author")
+    own = session.execute(
+        select(CitizenPreparation)
+        .join(Meeting, col(Meeting.id) == CitizenPreparation.meeting_id)
+        .where(CitizenPreparation.meeting_id == meeting_id, Meeting.citizen_id == plan.citizen.id)
+        .order_by(col(CitizenPreparation.id).desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    if own is None:
+        return Authorship(None, None, None, None)
+    prep = session.execute(
+        select(Preparation).where(Preparation.meeting_id == meeting_id)
+    ).scalar_one_or_none()
+    if prep is None or prep.version == own.preparation_version:
+        return Authorship(own.written_at, None, None, None)
+    later = session.execute(
+        select(Correction.at, UserAccount.full_name)
+        .outerjoin(UserAccount, col(UserAccount.id) == Correction.user_id)
+        .where(Correction.table_name == "preparation", Correction.row_id == prep.id,
+               col(Correction.at) >= own.written_at, col(Correction.user_id).is_not(None))
+        .order_by(col(Correction.at).desc())
+        .limit(1)
+    ).first()  # fmt: skip
+    fields = ("matters_most", "going_well", "questions", "not_to_raise", "who_to_invite")
+    version = {name: getattr(own, name) or "" for name in fields}
+    version["matters_most"] = "\n".join(split_matters_most(own.matters_most))
+    return Authorship(own.written_at, version, later[1] if later else None, later[0] if later else None)
