@@ -11,15 +11,16 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocumentType
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm
 
+from exports.docx_style import on_one_line, prepare_document
+from models.contact_words import how_to_reach
 from models.formatting import format_clock, format_day, local
 from models.i18n import translate
 from models.meetings import Invitation, InvitedPerson, split_matters_most
 from models.tables import today
-
-BLUE = RGBColor(0x1F, 0x4E, 0x79)
 
 
 def _role(person: InvitedPerson, lang: str) -> str:
@@ -38,7 +39,7 @@ def _role(person: InvitedPerson, lang: str) -> str:
     return " – ".join(x for x in (person.name, who, joined) if x)
 
 
-def _verbatim(document: Document, text: str, *, style: str | None = None) -> None:
+def _verbatim(document: DocumentType, text: str, *, style: str | None = None) -> None:
     """The citizen's words exactly as written, line breaks included."""
     paragraph = document.add_paragraph(style=style)
     for n, line in enumerate(text.split("\n")):
@@ -47,10 +48,9 @@ def _verbatim(document: Document, text: str, *, style: str | None = None) -> Non
         paragraph.add_run(line)
 
 
-def _heading(document: Document, text: str) -> None:
-    heading = document.add_heading(text, level=2)
-    for run in heading.runs:
-        run.font.color.rgb = BLUE
+def _heading(document: DocumentType, text: str, level: int = 2) -> None:
+    """A real heading (Heading 2/3): the colour and size come from the style (docx_style)."""
+    document.add_heading(text, level=level)
 
 
 def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
@@ -58,19 +58,14 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
         return translate(f"before.letter.{key}", lang, **params)
 
     document = Document()
-    section = document.sections[0]
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)  # A4, not US Letter
-    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Cm(2.2))
-    normal = document.styles["Normal"]
-    normal.font.name = "Calibri"  # type: ignore[attr-defined]
-    normal.font.size = Pt(12)  # type: ignore[attr-defined]
+    styles = prepare_document(
+        document, lang=lang, title=letter("title"), margin=Cm(2.2), body_size=12,
+        subject=invitation.citizen_name,
+    )  # fmt: skip
 
-    dated = document.add_paragraph(format_day(today(), lang))
+    dated = document.add_paragraph(on_one_line(format_day(today(), lang)))
     dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    title = document.add_heading(letter("title"), level=1)
-    for run in title.runs:
-        run.font.color.rgb = BLUE
+    document.add_heading(letter("title"), level=1)
     document.add_paragraph(letter("greeting", name=invitation.citizen_name))
     document.add_paragraph(letter("why"))
 
@@ -78,9 +73,9 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
     start = local(invitation.starts_at)
     when = letter(
         "when",
-        day=format_day(start, lang),
-        start=format_clock(start, lang),
-        end=format_clock(invitation.ends_at, lang),
+        day=on_one_line(format_day(start, lang)),
+        start=on_one_line(format_clock(start, lang)),
+        end=on_one_line(format_clock(invitation.ends_at, lang)),
         minutes=invitation.minutes,
     )
     document.add_paragraph().add_run(when).bold = True
@@ -109,15 +104,15 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
     if prep is not None:
         things = split_matters_most(prep.matters_most)
         if things:
-            document.add_paragraph().add_run(translate("preparation.matters_most", lang)).bold = True
+            _heading(document, translate("preparation.matters_most", lang), level=3)
             for thing in things:
-                _verbatim(document, thing, style="List Bullet")
+                _verbatim(document, thing, style=styles.goal)  # the citizen's words: the strongest text
             written = True
         for name in ("dream", "going_well", "questions", "when_hard"):
             value = getattr(prep, name)
             if value:
-                document.add_paragraph().add_run(translate(f"preparation.{name}", lang)).bold = True
-                _verbatim(document, value)
+                _heading(document, translate(f"preparation.{name}", lang), level=3)
+                _verbatim(document, value, style=styles.words)
                 written = True
         if prep.not_to_raise:
             note = document.add_paragraph().add_run(letter("not_to_raise_note"))
@@ -127,8 +122,8 @@ def build_invitation_docx(invitation: Invitation, *, lang: str = "da") -> bytes:
 
     if invitation.contact is not None:
         _heading(document, letter("contact_heading"))
-        phone = letter("contact_phone", phone=invitation.contact.phone) if invitation.contact.phone else ""
-        document.add_paragraph(letter("contact", name=invitation.contact.name, phone=phone))
+        # "Ring" only with the number to ring; otherwise how else to reach the contact person.
+        document.add_paragraph(how_to_reach(invitation.contact, lang, occasion="questions"))
     document.add_paragraph(letter("closing"))
 
     buffer = io.BytesIO()

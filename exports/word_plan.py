@@ -19,20 +19,22 @@ from datetime import UTC, date, datetime
 
 from docx import Document
 from docx.document import Document as DocumentType
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.table import CT_Row
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from exports.docx_style import QUIET, header_row, on_one_line, prepare_document
+from models.contact_words import how_to_reach
 from models.formatting import format_day, format_moment
 from models.i18n import DEFAULT_LANGUAGE, translate
 from models.next_meeting import next_meeting_words
+from models.phone import phone_for_reading
 from models.plans import ActionView, GoalView, JointPlan, MeetingView, PersonView
 from models.readability import latest_when_hard
 
@@ -41,10 +43,9 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 
 # XML 1.0 cannot hold these (python-docx raises ValueError); tab, newline and CR are kept.
 _NOT_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_FONT = "Calibri"
-_ACCENT = RGBColor(0x1F, 0x4E, 0x79)
-_ACTION_WIDTHS = (Cm(7.6), Cm(3.6), Cm(2.4), Cm(2.8))  # 16.4 cm: the A4 text width
-_TABLE_STYLE = "Light List Accent 1"
+# 16.4 cm: the A4 text width. The date column holds "01.11.2026" on one line at 11.5 pt.
+_ACTION_WIDTHS = (Cm(7.0), Cm(3.6), Cm(3.0), Cm(2.8))
+_TABLE_STYLE = "Table Grid"  # lines only: the header's colours are set on the header cells
 # python-docx turns these into <w:tab/> and <w:br/>; text without them is one <w:t>.
 _RUN_BREAKS = re.compile(r"[\t\r\n]")
 
@@ -85,14 +86,24 @@ class _PlanWriter:
         self.name = word_safe(plan.citizen.name)
         self.goal_numbers = {goal.id: n for n, goal in enumerate(plan.active_goals, start=1)}
         self.style_ids: dict[str, str] = {}
+        self.styles = prepare_document(
+            self.doc,
+            lang=lang,
+            title=self.doc_title(),
+            margin=Cm(2.3),
+            body_size=11.5,
+            subject=self.t("word.subject", name=self.name),
+            keywords=self.t("word.keywords"),
+        )
 
     # --- small helpers ----------------------------------------------------------------------
 
     def t(self, key: str, **params: object) -> str:
         return translate(key, self.lang, **params)
 
-    def day(self, value: date | datetime | None) -> str:
-        return format_day(value, self.lang)
+    def day(self, value: date | datetime | None, *, style: str = "long") -> str:
+        """A date as one unbreakable word: it never splits over two lines."""
+        return on_one_line(format_day(value, self.lang, style=style))
 
     def style_id(self, name: str) -> str:
         """A style's id, looked up by name once per document: python-docx would search the
@@ -119,7 +130,9 @@ class _PlanWriter:
         return paragraph
 
     def heading(self, text: str, level: int = 1) -> Paragraph:
-        return self.para(text, style="Title" if level == 0 else f"Heading {level}", bold=None)
+        """Level 0 is the document's one title (Heading 1); sections are Heading 2 and below,
+        so a screen reader's list of headings is the document's outline."""
+        return self.para(text, style=f"Heading {level + 1}", bold=None)
 
     def table(self, header: Sequence[str], widths: Sequence[Cm]) -> _Rows:
         table = self.doc.add_table(rows=1, cols=len(header))
@@ -129,11 +142,10 @@ class _PlanWriter:
         _plain_first_column(table)
         for column, width in zip(table.columns, widths, strict=True):
             column.width = width  # the grid LibreOffice lays out by; cells carry it for Word
-        header_row = table.rows[0]
-        for cell, label, width in zip(header_row.cells, header, widths, strict=True):
+        first = table.rows[0]
+        for cell, width in zip(first.cells, widths, strict=True):
             cell.width = width
-            _add_run(cell.paragraphs[0], word_safe(label), bold=True)
-        _repeat_as_header(header_row)
+        header_row(first, [word_safe(label) for label in header], _add_run)
         return _Rows(table)
 
     # --- the document -----------------------------------------------------------------------
@@ -157,47 +169,18 @@ class _PlanWriter:
         return buffer.getvalue()
 
     def setup(self) -> None:
-        doc = self.doc
-        for section in doc.sections:
-            section.orientation = WD_ORIENT.PORTRAIT
-            section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-            section.left_margin = section.right_margin = Cm(2.3)
-            section.top_margin, section.bottom_margin = Cm(2.0), Cm(2.0)
+        for section in self.doc.sections:
             footer = section.footer.paragraphs[0]
             footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
             footer.add_run(self.t("word.page") + " ")
             _add_field(footer, "PAGE")
             footer.add_run(" " + self.t("word.page_of") + " ")
             _add_field(footer, "NUMPAGES")
-        normal = doc.styles["Normal"]
-        normal.font.name = _FONT
-        normal.font.size = Pt(11.5)
-        fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-        for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attribute), _FONT)
-        language = OxmlElement("w:lang")
-        language.set(qn("w:val"), "da-DK" if self.lang == "da" else "en-GB")
-        language.set(qn("w:bidi"), "ar-SA")  # right-to-left names get a right-to-left proofing language
-        normal.element.get_or_add_rPr().append(language)
-        normal.paragraph_format.space_after = Pt(6)
-        for level in (1, 2):
-            style = doc.styles[f"Heading {level}"]
-            style.font.name = _FONT
-            style.font.color.rgb = _ACCENT
-            style.font.size = Pt(16 if level == 1 else 13)
-            style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:cs"), _FONT)
-        title = self.doc_title()
-        props = doc.core_properties
-        props.title = title
-        props.subject = self.t("word.subject", name=self.name)
-        props.author = "Samplan"
-        props.last_modified_by = "Samplan"
-        props.language = "da-DK" if self.lang == "da" else "en-GB"
+        self.doc.styles["Normal"].paragraph_format.space_after = Pt(6)
+        props = self.doc.core_properties
         props.created = self.printed_at.astimezone(UTC).replace(tzinfo=None)
         props.modified = props.created
         props.revision = 1
-        props.comments = ""
-        props.keywords = self.t("word.keywords")
 
     def doc_title(self) -> str:
         return self.t("word.title_team" if self.team else "word.title_citizen", name=self.name)
@@ -214,7 +197,7 @@ class _PlanWriter:
             self.t("word.meta_printed", date=self.day(self.printed_at)),
         ]
         meta = self.para(" · ".join(lines))
-        meta.runs[0].font.color.rgb = RGBColor(0x44, 0x44, 0x44)
+        meta.runs[0].font.color.rgb = QUIET
         self.para(self.t("word.intro_team" if self.team else "word.intro_citizen"))
 
     def what_matters(self) -> None:
@@ -224,8 +207,7 @@ class _PlanWriter:
         for goal in self.plan.active_goals:
             number = self.goal_numbers[goal.id]
             self.heading(self.t("word.goal_number", number=number), level=2)
-            quote = self.para(goal.own_words, style="Intense Quote")
-            quote.paragraph_format.left_indent = Cm(0.5)
+            self.para(goal.own_words, style=self.styles.goal, bold=None)  # the strongest text
             facts = []
             if goal.area:
                 facts.append(self.t("word.area", area=translate(f"planview.area_{goal.area}", self.lang)))
@@ -294,7 +276,7 @@ class _PlanWriter:
                 _add_run(owner, word_safe(action.owner_name))
             else:
                 _add_run(owner, self.t("word.no_owner"), italic=True)
-            _add_run(due, format_day(action.due_on, self.lang, style="short") if action.due_on else no_due)
+            _add_run(due, self.day(action.due_on, style="short") if action.due_on else no_due)
             _add_run(status, translate(f"action.status_{action.status}", self.lang))
 
     def decisions(self) -> None:
@@ -311,13 +293,11 @@ class _PlanWriter:
         words = latest_when_hard(self.plan)
         if words:
             self.para(self.t("word.when_hard_own_words" if not self.team else "word.when_hard_team"))
-            self.para(words, style="Quote")
+            self.para(words, style=self.styles.words, bold=None)
         else:
             self.para(self.t("word.when_hard_none"))
-        contact = self.plan.contact_person
-        if contact is not None:
-            phone = f" ({contact.phone})" if contact.phone else ""
-            self.para(self.t("word.when_hard_call", name=contact.name, phone=phone))
+        # "Ring" only with the number to ring; otherwise how else to reach the contact person.
+        self.para(how_to_reach(self.plan.contact_person, self.lang, occasion="when_hard"))
 
     def person_role(self, person: PersonView) -> str:
         return ", ".join(part for part in (person.title or person.relation, person.department) if part)
@@ -332,8 +312,9 @@ class _PlanWriter:
         role = self.person_role(person)
         if role:
             self.para(role)
-        if person.phone:
-            self.labelled(self.t("word.phone"), person.phone)
+        phone = phone_for_reading(person.phone)
+        if phone:
+            self.labelled(self.t("word.phone"), phone)
         if person.email:
             self.labelled(self.t("word.email"), person.email)
 
@@ -348,7 +329,7 @@ class _PlanWriter:
             # Nobody has confirmed it: the suggestion's own words, no time, place or link.
             self.labelled(self.t("word.when"), words.text)
             return
-        when = format_moment(coming.starts_at, self.lang)
+        when = on_one_line(format_moment(coming.starts_at, self.lang))
         self.labelled(self.t("word.when"), self.t("word.when_value", when=when, minutes=coming.minutes))
         if coming.place:
             self.labelled(self.t("word.place"), coming.place)
@@ -400,7 +381,7 @@ class _PlanWriter:
             return
         for consent in consents:
             kind = translate(f"consent.kind_{consent.kind}", self.lang)
-            self.para(kind, bold=True).paragraph_format.keep_with_next = True
+            self.heading(kind, level=2)
             parties = ", ".join(consent.parties) or self.t("word.no_parties")
             self.labelled(self.t("word.consent_parties"), parties)
             valid = (
@@ -481,14 +462,6 @@ def _plain_first_column(table: Table) -> None:
                              ("lastColumn", "0"), ("noHBand", "0"), ("noVBand", "1")):
         look.set(qn(f"w:{attribute}"), value)
     look.set(qn("w:val"), "0420")
-
-
-def _repeat_as_header(row: object) -> None:
-    """Repeat the header row on every page a long table spans."""
-    tr_pr = row._tr.get_or_add_trPr()  # type: ignore[attr-defined]
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    tr_pr.append(marker)
 
 
 def _add_field(paragraph: Paragraph, code: str) -> None:

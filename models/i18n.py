@@ -1,6 +1,15 @@
 """The string catalogue: one TOML file per language in locales/.
 
 Pure Python so the CLI, exports and models can say things in Danish without Streamlit.
+
+Counts go through the catalogue too: a key whose forms are written as a table,
+
+    [count.agreements]
+    one = "{count} aftale"
+    other = "{count} aftaler"
+
+is looked up with translate("count.agreements", count=n), and Babel's CLDR plural rule of the
+language picks the form ("one" for 1 in Danish and English). No `if n == 1` in the code.
 """
 
 from __future__ import annotations
@@ -8,6 +17,8 @@ from __future__ import annotations
 import tomllib
 from functools import cache
 from typing import Any
+
+from babel import Locale
 
 from models.settings import PROJECT_ROOT
 
@@ -35,10 +46,40 @@ def catalogue(lang: str) -> dict[str, str]:
     return flat
 
 
+@cache
+def _plural_rule(lang: str) -> Any:  # noqa: ANN401 - babel.plural.PluralRule
+    return Locale.parse(lang).plural_form
+
+
+def plural_category(count: object, lang: str = DEFAULT_LANGUAGE) -> str:
+    """CLDR's plural category of `count` in `lang` ("one", "other", ...); "other" if not a number."""
+    if isinstance(count, bool) or not isinstance(count, int | float):
+        return "other"
+    return str(_plural_rule(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)(abs(count)))
+
+
+def is_plural_key(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
+    """Whether `key` is written as plural forms (key.one, key.other) rather than one string."""
+    return f"{key}.other" in catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+
+
+def _template(key: str, lang: str, params: dict[str, Any]) -> str | None:
+    strings = catalogue(lang)
+    if key in strings:
+        return strings[key]
+    if f"{key}.other" in strings:
+        form = plural_category(params.get("count"), lang)
+        return strings.get(f"{key}.{form}") or strings[f"{key}.other"]
+    return None
+
+
 def translate(key: str, lang: str = DEFAULT_LANGUAGE, **params: Any) -> str:
-    """Look a key up; fall back to Danish, then to the key itself so a gap is visible, not fatal."""
-    strings = catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
-    template = strings.get(key) or catalogue(DEFAULT_LANGUAGE).get(key) or key
+    """Look a key up; fall back to Danish, then to the key itself so a gap is visible, not fatal.
+
+    A key written as plural forms takes its form from the `count` parameter (see above).
+    """
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    template = _template(key, lang, params) or _template(key, DEFAULT_LANGUAGE, params) or key
     try:
         return template.format(**params)
     except (KeyError, IndexError, ValueError):

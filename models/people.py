@@ -24,6 +24,7 @@ from sqlmodel import Session, col
 from models import departments
 from models.access import Actor, authorize, write_audit
 from models.errors import NotFound, UserError
+from models.phone import clean_phone
 from models.tables import (
     PERSON_KINDS,
     Citizen,
@@ -33,9 +34,7 @@ from models.tables import (
     today,
     utcnow,
 )
-from models.text import SHORT_MAX, clean_email, clean_name, clean_optional, clean_text, parse_date
-
-PHONE_MAX = 40
+from models.text import SHORT_MAX, clean_email, clean_name, clean_optional, parse_date
 
 
 @dataclass(frozen=True)
@@ -52,10 +51,8 @@ class PersonSaved:
 
 
 def _clean_phone(value: object) -> str | None:
-    phone = clean_text(value, field="telefon", max_length=PHONE_MAX, single_line=True)
-    if phone and not all(ch.isdigit() or ch in " +-()" for ch in phone):
-        raise UserError("before.error.bad_phone", value=phone)
-    return phone or None
+    """Danish numbers only, saved in one shape (models/phone.py)."""
+    return clean_phone(value)
 
 
 def _clean_birth_date(value: object) -> date | None:

@@ -94,8 +94,7 @@ def my_follow_ups():
                       placeholder=t("followup_more.search_hint"))  # fmt: skip
     if query:
         found = page.listed
-        st.caption(t("followup_more.search_result_one") if found == 1 else
-                   t("followup_more.search_result", count=found))  # fmt: skip
+        st.caption(t("followup_more.search_result", count=found))
     if open_count:
         st.caption(t("followup_more.choose_row"))
     words = Words()
@@ -131,7 +130,8 @@ def coordinators_view():
     agreements = {a.id: a for a in view.agreements}
     for n, item in enumerate(view.attention):
         with st.container(border=True, key=f"attention-{item.kind}-{n}"):
-            st.write(t(f"followup.attention.{item.kind}", days=item.days, date=day(item.due_on)))
+            days = item.days  # the count picks "1 dag" or "3 dage"
+            st.write(t(f"followup.attention.{item.kind}", days=days, count=days, date=day(item.due_on)))
             if item.text:
                 show_text(item.text)
             if item.kind == "overdue_action" and item.entity_id in agreements:

@@ -82,7 +82,7 @@ with st.container(key="lead-metrics"):
     days, share = median.median_days, on_time.share
     days_text = f"{days:g}" if isinstance(days, float) else ""
     percent = round(100 * share) if isinstance(share, float) else 0
-    cols[2].metric(t("lead.metric_median"), shown(days, "lead.days_value", days=days_text))
+    cols[2].metric(t("lead.metric_median"), shown(days, "lead.days_value", days=days_text, count=days))
     cols[3].metric(t("lead.metric_on_time"), shown(share, "lead.percent_value", value=percent))
 
 made, refresh = st.columns([3, 1], vertical_alignment="center")

@@ -56,7 +56,7 @@ def badge_text(bucket: str, status: str, due_on: date | None, words: Words | Non
     say = words or Words()
     if bucket == "overdue":
         days = days_overdue(bucket=bucket, due_on=due_on)
-        return say("followup.badge.overdue_one") if days == 1 else say("followup.badge.overdue", days=days)
+        return say("followup.badge.overdue", count=days)
     if bucket == "done":
         return say(f"followup.badge.{'cancelled' if status == 'cancelled' else 'done'}")
     return say(f"followup.badge.{bucket}")

@@ -25,7 +25,7 @@ from ui.meeting_common import (
 )
 from ui.meeting_goals import save_edit
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day
+from ui.widgets import deadline
 
 NEW = ("meet_new_ag_text", "meet_new_ag_owner", "meet_new_ag_due", "meet_new_ag_goal", "meet_new_ag_trial")
 
@@ -84,7 +84,11 @@ def _add(panel: Panel, gen: int) -> None:
 def render_load(panel: Panel) -> None:
     load = citizen_load(panel.plan)
     with st.container(key="meet-load"):
-        line = t("meet.load.line", agreements=load.agreements, people=load.people)
+        line = t(
+            "meet.load.line",
+            agreements=t("count.own_agreements", count=load.agreements),
+            people=t("count.different_people", count=load.people),
+        )
         if load.warning:
             st.warning(
                 t(
@@ -153,7 +157,7 @@ def render_agreement(panel: Panel, action: ActionView) -> None:
         with text_col, st.container(key=f"meet-agreement-text-{action.id}"):
             show_text(action.text)
         who = action.owner_name or t("plan.no_owner")
-        due = day(action.due_on) if action.due_on else t("meet.no_date")
+        due = deadline(action.due_on)
         with who_col:
             # Who and when as plainly as the agreement itself.
             st.markdown(

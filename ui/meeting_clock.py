@@ -56,7 +56,7 @@ def _clock(panel: Panel, live: LiveMeeting) -> None:
             item = t(
                 "meet.agenda.item_time",
                 elapsed=progress.elapsed_seconds // 60,
-                box=progress.time_box_seconds // 60,
+                count=progress.time_box_seconds // 60,
             )
             if progress.over_time:
                 st.markdown(f"{where} · :orange[{item} · {t('meet.agenda.over')}] · {total}")

@@ -16,7 +16,7 @@ from ui.feedback import flash
 from ui.i18n import t
 from ui.meeting_common import Panel, attempt
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day, moment
+from ui.widgets import deadline, moment
 
 RESPONSES = ("agree", "disagree")
 
@@ -54,7 +54,7 @@ def _read_back(panel: Panel) -> None:
         st.markdown(f"**{t('meet.readback.agreements')}**")
         for action in [a for a in plan.actions if a.is_open]:
             who = action.owner_name or t("plan.no_owner")
-            due = day(action.due_on) if action.due_on else t("meet.no_date")
+            due = deadline(action.due_on)
             show_text(f"• {action.text}\n   {t('meet.owner_due', owner=who, due=due)}")
         if meeting.decisions:
             st.markdown(f"**{t('plan.decisions')}**")

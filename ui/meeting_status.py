@@ -13,7 +13,7 @@ from models.tables import today
 from ui.i18n import t
 from ui.meeting_common import CITIZEN, Panel, attempt, owner_label
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day
+from ui.widgets import deadline
 
 OUTCOMES = ("done", "running", "changed", "dropped")
 
@@ -92,7 +92,7 @@ def render_status(panel: Panel) -> None:
             with st.container(key=f"meet-action-{action.id}"):
                 show_text(action.text)
             who = action.owner_name or t("plan.no_owner")
-            due = day(action.due_on) if action.due_on else t("meet.no_date")
+            due = deadline(action.due_on)
             st.caption(escape_markdown(t("meet.owner_due", owner=who, due=due)))
             if action.id in meeting.reviewed_action_ids:
                 st.caption(t("meet.status_round.reviewed"))

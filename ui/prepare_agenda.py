@@ -20,7 +20,7 @@ def show(prep: Prep) -> None:
             t("before.agenda_sum", total=total, minutes=meeting.minutes), f"{total} / {meeting.minutes}"
         )
         if over:
-            st.error(t("before.agenda_over", over=over), icon="⏱️")
+            st.error(t("before.agenda_over", count=over), icon="⏱️")
         st.caption(t("before.agenda_help"))
         v = seen(f"agenda-{meeting.id}", meeting.version)
         rows = [*meeting.agenda, None, None]

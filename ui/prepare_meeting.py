@@ -39,7 +39,7 @@ def show(prep: Prep) -> None:
             else:
                 st.success(t("before.meeting_status_planned"), icon="✅")
         suggested = meetings.suggested_day_for(plan, on=on_day)
-        st.caption(t("before.suggested_day", per_year=plan.citizen.meetings_per_year, day=day(suggested)))
+        st.caption(t("before.suggested_day", count=plan.citizen.meetings_per_year, day=day(suggested)))
         mid = meeting.id if meeting else 0
         v = seen(f"meeting-{mid}", meeting.version if meeting else None)
         start = local(meeting.starts_at) if meeting else None

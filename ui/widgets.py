@@ -55,3 +55,8 @@ def show_more_button(label: str, *, key: str, shown_key: str, page_size: int) ->
         st.session_state[shown_key] = rows_shown(shown_key, page_size) + page_size
 
     st.button(label, key=key, on_click=_more)
+
+
+def deadline(due_on) -> str:  # noqa: ANN001 - date or None
+    """"senest 12. marts 2027", or "ingen dato endnu" — never "senest ingen dato"."""
+    return t("deadline.by", date=day(due_on)) if due_on else t("deadline.none")

@@ -17,7 +17,9 @@ HARD = "Gå en tur med hunden.\nRinge til Lone (mor) 📞"
 
 def text_of(data: bytes) -> tuple[docx.document.Document, str]:
     document = docx.Document(io.BytesIO(data))
-    return document, "\n".join(p.text for p in document.paragraphs)
+    # Dates and times are written with no-break spaces (they never wrap); read them plainly.
+    text = "\n".join(p.text for p in document.paragraphs)
+    return document, text.replace("\u00a0", " ").replace("\u2011", "-")
 
 
 def test_the_letter_is_a4_and_says_why_when_who_and_the_agenda():
