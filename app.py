@@ -39,9 +39,10 @@ if "room" in st.query_params:
         [st.Page("pages/room.py", title=t("room.nav_title"), icon="🖥️")], position="hidden"
     )
 elif actor is None and st.query_params.get("link"):
-    # The citizen's own link: one read-only page and no sidebar; the page checks the token.
+    # The citizen's own link (issue 20): their own page, no sidebar; the page exchanges the token
+    # for this tab's session and checks the link on every run (ui/citizen_session.py).
     navigation = st.navigation(
-        [st.Page("pages/my_plan.py", title=t("planview.nav_title"), icon="📄")], position="hidden"
+        [st.Page("pages/citizen_link.py", title=t("citizen_link.nav_title"), icon="📄")], position="hidden"
     )
 elif actor is None:
     with session_scope() as session:

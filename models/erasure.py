@@ -18,8 +18,12 @@ from models.tables import (
     Action,
     ActionEvent,
     AgendaItem,
+    AgendaProposal,
     Citizen,
     CitizenLink,
+    CitizenMessage,
+    CitizenPlanAnswer,
+    CitizenPreparation,
     Consent,
     ConsentParty,
     Correction,
@@ -62,6 +66,9 @@ def erase_citizen(*, session: Session, actor: Actor, citizen_id: int, confirm_na
             | ((Correction.table_name == "citizen") & (Correction.row_id == citizen_id))
         )
     )
+    # What the citizen wrote through their link (issue 20) refers to meetings, goals and people.
+    for own in (CitizenPreparation, AgendaProposal, CitizenPlanAnswer, CitizenMessage):
+        session.execute(delete(own).where(own.citizen_id == citizen_id))  # type: ignore[attr-defined]
     session.execute(delete(ActionEvent).where(col(ActionEvent.action_id).in_(actions)))
     session.execute(delete(GoalScore).where(col(GoalScore.goal_id).in_(goals)))
     session.execute(delete(Action).where(Action.citizen_id == citizen_id))

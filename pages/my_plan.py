@@ -1,37 +1,25 @@
 """Min plan: the citizen's current plan, read-only, in plain language and large type.
 
-Two doors, one view: a staff user shows it on the shared screen for the chosen citizen, and
-the citizen opens it at home through their own link (?link=TOKEN, no login). Through the link
-the page resolves the token in models.citizen_links (audited); an unknown, expired or revoked
-token gets one neutral sentence and nothing else.
+A staff user shows it on the shared screen for the chosen citizen. The citizen's own link opens
+pages/citizen_link.py instead (issue 20: the citizen's own page, where they can also write).
 """
 
 import altair as alt
 import pandas as pd
 import streamlit as st
 
-from models.citizen_links import load_plan_for_link
-from models.db import session_scope
 from models.next_meeting import next_meeting_words
 from models.plans import ActionView, JointPlan
 from models.readability import latest_when_hard
 from ui.citizen_page import load_plan_or_stop
-from ui.context import ACTOR_KEY
+from ui.context import current_actor
 from ui.i18n import lang, t
 from ui.safe import escape_markdown, show_text
 from ui.widgets import day, goal_words, person_line
 
 
 def plan_for_visitor() -> JointPlan:
-    actor = st.session_state.get(ACTOR_KEY)
-    if actor is not None:
-        return load_plan_or_stop(actor, purpose="plan.read_my_plan")
-    with session_scope() as session:
-        plan = load_plan_for_link(session=session, token=st.query_params.get("link"))
-    if plan is None:
-        st.info(t("link.invalid"))
-        st.stop()
-    return plan
+    return load_plan_or_stop(current_actor(), purpose="plan.read_my_plan")
 
 
 def action_line(action: ActionView, *, with_owner: bool) -> str:

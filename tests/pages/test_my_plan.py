@@ -1,4 +1,4 @@
-"""Min plan (AppTest): logged in for the chosen citizen, and through the citizen's own link."""
+"""Min plan (AppTest): logged in for the chosen citizen. The citizen's own link: test_citizen_link.py."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ import json
 
 from sqlmodel import select
 
-from models.citizen_links import create_citizen_link, revoke_citizen_link
+from models.citizen_links import create_citizen_link
 from models.db import session_scope
-from models.tables import AuditEvent, Goal, Meeting, UnmetNeed
+from models.tables import Goal, Meeting, UnmetNeed
 from tests.factories import make_actor
 from tests.pages.conftest import APP, TIMEOUT
 
@@ -71,34 +71,6 @@ def test_staff_show_min_plan_for_the_chosen_citizen(open_page, ditte):
     add_staff_only_text(ditte)
     at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
     assert_the_plan_is_shown(at)
-
-
-def test_the_citizen_opens_their_plan_through_the_link_without_logging_in(ditte):
-    add_staff_only_text(ditte)
-    token, link_id = make_link(ditte)
-    at = open_link(token)
-    assert_the_plan_is_shown(at)
-    assert not at.sidebar.selectbox  # no citizen picker, no menu: only this plan
-    assert "login_token" not in at.session_state
-    with session_scope() as s:
-        views = s.exec(select(AuditEvent).where(AuditEvent.action == "link.view")).all()
-    assert [(v.outcome, v.citizen_id, v.entity_id) for v in views] == [("ok", ditte.citizen.id, link_id)]
-
-
-def test_a_wrong_or_revoked_link_shows_one_neutral_sentence_and_nothing_else(ditte):
-    token, link_id = make_link(ditte)
-    with session_scope(write=True) as s:
-        revoke_citizen_link(session=s, actor=make_actor(ditte.staff_user), citizen_id=ditte.citizen.id,
-                            link_id=link_id)  # fmt: skip
-    for wrong in (token, "et-gæt", token[:-1]):
-        at = open_link(wrong)
-        assert not at.exception
-        assert [i.value for i in at.info] == [
-            "Linket virker ikke. Det kan være udløbet eller tilbagekaldt. "
-            "Spørg din kontaktperson om et nyt link."
-        ]
-        assert not at.title and not at.text and not at.dataframe and not at.text_input
-        assert "Ditte" not in str(at)
 
 
 def test_without_a_link_the_visitor_gets_the_login_page(ditte):
