@@ -33,15 +33,25 @@ class ImportOutcome:
 
 
 def import_exchange_file(
-    *, actor: Actor | None, data: bytes, lang: str = "da", limit: int | None = MAX_IMPORT_BYTES
+    *,
+    actor: Actor | None,
+    data: bytes,
+    lang: str = "da",
+    limit: int | None = MAX_IMPORT_BYTES,
+    on_existing: str = "refuse",
 ) -> ImportOutcome:
     """Import a samplan/1 file in one transaction (administrators only; `actor=None` is the
-    command line, which has no upload limit): all of it or nothing."""
+    command line, which has no upload limit): all of it or nothing.
+
+    Citizens imported before: see models.exchange_import.import_document's `on_existing`; the
+    default refuses with AlreadyImported (a UserError listing them), nothing saved."""
     if limit is not None and len(data) > limit:
         raise UserError("admin.import_too_large", max=limit // (1024 * 1024))
     try:
         with session_scope(write=True) as session:
-            citizens = import_document(session=session, doc=data, actor=actor, lang=lang)
+            citizens = import_document(
+                session=session, doc=data, actor=actor, lang=lang, on_existing=on_existing
+            )
     except ImportFailed as failed:
         return ImportOutcome(problems=tuple(failed.problems))
     return ImportOutcome(citizens=tuple(citizens))

@@ -1,5 +1,10 @@
 """Writing checked citizens from a samplan/1 file: one transaction, one INSERT per table.
+
+A citizen imported before is recognised (models/exchange_identity.py) and, as the caller
+chooses, refused (the default: nothing is saved), updated (models/exchange_update.py) or
+imported again as a copy on purpose.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,6 +17,7 @@ from sqlmodel import Session, col, select
 from models import team
 from models.access import Actor, refuse, write_audit
 from models.errors import UserError
+from models.exchange_identity import ON_EXISTING, AlreadyImported, citizen_identity, describe, find_known
 from models.exchange_read import CitizenIn, check_document, parse_document, problems_in
 from models.exchange_schema import (
     CITIZEN_OWNER,
@@ -20,6 +26,7 @@ from models.exchange_schema import (
     ImportedCitizen,
     ImportFailed,
 )
+from models.exchange_update import update_citizen
 from models.i18n import DEFAULT_LANGUAGE
 from models.tables import (
     Action,
@@ -40,18 +47,28 @@ from models.tables import (
 
 logger = logging.getLogger(__name__)
 
-# --- Import -----------------------------------------------------------------------------
-
 
 def import_document(
-    *, session: Session, doc: object, actor: Actor | None, lang: str = DEFAULT_LANGUAGE
+    *,
+    session: Session,
+    doc: object,
+    actor: Actor | None,
+    lang: str = DEFAULT_LANGUAGE,
+    on_existing: str = "refuse",
 ) -> list[ImportedCitizen]:
     """Import every citizen in `doc` (a parsed document, or the file's text/bytes).
 
     Checks the whole document first and raises ImportFailed (nothing written) if anything is
     wrong. Writes in the caller's transaction; the caller's session_scope(write=True) commits
     all citizens together or none. `actor=None` is the command line (see the module notes).
+
+    `on_existing` says what happens to citizens imported before: "refuse" raises
+    AlreadyImported (nothing written), "update" updates them from the file (their
+    ImportedCitizen says `updated` and what changed), "new" imports them again as copies.
+    The result is in the file's order.
     """
+    if on_existing not in ON_EXISTING:
+        raise ValueError(f"on_existing must be one of {ON_EXISTING}, not {on_existing!r}")
     if actor is not None and not actor.is_admin:
         refuse(session, actor=actor, citizen_id=None, action="citizen.import",
                error=UserError("error.admin_only"))
@@ -60,8 +77,36 @@ def import_document(
     found, citizens = check_document(doc)
     if found:
         raise ImportFailed(problems_in(doc, found, lang))
+    known = {k.position: k for k in find_known(session, citizens)}
+    if known and on_existing == "refuse":
+        raise AlreadyImported(list(known.values()))
+    if on_existing == "update":
+        twice = [k for k in known.values() if len(k.existing_ids) > 1]
+        if twice:
+            raise UserError("exchange_identity.ambiguous", lines="; ".join(describe(k, lang) for k in twice))
     departments = _departments(session, {p.department for c in citizens for p in c.people if p.department})
-    return _import_citizens(session, citizens, departments, actor)
+    fresh = [n for n in range(len(citizens)) if not (on_existing == "update" and n in known)]
+    created = _import_citizens(
+        session,
+        [citizens[n] for n in fresh],
+        departments,
+        actor,
+        # A copy on purpose gets no identity: the first import stays the one recognised.
+        [None if n in known else citizen_identity(citizens[n].name, citizens[n].birth_date) for n in fresh],
+    )
+    result = dict(zip(fresh, created, strict=True))
+    for n in sorted(set(range(len(citizens))) - set(fresh)):
+        citizen_id = known[n].existing_ids[0]
+        changes = update_citizen(
+            session=session, actor=actor, citizen_id=citizen_id, data=citizens[n],
+            departments=departments, lang=lang,
+        )  # fmt: skip
+        result[n] = ImportedCitizen(id=citizen_id, name=citizens[n].name, updated=True, changes=changes)
+    if len(fresh) < len(citizens):
+        team.link_matching_users_of(
+            session=session, citizen_ids=[result[n].id for n in result if n not in fresh], actor=actor
+        )
+    return [result[n] for n in range(len(citizens))]
 
 
 def _departments(session: Session, names: set[str]) -> dict[str, int]:
@@ -105,7 +150,11 @@ def _insert(session: Session, model: Any, rows: list[dict[str, Any]], *, ids: bo
 
 
 def _import_citizens(
-    session: Session, citizens: Sequence[CitizenIn], departments: Mapping[str, int], actor: Actor | None
+    session: Session,
+    citizens: Sequence[CitizenIn],
+    departments: Mapping[str, int],
+    actor: Actor | None,
+    identities: Sequence[str | None] | None = None,
 ) -> list[ImportedCitizen]:
     """Write checked citizens: one INSERT per table for the whole file, not one flush per
     citizen and table. Parents first (their ids come back in row order), then the rows that
@@ -114,8 +163,14 @@ def _import_citizens(
         session,
         Citizen,
         [
-            {"name": c.name, "birth_date": c.birth_date, "phone": c.phone, "email": c.email}
-            for c in citizens
+            {
+                "name": c.name,
+                "birth_date": c.birth_date,
+                "phone": c.phone,
+                "email": c.email,
+                "exchange_identity": identity,
+            }
+            for c, identity in zip(citizens, identities or [None] * len(citizens), strict=True)
         ],
         ids=True,
     )

@@ -57,6 +57,8 @@ class ImportFailed(UserError):
 class ImportedCitizen:
     id: int
     name: str
+    updated: bool = False  # an existing citizen updated from the file (--update), not a new one
+    changes: tuple[str, ...] = ()  # what the update changed, one sentence each
 
 
 @dataclass

@@ -150,6 +150,9 @@ class Citizen(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow)
     updated_at: datetime = Field(default_factory=utcnow)
     version: int = 1
+    # Who the citizen is in an exchange file, set at import (models/exchange_identity.py): the
+    # next import of the same citizen is recognised instead of making a second one.
+    exchange_identity: str | None = Field(default=None, max_length=64, index=True)
 
 
 PERSON_KINDS = ("professional", "private")

@@ -4,6 +4,7 @@ Each process costs about a second, so the journeys below combine steps; behaviou
 no separate process (argument errors, hidden tracebacks) is tested by calling main() directly.
 """
 
+import getpass
 import importlib.util
 import json
 import os
@@ -20,6 +21,7 @@ import cli
 from models import db
 from models.demo import ditte_document
 from models.exchange import validate_document
+from models.migrate import upgrade_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLAN_SCRIPT = Path(sys.executable).parent / "samplan"
@@ -253,7 +255,7 @@ def test_a_refusal_names_the_field_and_the_file(database, tmp_path, capsys, monk
 def test_password_prompt_must_match_twice(database, monkeypatch, capsys):
     cli.main(["init"])
     answers = iter([PASSWORD, PASSWORD + "x"])
-    monkeypatch.setattr(cli.getpass, "getpass", lambda _prompt: next(answers))
+    monkeypatch.setattr(getpass, "getpass", lambda _prompt: next(answers))
     assert cli.main(["user", "add", "bo", "--name", "Bo", "--role", "staff"]) == 1
     assert "ikke ens" in capsys.readouterr().err
     assert count(database, "user_account") == 0
@@ -278,7 +280,7 @@ def running(database, monkeypatch):
     running app holds it (so its -wal and -shm files exist)."""
     from models.admin_data import import_exchange_file
 
-    db.create_all(db.get_engine(f"sqlite:///{database}"))
+    upgrade_database(f"sqlite:///{database}")
     outcome = import_exchange_file(actor=None, data=json.dumps(ditte_document()).encode(), limit=None)
     assert outcome.problems == ()
     app = sqlite3.connect(database)
@@ -407,7 +409,6 @@ HOSTILE_EMAILS = [
 def test_import_refuses_an_address_the_forms_refuse_and_imports_nothing(
     database, tmp_path, capsys, email, where
 ):
-    db.create_all(db.get_engine(f"sqlite:///{database}"))
     doc = ditte_document()
     node = doc["citizens"][0]
     *parents, name = where.split(".")
