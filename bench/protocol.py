@@ -84,6 +84,7 @@ class Client:
     page_hash: str = ""
     query_string: str = ""
     values: dict[str, WidgetState] = field(default_factory=dict)  # what this user set, by widget id
+    auto_reruns: dict[str, float] = field(default_factory=dict)  # fragment id -> seconds (run_every)
     last: Run | None = None
     _socket: Any = None
 
@@ -123,19 +124,27 @@ class Client:
         selection = {"selection": {"rows": [row], "columns": [], "cells": []}}
         return await self.set(table, string_value=json.dumps(selection))
 
-    async def rerun(self, *, trigger: WidgetState | None = None) -> Run:
+    async def poll(self, fragment_id: str) -> Run:
+        """What the frontend does when a fragment's run_every timer fires: rerun that fragment."""
+        return await self.rerun(fragment_id=fragment_id)
+
+    async def rerun(self, *, trigger: WidgetState | None = None, fragment_id: str = "") -> Run:
         message = BackMsg()
         state = message.rerun_script
         state.query_string = self.query_string
         state.page_script_hash = self.page_hash
+        if fragment_id:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = True
         state.widget_states.widgets.extend(self.values.values())
         if trigger is not None:
             state.widget_states.widgets.append(trigger)
         began = time.perf_counter()
         await self._socket.send(message.SerializeToString())
         run = await asyncio.wait_for(self._receive(began), self.timeout)
-        on_page = {e.id for e in run.elements if e.id}
-        self.values = {wid: s for wid, s in self.values.items() if wid in on_page}
+        if not fragment_id:  # a fragment's run draws only the fragment: the rest stays on the page
+            on_page = {e.id for e in run.elements if e.id}
+            self.values = {wid: s for wid, s in self.values.items() if wid in on_page}
         self.last = run
         return run
 
@@ -153,6 +162,8 @@ class Client:
                 self.page_hash = forward.navigation.page_script_hash or self.page_hash
             elif kind == "new_session":
                 elements = []
+            elif kind == "auto_rerun":
+                self.auto_reruns[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                 element = _element(forward.delta.new_element)
                 exception = exception or element.kind == "exception"

@@ -563,6 +563,10 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
                   flush=True)  # fmt: skip
             figures["wire"] = measure_users(full.url, levels=users_levels, seconds=users_seconds,
                                             client="protocol")  # fmt: skip
+            # Issue 17: ten room screens following meetings beside ten users (compare with the
+            # ten users above); last, as it leaves ten meetings in progress in the database.
+            figures["wire_rooms"] = measure_users(full.url, levels=(10,), seconds=users_seconds,
+                                                  client="protocol", room_screens=10)  # fmt: skip
         result["backends"][backend] = figures
     return result
 
@@ -657,6 +661,7 @@ def table(result: dict[str, Any]) -> str:
         browser_table(figures.get("browser"), row, lines)
         lines += users_table(figures.get("users"))
         lines += users_table(figures.get("wire"))
+        lines += users_table(figures.get("wire_rooms"))
     return "\n".join(lines)
 
 
@@ -697,6 +702,8 @@ def users_table(users: dict[str, Any] | None) -> list[str]:
         return []
     wire = users.get("client") == "protocol"
     title = "users at once over the websocket, no browsers" if wire else "users at once"
+    if users.get("room_screens"):
+        title += f", with {users['room_screens']} room screens following meetings beside them"
     lines = [f"  {title} ({users['seconds']:.0f} s per level, think {users['think_seconds'][0]:.0f}-"
              f"{users['think_seconds'][1]:.0f} s; target 0 errors, p95 <= 300 ms, server <= 1 GB)",
              f"  {'users':>5} {'clicks':>6} {'p50':>7} {'p95':>7} {'max':>7} {'errors':>6} {'log':>4} "
@@ -721,6 +728,11 @@ def users_table(users: dict[str, Any] | None) -> list[str]:
                      f"{'yes' if ok else 'NO'}")
         for sample in item["error_samples"][:3]:
             lines.append(f"        error: {sample[:150]}")
+        if rooms := item.get("room_screens"):
+            poll = rooms["ms"]
+            nan = float("nan")
+            lines.append(f"        room screens: {rooms['polls']} polls, p50 {poll.get('p50', nan):.0f} ms, "
+                         f"p95 {poll.get('p95', nan):.0f} ms, errors {rooms['errors']}")
         for sample in item.get("crash_samples", [])[:3]:
             lines.append(f"        browser context died (not counted as an app error): {sample[:120]}")
     return lines

@@ -427,12 +427,79 @@ async def _work_protocol(client: Any, server: Server, user: StaffUser, password:
 
 
 async def _level_protocol(database_url: str, users: list[StaffUser], seconds: float, workdir: Path,
-                          seed: int) -> dict[str, Any]:  # fmt: skip
+                          seed: int, room_screens: int = 0) -> dict[str, Any]:  # fmt: skip
+    """The users over the wire; with `room_screens`, as many room screens follow meetings in
+    progress beside them (issue 17: ten room screens must not slow the other users down)."""
     from bench.build import BENCH_PASSWORD
 
+    tokens = _room_links(database_url, users[:room_screens]) if room_screens else []
     with streamlit_server(database_url, workdir, f"protocol-{len(users)}") as server:
         clients = [await _log_in_protocol(server, user, BENCH_PASSWORD) for user in users]
-        return await _work_all(server, database_url, users, clients, _work_protocol, seconds, seed)
+        until = time.monotonic() + seconds
+        rooms = [asyncio.create_task(_follow_room(server, token, until)) for token in tokens]
+        result = await _work_all(server, database_url, users, clients, _work_protocol, seconds, seed)
+        polls = [sample for samples in await asyncio.gather(*rooms) for sample in samples]
+    if room_screens:
+        good = [s.total_ms for s in polls if s.ok]
+        result["room_screens"] = {"screens": len(tokens), "polls": len(polls), "ms": _percentiles(good),
+                                  "errors": sum(not s.ok for s in polls),
+                                  "error_samples": sorted({s.error for s in polls if s.error})[:5]}
+    return result
+
+
+def _room_links(database_url: str, users: list[StaffUser]) -> list[str]:
+    """A meeting in progress for each user's citizen, each with a room link (as the leader's
+    "Åbn rumskærm" makes it): the tokens for the room screens."""
+    from datetime import timedelta
+
+    from models.access import Actor
+    from models.db import session_scope
+    from models.meeting_mode import open_meeting
+    from models.room_links import create_room_link
+    from models.tables import Meeting, UserAccount, utcnow
+
+    tokens = []
+    for user in users:
+        with session_scope(write=True, url=database_url) as session:
+            actor = Actor.from_user(session.get_one(UserAccount, user.user_id))
+            meeting = Meeting(citizen_id=user.citizen_id, starts_at=utcnow() - timedelta(minutes=5),
+                              status="planned")  # fmt: skip
+            session.add(meeting)
+            session.flush()
+            meeting_id, version = meeting.id, meeting.version
+        with session_scope(write=True, url=database_url) as session:
+            open_meeting(session=session, actor=actor, meeting_id=meeting_id, seen_version=version)
+        with session_scope(write=True, url=database_url) as session:
+            tokens.append(create_room_link(session=session, actor=actor, meeting_id=meeting_id).token)
+    return tokens
+
+
+async def _follow_room(server: Server, token: str, deadline: float) -> list[Sample]:
+    """A room screen on the wire: open the room link, then poll its fragment at the interval the
+    page asks for (run_every), as the browser's timer does, until the deadline."""
+    from bench.protocol import Client
+
+    client = Client(server.url)
+    samples: list[Sample] = []
+    try:
+        page = await client.open(f"room={token}")
+        if not client.auto_reruns:
+            return [Sample("room screen", False, "no live fragment on the room screen", 0.0, 0.0)]
+        (fragment, interval), = client.auto_reruns.items()
+        if page.exception:
+            samples.append(Sample("room screen", False, "exception box", page.ms, page.ms))
+        while time.monotonic() + interval < deadline:
+            await asyncio.sleep(interval)
+            began = time.time()
+            try:
+                run = await client.poll(fragment)
+                samples.append(_checked("room screen poll", run, began, True, ""))
+            except Exception as error:  # noqa: BLE001 - a timeout or a closed socket is an error
+                samples.append(Sample("room screen poll", False, f"{type(error).__name__}", 0.0, 0.0))
+                break
+    finally:
+        await client.close()
+    return samples
 
 
 def _percentiles(values: list[float]) -> dict[str, float]:
@@ -444,7 +511,8 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 
 def measure_users(database_url: str, *, levels: tuple[int, ...] = LEVELS, seconds: float = SECONDS,
-                  seed: int = SEED, client: str = "browser") -> dict[str, Any]:  # fmt: skip
+                  seed: int = SEED, client: str = "browser",
+                  room_screens: int = 0) -> dict[str, Any]:  # fmt: skip
     """Every level in turn on `database_url`, each on a fresh server; a failed level is reported.
     `client="protocol"` plays the same users over Streamlit's websocket without browsers
     (bench/protocol.py): the server's figure, with the machine left to the server."""
@@ -452,13 +520,14 @@ def measure_users(database_url: str, *, levels: tuple[int, ...] = LEVELS, second
     workdir = Path(tempfile.mkdtemp(prefix="samplan-bench-users-"))
     users = staff_users(database_url, max(levels))
     result: dict[str, Any] = {"seconds": seconds, "think_seconds": list(THINK_SECONDS), "client": client,
-                              "levels": {}}
+                              "room_screens": room_screens, "levels": {}}
     for level in levels:
         if level > len(users):
             result["levels"][str(level)] = {"failed": f"only {len(users)} staff users own open agreements"}
             continue
         try:
-            measured = asyncio.run(level_of(database_url, users[:level], seconds, workdir, seed))
+            extra = {"room_screens": room_screens} if room_screens else {}
+            measured = asyncio.run(level_of(database_url, users[:level], seconds, workdir, seed, **extra))
             result["levels"][str(level)] = measured
         except Exception as error:  # noqa: BLE001 - a failed level is reported, not fatal
             result["levels"][str(level)] = {"failed": f"{type(error).__name__}: {str(error)[:500]}",

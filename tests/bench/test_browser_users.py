@@ -82,7 +82,7 @@ def test_the_wire_part_plays_the_same_users_without_browsers(db_url: str) -> Non
     Enough seconds for each user to go round the whole cycle once (5 steps, 1-3 s of thinking)."""
     fill(db_url, Sizes(citizens=100, staff=5))
 
-    result = measure_users(db_url, levels=(2,), seconds=16, client="protocol")
+    result = measure_users(db_url, levels=(2,), seconds=16, client="protocol", room_screens=1)
 
     level = result["levels"]["2"]
     assert "failed" not in level, level
@@ -93,6 +93,9 @@ def test_the_wire_part_plays_the_same_users_without_browsers(db_url: str) -> Non
             "navigate to Planen"} <= kinds, kinds  # fmt: skip
     assert level["saves_confirmed"] >= 2 and level["saves_in_database"] == level["saves_confirmed"]
     assert level["cpu_seconds"]["server"] > 0 and "chromium" not in level["cpu_seconds"]
+    # A room screen followed a meeting in progress beside them: its fragment polled, no error.
+    rooms = level["room_screens"]
+    assert rooms["screens"] == 1 and rooms["polls"] >= 5 and rooms["errors"] == 0, rooms
     printed = table({"scale": TINY, "runs": 1, "machine": {"cores": 2},
                      "backends": {"sqlite": {"build_seconds": 0, "wire": result}}})
-    assert "over the websocket" in printed
+    assert "over the websocket" in printed and "room screens:" in printed
