@@ -10,12 +10,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell sha256sum pyproject.toml | cut -c1-16)
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
+PORT ?= 8501
 
 .PHONY: help venv run upgrade demo test test-postgres chromium lint migration bench
 
 help:
 	@echo "make venv           create .venv and install samplan with [postgres,test] extras"
-	@echo "make run            migrate the database and start the app (streamlit run app.py)"
+	@echo "make run            migrate the database and start the app on http://localhost:8501 (PORT=8600 for another port)"
 	@echo "make demo           load the fictional demo data (prints the demo users and their password)"
 	@echo "make upgrade        migrate the database (SAMPLAN_DATABASE_URL, default data/samplan.db)"
 	@echo "make test           the whole suite on SQLite, end-to-end tests included (pytest -n 2)"
@@ -52,7 +53,7 @@ run: venv
 	else \
 	    $(PY) -c "from models.migrate import upgrade_database; upgrade_database()"; \
 	fi
-	$(VENV)/bin/streamlit run app.py
+	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
 
 chromium:
 	if [ ! -x $(CHROMIUM) ]; then \

@@ -48,13 +48,15 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
         prog="samplan", description=t("cli.description"), epilog=t("cli19.epilog"), lang=Say.lang
     )
     parser.add_argument("--debug", action="store_true", help=t("cli.help_debug"))
-    commands = parser.add_subparsers(dest="command", required=True)
+    commands = parser.add_subparsers(dest="command", required=True, metavar=t("first_hour.metavar_command"))
 
     commands.add_parser("init", help=t("cli.help_init")).set_defaults(run=cmd_init)
     commands.add_parser("demo", help=t("cli.help_demo")).set_defaults(run=cmd_demo)
 
     user = commands.add_parser("user", help=t("cli.help_user"))
-    user_commands = user.add_subparsers(dest="user_command", required=True)
+    user_commands = user.add_subparsers(
+        dest="user_command", required=True, metavar=t("first_hour.metavar_command")
+    )
     add = user_commands.add_parser("add", help=t("cli.help_user_add"))
     add.add_argument("username", metavar=t("cli19.metavar_username"), help=t("cli.help_username"))
     add.add_argument("--name", required=True, help=t("cli.help_name"))

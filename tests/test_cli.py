@@ -436,3 +436,127 @@ def test_user_add_can_make_a_leader_and_audits_it(database, monkeypatch, capsys,
             "SELECT user_id FROM audit_event WHERE action = 'user.leader_granted'"
         ).fetchall()
     assert granted == ([(None,)] if leader else [])  # the command line acts without a user
+
+
+# --- issue 19: a missing database, import twice, help in the catalogue's language -------
+
+
+def test_every_command_migrates_a_database_that_does_not_exist_yet(database, tmp_path):
+    """The import migrates first (it used to die on a missing table and leave an empty file)."""
+    example = tmp_path / "ditte.json"
+    example.write_text(json.dumps(ditte_document(), ensure_ascii=False), encoding="utf-8")
+    assert not database.exists()
+    result = samplan("import", example)
+    assert result.returncode == 0, result.stderr
+    assert re.fullmatch(r"1\tDitte Mikkelsen\n", result.stdout)
+    with closing(sqlite3.connect(database)) as conn:
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["export", "--all", "--out", "-"],  # read-only: nothing to read
+        ["export", "--citizen", "1", "--format", "docx", "--out", "-"],
+        ["backup", "backup.db"],
+    ],
+)
+def test_a_read_only_command_on_a_missing_database_says_what_to_run(
+    database, tmp_path, capsys, argv, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(argv) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == (
+        f"Databasen {database} findes ikke endnu, så der er intet at læse. Kør »samplan init« "
+        "(en tom database) eller »samplan demo« (med demodata) først."
+    )
+    assert not database.exists() and not database.parent.exists()  # no file, no folder
+    assert not (tmp_path / "backup.db").exists()
+
+
+def test_importing_the_same_file_twice_is_refused_then_updated_or_copied(database, tmp_path):
+    example = tmp_path / "ditte.json"
+    example.write_text(json.dumps(ditte_document(), ensure_ascii=False), encoding="utf-8")
+    assert samplan("import", example).returncode == 0
+
+    again = samplan("import", example)
+    assert again.returncode == 1 and again.stdout == ""
+    assert again.stderr.splitlines() == [
+        "Filen indeholder 1 borger, der allerede er indlæst:",
+        "  - Ditte Mikkelsen (født 14.03.2001) er allerede borger 1",
+        "Intet er gemt. Kør igen med --update for at opdatere dem med filens oplysninger, eller med "
+        "--as-new for med vilje at indlæse dem som nye borgere (kopier).",
+    ]
+    assert count(database, "citizen") == 1
+
+    newer = ditte_document()
+    newer["citizens"][0]["goals"][1]["own_words"] = "Jeg vil kunne tage bussen alene."
+    (tmp_path / "newer.json").write_text(json.dumps(newer, ensure_ascii=False), encoding="utf-8")
+    updated = samplan("import", tmp_path / "newer.json", "--update")
+    assert updated.returncode == 0, updated.stderr
+    assert updated.stdout.splitlines() == [
+        "1\tDitte Mikkelsen\topdateret",
+        "\t- Mål 2: ordene er ændret (de tidligere ord står i historikken).",
+    ]
+    with closing(sqlite3.connect(database)) as conn:
+        old = conn.execute("SELECT old_value FROM correction WHERE column_name = 'own_words'").fetchall()
+    assert old == [("Jeg vil have styr på min angst, så jeg kan tage bussen alene.",)]
+    assert count(database, "citizen") == 1
+
+    copied = samplan("import", example, "--as-new")
+    assert copied.returncode == 0 and copied.stdout == "2\tDitte Mikkelsen\n"
+    assert samplan("import", example, "--update", "--as-new").returncode == 2  # one or the other
+
+
+def test_help_and_usage_errors_are_danish(capsys):
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("brug: samplan")
+    for english in ("usage:", "positional arguments", "options:", "show this help"):
+        assert english not in out
+    assert "tilvalg:" in out and "vis denne hjælp og afslut" in out and "kommandoer:" in out
+    for command in (["import"], ["export"], ["user", "add"], ["backup"], ["init"]):
+        with pytest.raises(SystemExit):
+            cli.main([*command, "--help"])
+        text = capsys.readouterr().out
+        assert text.startswith(f"brug: samplan {' '.join(command)}") and "show this help" not in text
+    with pytest.raises(SystemExit):
+        cli.main([])
+    assert capsys.readouterr().err == (
+        "samplan: Forkert brug: disse argumenter mangler: KOMMANDO. Se »samplan --help«.\n"
+    )
+    with pytest.raises(SystemExit):
+        cli.main(["export", "--citizen", "1", "--format", "pdf", "--out", "x"])
+    assert "ugyldigt valg: 'pdf' (vælg mellem 'json', 'docx')" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("environ", "lang"),
+    [
+        ({"SAMPLAN_LANG": "en"}, "en"),
+        ({"LANG": "en_GB.UTF-8"}, "en"),  # the locale says English
+        ({"LC_ALL": "da_DK.UTF-8", "LANG": "en_US.UTF-8"}, "da"),  # LC_ALL wins, as in C
+        ({"LANG": "C.UTF-8"}, "da"),  # no language: Danish, the default
+        ({"SAMPLAN_LANG": "da", "LANG": "en_US.UTF-8"}, "da"),
+    ],
+)
+def test_the_language_follows_samplan_lang_then_the_locale(environ, lang):
+    from models.cli_argparse import cli_language
+
+    assert cli_language(environ) == lang
+
+
+def test_help_is_english_with_the_english_locale(monkeypatch, capsys):
+    monkeypatch.setenv("SAMPLAN_LANG", "en")
+    with pytest.raises(SystemExit):
+        cli.main(["import", "--help"])
+    out = capsys.readouterr().out
+    assert out.startswith("usage: samplan import") and "--as-new" in out and "indlæs" not in out
+    with pytest.raises(SystemExit):
+        cli.main([])
+    assert "the following arguments are required: COMMAND" in capsys.readouterr().err
+    import argparse
+
+    assert argparse._("options") == "options"  # argparse itself is left as it was
