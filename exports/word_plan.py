@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from copy import deepcopy
 from datetime import UTC, date, datetime
@@ -56,10 +57,24 @@ def word_safe(text: object) -> str:
 
 
 def file_name(plan: JointPlan, variant: str) -> str:
-    """An ASCII-only file name (browsers and mail programs mangle the rest)."""
-    ascii_name = re.sub(r"[^A-Za-z0-9]+", "-", plan.citizen.name).strip("-").lower()
-    stem = f"plan-{ascii_name or plan.citizen.id}"
-    return f"{stem}-{'teamets-udgave' if variant == 'team' else 'min-plan'}.docx"
+    """The citizen's name in the file name, Danish letters kept: "plan-søren-ærø-min-plan.docx".
+
+    Streamlit sends a name with æ, ø, å as RFC 6266's `filename*=utf-8''...`, which every
+    current browser honours. Letters and digits of the Latin alphabets (up to Latin Extended-B)
+    are kept, anything else becomes a hyphen: no path separators, no control or direction
+    characters. A name with none of those letters falls back to the citizen's id."""
+    return f"plan-{name_part(plan.citizen.name) or plan.citizen.id}-" + (
+        "teamets-udgave.docx" if variant == "team" else "min-plan.docx"
+    )
+
+
+def name_part(name: str) -> str:
+    """A name as part of a file name: Latin letters (æ, ø, å, é, ü ...) and digits, lower case."""
+    kept = [
+        char if char.isalnum() and ord(char) < 0x250 and unicodedata.category(char)[0] in "LN" else " "
+        for char in unicodedata.normalize("NFC", name).lower()
+    ]
+    return re.sub(r"\s+", "-", "".join(kept).strip())
 
 
 def build_plan_docx(

@@ -286,12 +286,25 @@ def test_word_safe(raw, expected):
     assert word_safe(raw) == expected
 
 
-def test_file_names_are_plain_ascii(ditte):
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Ditte Mikkelsen", "plan-ditte-mikkelsen-min-plan.docx"),
+        # issue 19: the Danish letters stay (they used to become hyphens: kasper-b-kgaard-lgaard)
+        ("Kasper Bøkgaard Ølgaard", "plan-kasper-bøkgaard-ølgaard-min-plan.docx"),
+        ("ÆBLE Åse Ærø", "plan-æble-åse-ærø-min-plan.docx"),
+        ("A\u030ase", "plan-åse-min-plan.docx"),  # a decomposed å is composed first
+        ("Zoë Müller-Ørsted", "plan-zoë-müller-ørsted-min-plan.docx"),
+        ("../../etc/passwd", "plan-etc-passwd-min-plan.docx"),  # no path in a file name
+        ("Eva\u202egnp.exe", "plan-eva-gnp-exe-min-plan.docx"),  # no direction override
+        ("مريم", "plan-7-min-plan.docx"),  # no Latin letters: the citizen's id
+    ],
+)
+def test_file_names_keep_the_danish_letters(ditte, name, expected):
     plan = load(ditte)
-    assert file_name(plan, "citizen") == "plan-ditte-mikkelsen-min-plan.docx"
-    assert file_name(plan, "team") == "plan-ditte-mikkelsen-teamets-udgave.docx"
-    rtl = replace(plan, citizen=replace(plan.citizen, name="مريم"))
-    assert file_name(rtl, "citizen") == f"plan-{plan.citizen.id}-min-plan.docx"
+    named = replace(plan, citizen=replace(plan.citizen, name=name, id=7))
+    assert file_name(named, "citizen") == expected
+    assert file_name(named, "team") == expected.replace("min-plan", "teamets-udgave")
 
 
 def test_a_plan_without_meetings_goals_or_contact_still_exports(db_url):
