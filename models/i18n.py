@@ -58,16 +58,30 @@ def plural_category(count: object, lang: str = DEFAULT_LANGUAGE) -> str:
     return str(_plural_rule(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)(abs(count)))
 
 
+PLURAL_CATEGORIES = frozenset({"zero", "one", "two", "few", "many", "other"})
+
+
+@cache
+def plural_keys(lang: str) -> frozenset[str]:
+    """Keys written as plural forms: tables whose every entry is a CLDR category, "other" among
+    them (a table such as kind.{department, other} is not one)."""
+    tables: dict[str, set[str]] = {}
+    for key in catalogue(lang):
+        table, _, name = key.rpartition(".")
+        tables.setdefault(table, set()).add(name)
+    return frozenset(t for t, names in tables.items() if "other" in names and names <= PLURAL_CATEGORIES)
+
+
 def is_plural_key(key: str, lang: str = DEFAULT_LANGUAGE) -> bool:
     """Whether `key` is written as plural forms (key.one, key.other) rather than one string."""
-    return f"{key}.other" in catalogue(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
+    return key in plural_keys(lang if lang in LANGUAGES else DEFAULT_LANGUAGE)
 
 
 def _template(key: str, lang: str, params: dict[str, Any]) -> str | None:
     strings = catalogue(lang)
     if key in strings:
         return strings[key]
-    if f"{key}.other" in strings:
+    if key in plural_keys(lang):
         form = plural_category(params.get("count"), lang)
         return strings.get(f"{key}.{form}") or strings[f"{key}.other"]
     return None

@@ -15,7 +15,7 @@ from models.text import clean_text
 
 PHONE_MAX = 40
 NO_BREAK_SPACE = "\u00a0"
-_DANISH = re.compile(r"(?:(\+45|0045))?(\d{8})")
+_DANISH = re.compile(r"(?:(\+45|0045))?([0-9]{8})")  # ASCII digits: str.isdigit takes "٤٥"
 
 
 def clean_phone(value: object) -> str | None:

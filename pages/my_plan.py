@@ -8,7 +8,9 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
+from models.contact_words import how_to_reach
 from models.next_meeting import next_meeting_words
+from models.phone import phone_for_reading
 from models.plans import ActionView, JointPlan
 from models.readability import latest_when_hard
 from ui.citizen_page import load_plan_or_stop
@@ -102,14 +104,16 @@ with st.container(key="big-my-plan"):
     )
 
     st.subheader(t("planview.when_hard"), anchor=False)
-    show_text(latest_when_hard(plan) or t("planview.when_hard_none"))
+    reach = how_to_reach(plan.contact_person, lang(), occasion="when_hard")  # "ring" only with a number
+    show_text(f"{latest_when_hard(plan) or t('planview.when_hard_none')}\n{reach}", key="my-plan-reach")
 
     st.subheader(t("planview.contact"), anchor=False)
     contact = plan.contact_person
     if contact is None:
         show_text(t("planview.no_contact"))
     else:
-        show_text("\n".join([person_line(contact), *(v for v in (contact.phone, contact.email) if v)]))
+        details = (phone_for_reading(contact.phone), contact.email)
+        show_text("\n".join([person_line(contact), *(v for v in details if v)]))
 
     st.subheader(t("planview.next_meeting"), anchor=False)
     coming = plan.next_meeting

@@ -179,3 +179,59 @@ def test_taking_a_professional_off_the_team_ends_the_access_that_came_with_them(
     with session_scope() as s:
         ended = s.execute(select(TeamMembership).where(TeamMembership.user_id == sara.id)).scalar_one()
     assert ended.ended_at is not None and ended.end_reason == "Taget af borgerens team"
+
+
+# --- Phone numbers (issue 18): Danish numbers, saved in one shape ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "saved"),
+    [
+        ("12345678", "12 34 56 78"),  # eight digits in a row
+        ("12 34 56 78", "12 34 56 78"),  # the usual Danish grouping
+        ("1234 5678", "12 34 56 78"),  # another grouping people type
+        ("+4512345678", "+45 12 34 56 78"),  # with the country code
+        (" +45 12 34 56 78 ", "+45 12 34 56 78"),  # spaces around
+        ("0045 12 34 56 78", "+45 12 34 56 78"),  # the country code as dialled from abroad
+        ("", None),  # optional: empty is no number
+        ("   ", None),  # whitespace only is empty too
+        (None, None),
+    ],
+)
+def test_a_professionals_danish_phone_number_is_saved_in_one_shape(staff, citizen_id, typed, saved):
+    with session_scope(write=True) as s:
+        added = add_person(session=s, actor=staff, citizen_id=citizen_id, kind="professional",
+                           name="Helle Friis", department="Socialafdelingen", phone=typed)  # fmt: skip
+    with session_scope() as s:
+        assert s.get(Person, added.id).phone == saved
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "ring mig",  # words
+        "1234567",  # seven digits
+        "123456789",  # nine digits
+        "+46 12 34 56 78",  # a Swedish number: the rule is Danish numbers
+        "12-34-56-78",  # hyphens: only spaces are allowed between the digits
+        "+45",  # the country code alone
+        "٤٥١٢٣٤٥٦",  # Arabic-Indic digits look like digits to str.isdigit
+    ],
+)
+def test_anything_else_is_refused_in_danish_and_nothing_is_saved(staff, citizen_id, typed):
+    with session_scope(write=True) as s:
+        helle = add_person(session=s, actor=staff, citizen_id=citizen_id, kind="professional",
+                           name="Helle Friis", department="Socialafdelingen", phone="12345678")  # fmt: skip
+    with pytest.raises(UserError) as caught, session_scope(write=True) as s:
+        update_person(session=s, actor=staff, person_id=helle.id, seen_version=1, name="Helle Jensen",
+                      department="Socialafdelingen", phone=typed)  # fmt: skip
+    assert caught.value.key == "before.error.bad_phone"
+    message = str(caught.value)
+    assert f"»{typed}« er ikke et dansk telefonnummer" in message and "8 cifre" in message
+    with pytest.raises(UserError), session_scope(write=True) as s:
+        add_person(session=s, actor=staff, citizen_id=citizen_id, kind="private", name="Lone", phone=typed)
+    with session_scope() as s:
+        person = s.get(Person, helle.id)
+        assert (person.name, person.phone, person.version) == ("Helle Friis", "12 34 56 78", 1)  # untouched
+        people = s.exec(select(Person).where(Person.citizen_id == citizen_id)).all()
+        assert [p.name for p in people] == ["Helle Friis"]
