@@ -12,9 +12,10 @@ authorised here through models.access.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, null, select, union_all, update
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
 from models.access import Actor, authorize, require_staff, visible_citizens_filter, write_audits
@@ -31,6 +32,7 @@ from models.tables import (
     CitizenPlanAnswer,
     CitizenPreparation,
     Correction,
+    Goal,
     Meeting,
     Person,
     Preparation,
@@ -47,6 +49,7 @@ PROPOSAL_MINUTES = 10
 @dataclass(frozen=True)
 class CitizenAnswer:
     goal_id: int | None
+    goal_number: int | None  # as the plan numbers the active goals
     agrees: bool
     words: str | None
     answered_at: datetime
@@ -96,30 +99,107 @@ class Authorship:
 
 
 def citizen_voice_for_plan(*, session: Session, actor: Actor, plan: JointPlan) -> CitizenVoice:
-    """For Planen and Opfølgning (the plan is already loaded and audited)."""
-    citizen_id = plan.citizen.id
+    """For Planen (the plan is already loaded, authorised and audited): one statement."""
+    require_staff(session, actor=actor, citizen_id=plan.citizen.id, action="read.citizen_voice")
+    return _voice(session, plan.citizen.id)
+
+
+def citizen_voice_after_view(*, session: Session, actor: Actor, citizen_id: int) -> CitizenVoice:
+    """For Opfølgning's view of one citizen, right after models.follow_up.coordinator_view has
+    authorised and audited this citizen for the same page view: one statement, no second check."""
     require_staff(session, actor=actor, citizen_id=citizen_id, action="read.citizen_voice")
-    answers: dict[int | None, CitizenAnswer] = {}
-    for row in session.execute(
-        select(CitizenPlanAnswer)
-        .where(CitizenPlanAnswer.citizen_id == citizen_id)
-        .order_by(col(CitizenPlanAnswer.id))
-    ).scalars():
-        answers[row.goal_id] = CitizenAnswer(row.goal_id, row.agrees, row.words, row.answered_at)
-    since = utcnow() - RECENT
-    ticked = session.execute(
-        select(Action.text, ActionEvent.at)
-        .join(Action, col(Action.id) == ActionEvent.action_id)
-        .where(Action.citizen_id == citizen_id, col(ActionEvent.by_link_id).is_not(None),
-               ActionEvent.to_value == "done", col(ActionEvent.at) >= since)
-        .order_by(col(ActionEvent.at).desc())
-    ).all()  # fmt: skip
-    return CitizenVoice(
-        goal_answers={k: v for k, v in answers.items() if k is not None},
-        plan_answer=answers.get(None),
-        ticked_off=tuple(TickedOff(text, at) for text, at in ticked),
-        messages=_message_lines(session, (CitizenMessage.citizen_id == citizen_id), limit=10),
+    return _voice(session, citizen_id)
+
+
+def _voice(session: Session, citizen_id: int) -> CitizenVoice:
+    """Answers, ticks and messages in one UNION ALL (the pages have a statement budget)."""
+    other = aliased(Goal)
+    number = (
+        select(func.count())
+        .where(
+            other.citizen_id == Goal.citizen_id,
+            other.status == "active",
+            (other.position < Goal.position) | ((other.position == Goal.position) & (other.id <= Goal.id)),
+        )
+        .scalar_subquery()
     )
+    since = utcnow() - RECENT
+    answers = (
+        select(
+            literal("answer").label("kind"),
+            col(CitizenPlanAnswer.id).label("id"),
+            col(CitizenPlanAnswer.goal_id).label("goal_id"),
+            number.label("number"),
+            col(Goal.status).label("goal_status"),
+            col(CitizenPlanAnswer.agrees).label("agrees"),
+            col(CitizenPlanAnswer.words).label("text"),
+            col(CitizenPlanAnswer.answered_at).label("at"),
+            null().label("read_at"),
+        )
+        .outerjoin(Goal, col(Goal.id) == CitizenPlanAnswer.goal_id)
+        .where(CitizenPlanAnswer.citizen_id == citizen_id)
+    )
+    ticks = (
+        select(
+            literal("tick"),
+            col(ActionEvent.id),
+            null(),
+            null(),
+            null(),
+            null(),
+            col(Action.text),
+            col(ActionEvent.at),
+            null(),
+        )
+        .join(Action, col(Action.id) == ActionEvent.action_id)
+        .where(
+            Action.citizen_id == citizen_id,
+            col(ActionEvent.by_link_id).is_not(None),
+            ActionEvent.to_value == "done",
+            col(ActionEvent.at) >= since,
+        )
+    )
+    messages = select(
+        literal("message"),
+        col(CitizenMessage.id),
+        null(),
+        null(),
+        null(),
+        null(),
+        col(CitizenMessage.text),
+        col(CitizenMessage.sent_at),
+        col(CitizenMessage.read_at),
+    ).where(
+        CitizenMessage.citizen_id == citizen_id,
+        col(CitizenMessage.read_at).is_(None) | (col(CitizenMessage.sent_at) >= since),
+    )
+    rows = session.execute(union_all(answers, ticks, messages).order_by("kind", "id")).all()
+    found: dict[int | None, CitizenAnswer] = {}
+    ticked, notes = [], []
+    for row in rows:
+        if row.kind == "answer" and (row.goal_id is None or row.goal_status == "active"):
+            found[row.goal_id] = CitizenAnswer(
+                row.goal_id, row.number, bool(row.agrees), row.text, _aware(row.at)
+            )
+        elif row.kind == "tick":
+            ticked.append(TickedOff(row.text, _aware(row.at)))
+        elif row.kind == "message":
+            notes.append(MessageLine(row.id, citizen_id, "", row.text, _aware(row.at), _aware(row.read_at)))
+    notes.sort(key=lambda m: (m.read_at is not None, -m.id))
+    return CitizenVoice(
+        goal_answers={k: v for k, v in found.items() if k is not None},
+        plan_answer=found.get(None),
+        ticked_off=tuple(sorted(ticked, key=lambda x: x.at, reverse=True)),
+        messages=tuple(notes),
+    )
+
+
+def _aware(value: object) -> datetime | None:
+    """A UNION's column loses the DateTime type on SQLite (a string comes back): parse it, as UTC."""
+    if value is None:
+        return None
+    moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _message_lines(session: Session, where: object, *, limit: int) -> tuple[MessageLine, ...]:
@@ -262,3 +342,12 @@ def preparation_authorship(*, session: Session, actor: Actor, plan: JointPlan, m
     version = {name: getattr(own, name) or "" for name in fields}
     version["matters_most"] = "\n".join(split_matters_most(own.matters_most))
     return Authorship(own.written_at, version, later[1] if later else None, later[0] if later else None)
+
+
+def who_to_invite(*, session: Session, meeting_id: int, citizen_id: int) -> str | None:
+    """The citizen's wish of who to invite, for a page that has already loaded the plan."""
+    return session.execute(
+        select(Preparation.who_to_invite)
+        .join(Meeting, col(Meeting.id) == Preparation.meeting_id)
+        .where(Preparation.meeting_id == meeting_id, Meeting.citizen_id == citizen_id)
+    ).scalar()

@@ -33,6 +33,7 @@ from ui.agreement_cards import (
     toggle_button,
     update_panel,
 )
+from ui.citizen_team_view import my_messages, voice_for_citizen
 from ui.context import current_actor, selected_citizen_id
 from ui.demo_offer import offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
@@ -78,6 +79,7 @@ def done_section(section, words, searching):
 
 def my_follow_ups():
     st.caption(t("followup.intro_mine"))
+    my_messages(actor)  # messages from citizens to me as their contact person (issue 20)
     open_ids = {chosen_agreement_id()} - {None}
     shown = {name: rows_shown(shown_key(name), ROWS_PER_PAGE) for name in SECTIONS}
     query = st.session_state.get("fu_search", "").strip()
@@ -158,6 +160,7 @@ def coordinators_view():
                 st.page_link(item.target_page, label=t(f"followup.fix.{item.kind}"))
             else:
                 st.page_link(item.target_page, label=t(f"followup.fix.{item.kind}"))
+    voice_for_citizen(actor, view.citizen_id, view.citizen_name)  # answers, ticks, messages (issue 20)
     st.subheader(t("followup.all_agreements"), anchor=False)
     if not view.agreements:
         st.info(t("followup.no_agreements"))

@@ -19,14 +19,17 @@ from models.citizen_links import (
     create_citizen_link,
     link_path,
     list_citizen_links_for_plan,
+    reissue_citizen_link,
     revoke_citizen_link,
 )
+from models.citizen_team import citizen_voice_for_plan
 from models.db import session_scope
 from models.next_meeting import next_meeting_words
 from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions_for_plan
 from models.plans import ActionView, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
 from ui.citizen_page import load_plan_or_stop
+from ui.citizen_team_view import citizen_voice
 from ui.context import current_actor
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
@@ -146,6 +149,12 @@ if coming is not None and words is not None and not words.is_suggestion and comi
     show_text(coming.place)
 
 
+# The citizen's own answers through their link (issue 20): beside the goals' words, never in them.
+with session_scope() as session:
+    voice = citizen_voice_for_plan(session=session, actor=actor, plan=plan)
+citizen_voice(voice)
+
+
 # --- History --------------------------------------------------------------------------------
 
 
@@ -241,6 +250,11 @@ def create_link(days: int) -> object:
         return create_citizen_link(session=session, actor=actor, citizen_id=citizen_id, days=days)
 
 
+def reissue_link(days: int) -> object:
+    with session_scope(write=True) as session:
+        return reissue_citizen_link(session=session, actor=actor, citizen_id=citizen_id, days=days)
+
+
 def revoke_link(link_id: int) -> bool:
     with session_scope(write=True) as session:
         revoke_citizen_link(session=session, actor=actor, citizen_id=citizen_id, link_id=link_id)
@@ -248,7 +262,7 @@ def revoke_link(link_id: int) -> bool:
 
 
 st.subheader(t("link.title"), anchor=False)
-st.caption(t("link.intro"))
+st.caption(t("citizen_team.link_intro"))
 with st.form("new-link", clear_on_submit=True):
     days = st.number_input(t("link.days"), min_value=1, max_value=MAX_DAYS, value=DEFAULT_DAYS, step=1)
     wanted = st.form_submit_button(t("link.create"))
@@ -261,6 +275,14 @@ if wanted:
 
 with session_scope() as session:
     links = list_citizen_links_for_plan(session=session, actor=actor, plan=plan)
+# One click when the phone is lost or the wrong person has the link: all old links closed, a new one.
+if links and st.button(t("citizen_team.reissue"), key="link-reissue", help=t("citizen_team.reissue_help")):
+    reissued = attempt(lambda: reissue_link(DEFAULT_DAYS))
+    if reissued is not None:
+        st.success(t("citizen_team.reissued", date=day(reissued.expires_at)), icon="🔗")
+        st.code(app_root() + link_path(reissued.token), language=None, wrap_lines=True)
+        with session_scope() as session:
+            links = list_citizen_links_for_plan(session=session, actor=actor, plan=plan)
 if not links:
     st.caption(t("link.none"))
 else:

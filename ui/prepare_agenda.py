@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from models import meetings
+from ui.citizen_team_view import agenda_proposals
 from ui.i18n import lang, t
 from ui.prepare_shared import Prep, seen, write
 
@@ -22,6 +23,7 @@ def show(prep: Prep) -> None:
         if over:
             st.error(t("before.agenda_over", count=over), icon="⏱️")
         st.caption(t("before.agenda_help"))
+        agenda_proposals(actor, prep.plan, meeting.id, editable=editable)  # the citizen's, via the link
         v = seen(f"agenda-{meeting.id}", meeting.version)
         rows = [*meeting.agenda, None, None]
         with st.form(key=f"agenda-{meeting.id}-{v}"):

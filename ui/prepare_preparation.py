@@ -5,8 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from models import meetings
+from ui.citizen_team_view import preparation_author
 from ui.i18n import t
 from ui.prepare_shared import Prep, seen, write
+from ui.widgets import form
 
 
 def show(prep: Prep) -> None:
@@ -15,10 +17,11 @@ def show(prep: Prep) -> None:
         st.info(t("before.needs_meeting"))
     else:
         st.caption(t("before.prep_help"))
+        preparation_author(actor, prep.plan, meeting.id)  # the citizen's own, through their link
         prep = meeting.preparation
         v = seen(f"prep-{meeting.id}", prep.version if prep else None)
         things = meetings.split_matters_most(prep.matters_most if prep else None)
-        with st.form(key=f"prep-{meeting.id}-{v}"):
+        with form(key=f"prep-{meeting.id}-{v}"):
             matters = [
                 st.text_input(
                     t("before.matters_most", number=n + 1),

@@ -310,6 +310,7 @@ def test_the_start_page_reads_the_list_once_and_no_plan(open_page, ditte, busy, 
     with count_statements(get_engine(db_url)) as log:
         at.run()
     assert [" ".join(s.split())[:30] for s in log.statements] == [
+        "SELECT citizen_message.id, cit",  # messages to me as a contact person (issue 20)
         "SELECT action.id, action.statu",
         "SELECT action.id, action.versi",
         "INSERT INTO audit_event (at, u",
