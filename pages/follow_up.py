@@ -35,7 +35,7 @@ from ui.agreement_cards import (
 )
 from ui.citizen_team_view import my_messages, voice_for_citizen
 from ui.context import current_actor, selected_citizen_id
-from ui.demo_offer import offer_demo
+from ui.demo_offer import no_open_agreements, offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
@@ -90,7 +90,7 @@ def my_follow_ups():
         st.write(t("followup.summary", **page.counts))
     open_count = page.open_count
     if not open_count:
-        st.info(t("followup.none_mine"))
+        no_open_agreements()  # and where the citizens are (issue 19)
     if open_count > ROWS_PER_PAGE:  # a search earns its place once not every row fits on a page
         st.text_input(t("followup_more.search"), key="fu_search",
                       placeholder=t("followup_more.search_hint"))  # fmt: skip
