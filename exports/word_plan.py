@@ -308,7 +308,7 @@ class _PlanWriter:
         words = latest_when_hard(self.plan)
         if words:
             self.para(self.t("word.when_hard_own_words" if not self.team else "word.when_hard_team"))
-            self.para(words, style=self.styles.words, bold=None)
+            self.para(words, style=self.styles.words, bold=None).paragraph_format.keep_with_next = True
         else:
             self.para(self.t("word.when_hard_none"))
         # "Ring" only with the number to ring; otherwise how else to reach the contact person.

@@ -82,7 +82,9 @@ def _add_professional(prep: Prep) -> None:
         p_picked, p_typed = department_picker(key=f"pro-dep-{n}")
         p_title = st.text_input(t("before.title"), key=f"pro-title-{n}")
         p_email = st.text_input(t("before.email"), key=f"pro-email-{n}")
-        p_phone = st.text_input(t("before.phone"), key=f"pro-phone-{n}")
+        p_phone = st.text_input(
+            t("before.phone"), key=f"pro-phone-{n}", placeholder=t("phone.placeholder"), help=t("phone.help")
+        )
         p_user = st.selectbox(
             t("before.user_account"),
             options=[None, *user_names],
@@ -119,7 +121,9 @@ def _add_private(prep: Prep) -> None:
     with st.form(key=f"private-{prep.cid}-{n}"):
         q_name = st.text_input(t("before.person_name"), key=f"pri-name-{n}")
         q_rel = st.text_input(t("before.relation"), key=f"pri-rel-{n}")
-        q_phone = st.text_input(t("before.phone"), key=f"pri-phone-{n}")
+        q_phone = st.text_input(
+            t("before.phone"), key=f"pri-phone-{n}", placeholder=t("phone.placeholder"), help=t("phone.help")
+        )
         q_email = st.text_input(t("before.email"), key=f"pri-email-{n}")
         if st.form_submit_button(t("before.add"), type="primary"):
             write(

@@ -32,7 +32,10 @@ def _edit(prep: Prep, pid: int) -> None:
             t("before.relation"), value=person.relation or "", key=f"pe-rel-{pid}-{v}", disabled=pro
         )
         e_email = st.text_input(t("before.email"), value=person.email or "", key=f"pe-email-{pid}-{v}")
-        e_phone = st.text_input(t("before.phone"), value=person.phone or "", key=f"pe-phone-{pid}-{v}")
+        e_phone = st.text_input(
+            t("before.phone"), value=person.phone or "", key=f"pe-phone-{pid}-{v}",
+            placeholder=t("phone.placeholder"), help=t("phone.help"),
+        )  # fmt: skip
         e_coord = st.checkbox(
             t("before.is_coordinator"),
             value=person.is_coordinator,

@@ -51,17 +51,35 @@ def make_voice() -> Voice:
         make_membership(s, citizen=ditte, user=staff, person=rasmus)
         make_membership(s, citizen=anna, user=staff)
         s.get(Citizen, ditte.id).contact_person_id = rasmus.id
-        meeting = make_meeting(s, citizen=ditte, leader=rasmus, participants=(rasmus,),
-                               preparation={"dream": "Et eget køkken.", "when_hard": "Ring til Rasmus."})
+        meeting = make_meeting(
+            s,
+            citizen=ditte,
+            leader=rasmus,
+            participants=(rasmus,),
+            preparation={"dream": "Et eget køkken.", "when_hard": "Ring til Rasmus."},
+        )
         other_meeting = make_meeting(s, citizen=anna)
         goal = make_goal(s, citizen=ditte, own_words="Jeg vil i praktik.", professional_note="Hemmelig note.")
         other_goal = make_goal(s, citizen=anna, own_words="Annas mål.")
-        mine = make_action(s, citizen=ditte, text="Ringe til tandlægen", owner_is_citizen=True,
-                           due_on=date(2030, 1, 15))
-        theirs = make_action(s, citizen=ditte, text="Finde en praktikplads", owner=rasmus, status="in_progress")
+        mine = make_action(
+            s, citizen=ditte, text="Ringe til tandlægen", owner_is_citizen=True, due_on=date(2030, 1, 15)
+        )
+        theirs = make_action(
+            s, citizen=ditte, text="Finde en praktikplads", owner=rasmus, status="in_progress"
+        )
         annas = make_action(s, citizen=anna, text="Annas aftale", owner_is_citizen=True)
-        ids = (ditte.id, anna.id, meeting.id, other_meeting.id, goal.id, other_goal.id, mine.id, theirs.id,
-               annas.id, rasmus.id)
+        ids = (
+            ditte.id,
+            anna.id,
+            meeting.id,
+            other_meeting.id,
+            goal.id,
+            other_goal.id,
+            mine.id,
+            theirs.id,
+            annas.id,
+            rasmus.id,
+        )
     actor = make_actor(staff)
     with session_scope(write=True) as s:
         link = create_citizen_link(session=s, actor=actor, citizen_id=ids[0])

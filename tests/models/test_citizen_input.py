@@ -36,15 +36,27 @@ def write(fn, **kwargs):
 
 def test_the_citizen_prepares_into_the_one_preparation_and_keeps_the_leaders_other_answers(voice):
     link = open_link(voice.token)
-    version = write(ci.save_own_preparation, link_id=link, meeting_id=voice.meeting_id, seen_version=1,
-                    matters_most=["At få en praktikplads", "", "Min søn"], going_well="Jeg sover bedre.",
-                    questions="Hvornår starter jeg?", not_to_raise="Min gæld.", who_to_invite="Min mor")
+    version = write(
+        ci.save_own_preparation,
+        link_id=link,
+        meeting_id=voice.meeting_id,
+        seen_version=1,
+        matters_most=["At få en praktikplads", "", "Min søn"],
+        going_well="Jeg sover bedre.",
+        questions="Hvornår starter jeg?",
+        not_to_raise="Min gæld.",
+        who_to_invite="Min mor",
+    )
     with session_scope() as s:
         prep = s.exec(select(Preparation).where(Preparation.meeting_id == voice.meeting_id)).one()
         own = s.exec(select(CitizenPreparation)).one()
     assert (prep.version, version) == (2, 2)
     assert prep.matters_most == "At få en praktikplads\nMin søn"
-    assert (prep.going_well, prep.not_to_raise, prep.who_to_invite) == ("Jeg sover bedre.", "Min gæld.", "Min mor")
+    assert (prep.going_well, prep.not_to_raise, prep.who_to_invite) == (
+        "Jeg sover bedre.",
+        "Min gæld.",
+        "Min mor",
+    )
     assert (prep.dream, prep.when_hard) == ("Et eget køkken.", "Ring til Rasmus.")  # the leader's, untouched
     assert (own.link_id, own.preparation_version, own.who_to_invite) == (link, 2, "Min mor")
 
@@ -55,12 +67,22 @@ def test_every_write_is_audited_as_the_citizen_through_the_link(voice):
     write(ci.answer_plan, link_id=link, agrees=True)
     write(ci.send_message, link_id=link, text="Jeg har brug for at tale med dig.")
     write(ci.tick_off, link_id=link, action_id=voice.my_action_id, seen_version=1)
-    write(ci.save_own_preparation, link_id=link, meeting_id=voice.meeting_id, seen_version=1,
-          matters_most=["Arbejde"])
+    write(
+        ci.save_own_preparation,
+        link_id=link,
+        meeting_id=voice.meeting_id,
+        seen_version=1,
+        matters_most=["Arbejde"],
+    )
     with session_scope() as s:
         rows = s.exec(select(AuditEvent).where(AuditEvent.link_id == link)).all()
-    writes = {r.action for r in rows} & {"agenda.propose", "plan.answer", "message.send", "action.tick_off",
-                                        "preparation.write"}
+    writes = {r.action for r in rows} & {
+        "agenda.propose",
+        "plan.answer",
+        "message.send",
+        "action.tick_off",
+        "preparation.write",
+    }
     assert len(writes) == 5
     assert all(r.user_id is None and r.citizen_id == voice.citizen_id and r.outcome == "ok" for r in rows)
 
@@ -95,10 +117,21 @@ def test_ticking_off_marks_only_the_citizens_own_open_agreement_done(voice):
     ("call", "why"),
     [
         # Another citizen's agreement, goal and meeting: as if they did not exist.
-        (lambda v, link: write(ci.tick_off, link_id=link, action_id=v.other_action_id, seen_version=1), NotFound),
+        (
+            lambda v, link: write(ci.tick_off, link_id=link, action_id=v.other_action_id, seen_version=1),
+            NotFound,
+        ),
         (lambda v, link: write(ci.answer_goal, link_id=link, goal_id=v.other_goal_id, agrees=True), NotFound),
-        (lambda v, link: write(ci.save_own_preparation, link_id=link, meeting_id=v.other_meeting_id,
-                               seen_version=None, matters_most=["x"]), AccessDenied),
+        (
+            lambda v, link: write(
+                ci.save_own_preparation,
+                link_id=link,
+                meeting_id=v.other_meeting_id,
+                seen_version=None,
+                matters_most=["x"],
+            ),
+            AccessDenied,
+        ),
     ],
 )
 def test_a_link_reaches_no_other_citizen(voice, call, why):
@@ -127,7 +160,11 @@ def test_a_link_revoked_mid_session_writes_nothing(voice):
     [
         (ci.send_message, {"text": "x" * 501}, "error.too_long"),  # the message's limit
         (ci.send_message, {"text": "   "}, "error.required"),  # nothing to send
-        (ci.propose_agenda_item, {"text": "x" * 301}, "error.too_long"),  # an agenda item's limit (staff form)
+        (
+            ci.propose_agenda_item,
+            {"text": "x" * 301},
+            "error.too_long",
+        ),  # an agenda item's limit (staff form)
         (ci.answer_plan, {"agrees": "yes"}, "citizen_link.choose_answer"),  # not a yes or a no
         (ci.answer_plan, {"agrees": False, "words": "x" * 1001}, "error.too_long"),
     ],
@@ -148,10 +185,17 @@ def test_control_characters_are_removed_and_the_text_is_kept_verbatim(voice):
 
 def test_a_staff_save_after_the_citizen_saw_it_is_not_silently_overwritten(voice):
     link = open_link(voice.token)
-    write(ci.save_own_preparation, link_id=link, meeting_id=voice.meeting_id, seen_version=1, matters_most=["A"])
+    write(
+        ci.save_own_preparation, link_id=link, meeting_id=voice.meeting_id, seen_version=1, matters_most=["A"]
+    )
     with pytest.raises(StaleVersion):  # the citizen's page still showed version 1
-        write(ci.save_own_preparation, link_id=link, meeting_id=voice.meeting_id, seen_version=1,
-              matters_most=["B"])
+        write(
+            ci.save_own_preparation,
+            link_id=link,
+            meeting_id=voice.meeting_id,
+            seen_version=1,
+            matters_most=["B"],
+        )
 
 
 def test_a_proposal_goes_to_the_next_meeting_the_team_can_still_change(voice):

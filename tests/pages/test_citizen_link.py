@@ -35,7 +35,9 @@ def open_link(token: str | None) -> AppTest:
 
 
 def shown(at: AppTest) -> str:
-    return "\n".join([e.value for e in at.text] + [e.value for e in at.markdown] + [e.value for e in at.title])
+    return "\n".join(
+        [e.value for e in at.text] + [e.value for e in at.markdown] + [e.value for e in at.title]
+    )
 
 
 def test_the_token_is_exchanged_for_the_tabs_session_and_leaves_the_address(ditte):
@@ -66,7 +68,9 @@ def test_the_page_shows_the_citizens_plan_and_no_professional_only_content(ditte
         held = s.exec(select(Meeting).where(Meeting.status == "held")).one()
         s.add(UnmetNeed(meeting_id=held.id, citizen_id=ditte.citizen.id, text="Et uløst behov."))
         coming = s.exec(select(Meeting).where(Meeting.status == "planned")).one()
-        s.exec(select(Preparation).where(Preparation.meeting_id == coming.id)).one().not_to_raise = "Hemmeligt"
+        s.exec(
+            select(Preparation).where(Preparation.meeting_id == coming.id)
+        ).one().not_to_raise = "Hemmeligt"
     token, _ = make_link(ditte)
     at = open_link(token)
     text = shown(at)
@@ -108,7 +112,9 @@ def test_each_citizen_action_is_saved_as_the_citizen(ditte):
     assert "Tak. Det er gemt. Teamet kan se det nu." in [s.value for s in at.success]
     at.text_input(key="citizen-agenda-text").input("Min bolig")
     next(b for b in at.button if b.label == "Send punktet").click().run()
-    goal_id = next(r.key for r in at.radio if r.key.startswith("citizen-answer-choice-") and r.key[-1].isdigit())
+    goal_id = next(
+        r.key for r in at.radio if r.key.startswith("citizen-answer-choice-") and r.key[-1].isdigit()
+    )
     at.radio(key=goal_id).set_value("Det er ikke sådan, jeg vil sige det")
     number = goal_id.rsplit("-", 1)[1]
     at.text_area(key=f"citizen-answer-words-{number}").input("Jeg vil arbejde med børn.")
@@ -128,7 +134,9 @@ def test_each_citizen_action_is_saved_as_the_citizen(ditte):
         assert s.exec(select(CitizenMessage.text)).all() == ["Jeg har brug for at tale med dig."]
         writes = s.exec(select(AuditEvent.action).where(AuditEvent.link_id == link_id,
                                                         AuditEvent.user_id.is_(None))).all()  # fmt: skip
-    assert {"preparation.write", "agenda.propose", "plan.answer", "action.tick_off", "message.send"} <= set(writes)
+    assert {"preparation.write", "agenda.propose", "plan.answer", "action.tick_off", "message.send"} <= set(
+        writes
+    )
     text = shown(at)
     assert "Mødelederen har ikke svaret endnu." in text
     assert "Det har du gjort." in text

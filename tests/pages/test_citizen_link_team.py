@@ -25,10 +25,18 @@ def citizen_acts(ditte) -> tuple[int, int]:
         goal = s.exec(select(Goal)).one()
         mine = s.exec(select(Action).where(Action.owner_is_citizen)).one()
     with session_scope(write=True) as s:
-        ci.save_own_preparation(session=s, link_id=link, meeting_id=meeting.id, seen_version=1,
-                                matters_most=["Min egen tekst"], who_to_invite="Min mor")
+        ci.save_own_preparation(
+            session=s,
+            link_id=link,
+            meeting_id=meeting.id,
+            seen_version=1,
+            matters_most=["Min egen tekst"],
+            who_to_invite="Min mor",
+        )
         ci.propose_agenda_item(session=s, link_id=link, text="Min bolig")
-        ci.answer_goal(session=s, link_id=link, goal_id=goal.id, agrees=False, words="Jeg vil arbejde med børn.")
+        ci.answer_goal(
+            session=s, link_id=link, goal_id=goal.id, agrees=False, words="Jeg vil arbejde med børn."
+        )
         ci.answer_plan(session=s, link_id=link, agrees=False, words="Der mangler noget om min søn.")
         ci.tick_off(session=s, link_id=link, action_id=mine.id, seen_version=mine.version)
         ci.send_message(session=s, link_id=link, text="Jeg har brug for at tale med dig.")
@@ -79,7 +87,9 @@ def test_the_leader_accepts_a_proposal_and_the_citizen_sees_it(open_page, ditte)
     assert not at.exception and not at.error, [e.value for e in at.error]
     with session_scope() as s:
         assert s.exec(select(AgendaProposal.status)).one() == "accepted"
-        assert "Min bolig" in s.exec(select(AgendaItem.title).where(AgendaItem.meeting_id == meeting_id)).all()
+        assert (
+            "Min bolig" in s.exec(select(AgendaItem.title).where(AgendaItem.meeting_id == meeting_id)).all()
+        )
     citizen = open_link("opened")
     citizen.session_state["_citizen_link_id"] = link
     citizen.run()

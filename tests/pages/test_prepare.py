@@ -36,7 +36,7 @@ def test_without_a_citizen_the_page_offers_to_create_one_and_keeps_text_on_error
     at.text_input(key="nc-name-0").input("Ditte Mikkelsen")
     at.text_input(key="nc-phone-0").input("ring mig")
     _button(at, "Opret borger").click().run()
-    assert "ikke et telefonnummer" in at.error[0].value
+    assert "ikke et dansk telefonnummer" in at.error[0].value
     assert at.text_input(key="nc-name-0").value == "Ditte Mikkelsen"  # nothing typed is lost
     at.text_input(key="nc-phone-0").input("12 34 56 78")
     _button(at, "Opret borger").click().run()
