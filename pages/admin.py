@@ -3,19 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from models.admin_data import (
-    ImportOutcome,
-    backup_bytes,
-    backup_possible,
-    export_all_json,
-    import_exchange_file,
-)
+from models.admin_data import backup_bytes, backup_possible, export_all_json
 from models.db import session_scope
 from models.downloads import administrators
 from models.leaders import leader_ids, set_leader
 from models.team import add_team_member, end_team_membership, team_history
 from models.users import create_user, list_users
 from ui.admin_departments import department_section
+from ui.admin_import import import_section
 from ui.context import current_actor, selected_citizen_id
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
@@ -95,23 +90,7 @@ department_section(actor)
 
 st.subheader(t("admin.data"), anchor=False)
 st.caption(t("admin.data_intro"))
-upload = st.file_uploader(t("admin.import_file"), type=["json"], key="import_file")
-if upload is not None and st.button(t("admin.import"), type="primary", key="import_run"):
-    imported = attempt(lambda: import_exchange_file(actor=actor, data=upload.getvalue()))
-    if isinstance(imported, ImportOutcome) and imported.problems:
-        st.error(t("exchange.import_failed", count=len(imported.problems)))
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("admin.col_where"): [p.path for p in imported.problems],
-                    t("admin.col_problem"): [p.message for p in imported.problems],
-                }
-            ),
-            hide_index=True,
-        )
-    elif isinstance(imported, ImportOutcome):
-        flash("admin.imported", count=len(imported.citizens))
-        st.rerun()
+import_section(actor)  # refuse, update or copy citizens imported before (issue 19)
 left, right = st.columns(2)
 download_button(
     t("admin.export_all"), kind="export_all", build=lambda who: export_all_json(actor=who),
