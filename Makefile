@@ -53,7 +53,7 @@ run: venv
 	else \
 	    $(PY) -c "from models.migrate import upgrade_database; upgrade_database()"; \
 	fi
-	$(VENV)/bin/streamlit run app.py --server.port $(PORT)
+	$(VENV)/bin/streamlit run server.py --server.port $(PORT)
 
 chromium:
 	if [ ! -x $(CHROMIUM) ]; then \

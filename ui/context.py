@@ -1,7 +1,9 @@
 """Who is logged in and which citizen is chosen, for one script run.
 
 The login token lives in st.session_state (server-side, per browser tab); the actor is looked
-up from the database on every run (app.py), so an ended or timed-out login stops at once.
+up from the database on every run (app.py), so an ended or timed-out login stops at once. A
+reload starts a new session: the signed HttpOnly login cookie (ui/login_cookie.py) brings the
+same login back, with the same limits, unless it was ended.
 Pages ask for the actor and the chosen citizen here; authorisation itself happens in models/.
 """
 
@@ -17,6 +19,7 @@ from models.db import session_scope
 from models.errors import DatabaseBusy, DatabaseUnavailable
 from models.users import end_login_session, resume_login_session, start_login_session
 from ui.i18n import LANG_KEY, t
+from ui.login_cookie import forget_login, remember_login, run_pending, token_from_cookie
 
 logger = logging.getLogger("samplan.ui")
 TOKEN_KEY = "login_token"
@@ -38,7 +41,14 @@ def resolve_actor() -> Actor | None:
     st.session_state.pop(VISIBLE_KEY, None)
     if st.session_state.get(FORGET_ADDRESS_KEY) and CITIZEN_PARAM in st.query_params:
         del st.query_params[CITIZEN_PARAM]  # until the next login: see _forget_the_user
+    run_pending()  # the cookie request a login or logout left for this run
     token = st.session_state.get(TOKEN_KEY)
+    from_cookie = False
+    if not token and not st.session_state.get(FORGET_ADDRESS_KEY):
+        # A reload (a new session): the login cookie, if the browser has one (never after a
+        # logout in this tab, and an ended login gets nothing from it anyway).
+        token = token_from_cookie()
+        from_cookie = token is not None
     actor = None
     if token:
         try:
@@ -50,10 +60,14 @@ def resolve_actor() -> Actor | None:
             # without writing, so an ended or timed-out login still ends here.
             with session_scope() as session:
                 actor = resume_login_session(session=session, token=token, write=False)
-        if actor is None:
+        if actor is None and from_cookie:
+            forget_login()  # a dead cookie: remove it; this tab had no login to forget
+        elif actor is None:
             # An ended or timed-out login leaves nothing of its user behind in this tab.
             _forget_the_user()
             st.session_state[EXPIRED_KEY] = True
+        elif from_cookie:
+            st.session_state[TOKEN_KEY] = token
     st.session_state[ACTOR_KEY] = actor
     return actor
 
@@ -77,6 +91,7 @@ def log_in(actor: Actor) -> None:
     with session_scope(write=True) as session:
         token = start_login_session(session=session, actor=actor)
     st.session_state[TOKEN_KEY] = token
+    remember_login(token)  # a reload keeps this login (a one-time code, then an HttpOnly cookie)
     st.session_state.pop(EXPIRED_KEY, None)
     st.session_state.pop(FORGET_ADDRESS_KEY, None)
     # A citizen chosen before this login (another user's, in this tab) is not carried over; a
@@ -95,6 +110,7 @@ def log_out() -> None:
     except (DatabaseBusy, DatabaseUnavailable):
         logger.warning("logout: the login could not be ended in the database; the tab forgot it")
     _forget_the_user()
+    forget_login()  # and the browser forgets the cookie (ended in the database already)
 
 
 def current_actor() -> Actor:
