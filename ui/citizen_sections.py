@@ -83,7 +83,6 @@ def preparation(page: CitizenPage) -> None:
             not_to_raise = st.text_area(
                 t("citizen_link.not_to_raise"),
                 value=prep.not_to_raise,
-                help=t("citizen_link.not_to_raise_help"),
                 key=f"cp-nr-{seen}",
             )
             st.caption(t("citizen_link.not_to_raise_help"))
