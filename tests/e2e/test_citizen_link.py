@@ -36,13 +36,16 @@ def voice(e2e_database_url, monkeypatch):
     return make_voice()
 
 
-def state(page: Page, wait_for_app, name: str, *, shot: bool) -> None:
-    """One state of the citizen's page: idle, no blocking axe finding, and its screenshot."""
+def state(page: Page, wait_for_app, name: str, *, shot: bool, show: str | None = None) -> None:
+    """One state of the citizen's page: idle, no blocking axe finding, and its screenshot (with the
+    section `show` scrolled into view: Streamlit scrolls inside its own container)."""
     wait_for_app(page)
     assert findings(page) == [], name
     if shot:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        if show is not None:
+            section(page, show).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def section(page: Page, key: str):
@@ -67,13 +70,13 @@ def citizen_journey(page: Page, url: str, wait_for_app, *, shot: bool) -> None:
     prep.get_by_label("Dem vil jeg have med til mødet").fill("Min mor")
     prep.get_by_role("button", name="Gem").click()
     expect(page.get_by_test_id("stAlertContentSuccess").get_by_text("Tak. Det er gemt.")).to_be_visible()
-    state(page, wait_for_app, "02-prepared", shot=shot)
+    state(page, wait_for_app, "02-prepared", shot=shot, show="citizen-prep")
 
     agenda = section(page, "citizen-agenda")
     agenda.get_by_label("Nyt punkt").fill("Min bolig")
     agenda.get_by_role("button", name="Send punktet").click()
     expect(section(page, "citizen-agenda").get_by_text("Mødelederen har ikke svaret endnu.")).to_be_visible()
-    state(page, wait_for_app, "03-proposed", shot=shot)
+    state(page, wait_for_app, "03-proposed", shot=shot, show="citizen-agenda")
 
     goals = section(page, "citizen-goals")
     goals.get_by_text("Det er ikke sådan, jeg vil sige det").click()
@@ -84,18 +87,18 @@ def citizen_journey(page: Page, url: str, wait_for_app, *, shot: bool) -> None:
     plan.get_by_text("Jeg er enig", exact=True).click()
     plan.get_by_role("button", name="Gem svar").click()
     expect(section(page, "citizen-plan-answer").get_by_text("Du har svaret: Jeg er enig.")).to_be_visible()
-    state(page, wait_for_app, "04-answered", shot=shot)
+    state(page, wait_for_app, "04-answered", shot=shot, show="citizen-goals")
 
     section(page, "citizen-agreements").get_by_role("button", name="Det har jeg gjort").click()
     expect(section(page, "citizen-agreements").get_by_text("Det har du gjort.")).to_be_visible()
     expect(section(page, "citizen-agreements").get_by_text("Rasmus er i gang.")).to_be_visible()
-    state(page, wait_for_app, "05-ticked", shot=shot)
+    state(page, wait_for_app, "05-ticked", shot=shot, show="citizen-agreements")
 
     message = section(page, "citizen-message")
     message.get_by_label("Din besked (højst 500 tegn)").fill("Jeg har brug for at tale med dig.")
     message.get_by_role("button", name="Send besked").click()
     expect(section(page, "citizen-message").get_by_text("Den er ikke læst endnu.")).to_be_visible()
-    state(page, wait_for_app, "06-message", shot=shot)
+    state(page, wait_for_app, "06-message", shot=shot, show="citizen-message")
 
 
 def team_sees_it(page: Page, app_url: str, voice, wait_for_app) -> None:
