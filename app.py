@@ -14,6 +14,7 @@ from ui.context import resolve_actor
 from ui.feedback import show_unexpected_error, show_user_error
 from ui.gc_policy import after_script_run
 from ui.i18n import t
+from ui.page_language import set_page_language
 from ui.sidebar import render_sidebar
 from ui.theme import apply_theme
 
@@ -33,6 +34,10 @@ _database_ready(database_url())
 apply_theme()
 
 actor = resolve_actor()
+# The accessibility statement (issue 18): reachable from every page, logged in or not.
+statement = st.Page(
+    "pages/accessibility.py", title=t("a11y.nav_title"), icon="♿", url_path="tilgaengelighed"
+)
 if "room" in st.query_params:
     # The room screen (issue 17): no login, no sidebar; the page checks the room link or code.
     navigation = st.navigation(
@@ -42,15 +47,20 @@ elif actor is None and st.query_params.get("link"):
     # The citizen's own link (issue 20): their own page, no sidebar; the page exchanges the token
     # for this tab's session and checks the link on every run (ui/citizen_session.py).
     navigation = st.navigation(
-        [st.Page("pages/citizen_link.py", title=t("citizen_link.nav_title"), icon="📄")], position="hidden"
+        [st.Page("pages/citizen_link.py", title=t("citizen_link.nav_title"), icon="📄"), statement],
+        position="hidden",
     )
 elif actor is None:
     with session_scope() as session:
         first_run = not has_users(session=session)
     if first_run:
-        navigation = st.navigation([st.Page("pages/first_run.py", title=t("nav.first_run"), icon="🌱")])
+        navigation = st.navigation(
+            [st.Page("pages/first_run.py", title=t("nav.first_run"), icon="🌱"), statement], position="hidden"
+        )
     else:
-        navigation = st.navigation([st.Page("pages/login.py", title=t("nav.login"), icon="🔑")])
+        navigation = st.navigation(
+            [st.Page("pages/login.py", title=t("nav.login"), icon="🔑"), statement], position="hidden"
+        )
 else:
     render_sidebar(actor)
     work = [
@@ -68,6 +78,7 @@ else:
         work.insert(-1, st.Page("pages/overview.py", title=t("nav.overview"), icon="📊"))
     if actor.is_admin:
         work.append(st.Page("pages/admin.py", title=t("nav.admin"), icon="⚙️"))
+    work.append(statement)
     # One flat list: Streamlit's menu with section headers puts a <div> inside its <ul>, which
     # screen readers and axe-core reject (issue 18: 7-9 serious findings on every page).
     navigation = st.navigation(work)
@@ -83,6 +94,9 @@ except Exception as error:
     # (st.stop and st.rerun are BaseExceptions and pass through.)
     show_unexpected_error(error)
 finally:
+    # <html lang> and Streamlit's own words in the user's language, on every page (the room
+    # screen's language is set by its page, which has run by now).
+    set_page_language()
     # Freezes the long-lived heap after a run that imported modules (runner.postScriptGC is off:
     # ui/gc_policy.py says why).
     after_script_run()

@@ -15,7 +15,7 @@ from ui.context import current_actor, selected_citizen_id
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import t
-from ui.widgets import moment
+from ui.widgets import choose, form, moment
 
 actor = current_actor()
 st.title(t("nav.admin"))
@@ -43,12 +43,13 @@ st.dataframe(
     hide_index=True,
 )
 
-with st.form("new_user", clear_on_submit=False):
+with form("new_user", clear_on_submit=False):
     st.markdown(f"**{t('admin.new_user')}**")
     username = st.text_input(t("first_run.username"), key="new_username")
     full_name = st.text_input(t("first_run.full_name"), key="new_full_name")
     email = st.text_input(t("first_run.email"), key="new_email")
-    role = st.selectbox(t("admin.col_role"), ["staff", "admin"], format_func=lambda r: t(f"role.{r}"))
+    role = st.selectbox(t("admin.col_role"), ["staff", "admin"], format_func=lambda r: t(f"role.{r}"),
+                        placeholder=choose())  # fmt: skip
     password = st.text_input(t("first_run.password"), type="password", key="new_password")
     if st.form_submit_button(t("admin.create_user"), type="primary"):
 
@@ -65,7 +66,7 @@ with st.form("new_user", clear_on_submit=False):
 
 st.subheader(t("overview_access.leaders_title"), anchor=False)
 st.caption(t("overview_access.leaders_help"))
-with st.form("leader"):
+with form("leader"):
     accounts = {u.id: f"{u.full_name} ({u.username})" for u in users}
     chosen = st.selectbox(
         t("overview_access.leader_user"), list(accounts), format_func=lambda uid: accounts[uid], index=None,
@@ -126,7 +127,7 @@ active = [m for m in history if m.is_active]
 members = {m.user_id for m in active}
 candidates = {u.id: u.full_name for u in users if u.id not in members and u.is_active}
 left, right = st.columns(2)
-with left.form("add_member"):
+with left, form("add_member"):
     new_member = st.selectbox(
         t("admin.add_member"), list(candidates), format_func=lambda uid: candidates[uid], index=None,
         placeholder=t("admin.choose_user"),
@@ -142,7 +143,7 @@ with left.form("add_member"):
         if attempt(_add) is not None:
             flash("admin.member_added")
             st.rerun()
-with right.form("end_member"):
+with right, form("end_member"):
     names = {m.id: m.full_name for m in active}
     ending = st.selectbox(
         t("admin.end_member"), list(names), format_func=lambda mid: names[mid], index=None,

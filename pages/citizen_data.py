@@ -13,7 +13,7 @@ from ui.context import CITIZEN_KEY, current_actor, require_citizen
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
-from ui.widgets import citizen_header, moment
+from ui.widgets import citizen_header, form, moment
 
 actor = current_actor()
 st.title(t("rights.title"))
@@ -72,7 +72,7 @@ if entries is not None:
 if actor.is_admin:
     st.subheader(t("rights.erase_title"), anchor=False)
     st.warning(t("rights.erase_intro"))
-    with st.form("erase"):
+    with form("erase"):
         typed = st.text_input(t("rights.erase_confirm"), key="erase_name")
         if st.form_submit_button(t("rights.erase_button")):
 

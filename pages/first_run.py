@@ -12,13 +12,14 @@ from models.users import create_first_admin
 from ui.context import log_in
 from ui.feedback import attempt, flash
 from ui.i18n import t
+from ui.widgets import form
 
 ALREADY_SET_UP_KEY = "_already_set_up"
 
 st.title(t("first_run.title"))
 st.write(t("first_run.intro"))
 
-with st.form("first_admin"):
+with form("first_admin"):
     full_name = st.text_input(t("first_run.full_name"), key="first_full_name")
     username = st.text_input(t("first_run.username"), key="first_username", autocomplete="username")
     email = st.text_input(t("first_run.email"), key="first_email")
@@ -51,3 +52,5 @@ if submitted:
         st.rerun()
     elif st.session_state.get(ALREADY_SET_UP_KEY):
         st.rerun()
+
+st.page_link("pages/accessibility.py", label=t("a11y.link"), icon="♿")

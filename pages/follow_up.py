@@ -20,6 +20,7 @@ from models.follow_up import (
     coordinator_view,
     my_start_page,
 )
+from models.overview import may_see_overview
 from models.unmet_needs import answer_unmet_need
 from ui.agreement_cards import (
     COLOURS,
@@ -39,7 +40,7 @@ from ui.demo_offer import no_open_agreements, offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day, person_line, rows_shown, show_more_button
+from ui.widgets import day, form, person_line, rows_shown, show_more_button
 
 actor = current_actor()
 st.title(t("followup.title"))
@@ -136,7 +137,8 @@ def coordinators_view():
             st.write(t(f"followup.attention.{item.kind}", days=days, count=days, date=day(item.due_on)))
             if item.text:
                 show_text(item.text)
-            if item.kind == "overdue_action" and item.entity_id in agreements:
+            fixed_here = item.kind == "overdue_action" and item.entity_id in agreements
+            if fixed_here:
                 # Fixed right here: the coordinator may follow up on any of the citizen's agreements.
                 agreement = agreements[item.entity_id]
                 if toggle_button(f"c{agreement.id}"):
@@ -145,7 +147,7 @@ def coordinators_view():
                                  owner_person_id=agreement.owner_person_id,
                                  due_on=agreement.due_on)  # fmt: skip
             elif item.kind == "unmet_need":
-                with st.form(f"answer-need-{item.entity_id}"):
+                with form(f"answer-need-{item.entity_id}"):
                     answer = st.text_area(t("followup.need_answer"), key=f"need_answer_{item.entity_id}")
                     if st.form_submit_button(t("followup.need_answer_save")):
 
@@ -157,8 +159,9 @@ def coordinators_view():
                         if attempt(_answer):
                             flash("followup.need_answered")
                             st.rerun()
-                st.page_link(item.target_page, label=t(f"followup.fix.{item.kind}"))
-            else:
+            # Only a page this user has in the menu: a link to one they lack (Overblik, for
+            # leaders) stopped the whole view with Streamlit's "page not found".
+            if not fixed_here and (item.target_page != "pages/overview.py" or may_see_overview(actor)):
                 st.page_link(item.target_page, label=t(f"followup.fix.{item.kind}"))
     voice_for_citizen(actor, view.citizen_id, view.citizen_name)  # answers, ticks, messages (issue 20)
     st.subheader(t("followup.all_agreements"), anchor=False)

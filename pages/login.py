@@ -11,10 +11,13 @@ from models.users import authenticate
 from ui.context import EXPIRED_KEY, log_in
 from ui.feedback import attempt
 from ui.i18n import t
+from ui.sidebar import language_choice
+from ui.widgets import form
 
 ATTEMPTS_KEY = "_login_attempts"  # this browser session's attempt times (no names, no passwords)
 ALREADY_SET_UP_KEY = "_already_set_up"  # set by pages/first_run.py when another browser won
 
+language_choice()
 st.title(t("login.title"))
 st.caption(t("login.intro"))
 if st.session_state.pop(EXPIRED_KEY, False):
@@ -22,7 +25,7 @@ if st.session_state.pop(EXPIRED_KEY, False):
 if st.session_state.pop(ALREADY_SET_UP_KEY, False):
     st.info(t("error.already_set_up"))
 
-with st.form("login"):
+with form("login", enter_to_submit=True):
     username = st.text_input(t("login.username"), key="login_username", autocomplete="username")
     password = st.text_input(
         t("login.password"), type="password", key="login_password", autocomplete="current-password"
@@ -40,3 +43,5 @@ if submitted:
     if actor is not None:
         log_in(actor)
         st.rerun()
+
+st.page_link("pages/accessibility.py", label=t("a11y.link"), icon="♿")

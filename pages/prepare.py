@@ -57,4 +57,5 @@ tabs = st.tabs([step_label(name) for name in STEPS], key=STEP_KEY, on_change="re
 for tab, show_step in zip(tabs, STEPS.values(), strict=True):
     if tab.open:
         with tab:
+            show_flash(at="prepare-step")  # a step's save is confirmed in the step (issue 18)
             show_step(prep)

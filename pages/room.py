@@ -19,8 +19,9 @@ from models.room import load_room_view, room_marker
 from models.room_links import open_room_code, open_room_link
 from models.tables import utcnow
 from ui.i18n import LANG_KEY, t
-from ui.room_style import LANG_SCRIPTS, ROOM_CSS
+from ui.room_style import ROOM_CSS
 from ui.room_view import message_html, room_html
+from ui.widgets import form
 
 POLL_SECONDS = 1.0
 LINK_KEY = "room_link"  # {"id": link id, "token": the token it was opened with (None: a code)}
@@ -33,7 +34,6 @@ language = st.query_params.get("lang")
 st.session_state[LANG_KEY] = language if language in ("da", "en") else "da"
 lang = st.session_state[LANG_KEY]
 st.html(ROOM_CSS)
-st.html(LANG_SCRIPTS[lang], unsafe_allow_javascript=True)
 
 
 def show_message(text: str) -> None:
@@ -83,7 +83,7 @@ if st.session_state.get(LINK_KEY) is None:
         message = st.session_state.pop("room_code_error", None)
         if message:
             st.error(message, icon="⚠️")
-        with st.form("room_code_form", clear_on_submit=True):
+        with form("room_code_form", clear_on_submit=True, enter_to_submit=True):
             st.text_input(t("room.entry_label"), key="room_code", max_chars=20, help=t("room.entry_help"))
             st.form_submit_button(t("room.entry_submit"), on_click=open_with_code, type="primary")
     st.stop()

@@ -14,6 +14,7 @@ from models.access import Actor
 from models.db import session_scope
 from ui.feedback import attempt, flash
 from ui.i18n import t
+from ui.widgets import choose, form
 
 
 def _save(work, done_key: str, **params: object) -> None:  # noqa: ANN001 - a callable of a session
@@ -46,7 +47,7 @@ def department_section(actor: Actor) -> None:
             key="departments-table",
         )
     left, right = st.columns(2)
-    with left.form("add_department", clear_on_submit=True):
+    with left, form("add_department", clear_on_submit=True):
         name = st.text_input(t("prep25.department_name"), key="dep-new-name")
         if st.form_submit_button(t("prep25.department_add"), type="primary"):
             _save(lambda s: departments.add_department(session=s, actor=actor, name=name),
@@ -54,9 +55,9 @@ def department_section(actor: Actor) -> None:
     active = {d.id: d.name for d in listed if d.is_active}
     if not active:
         return
-    with right.form("change_department"):
+    with right, form("change_department"):
         chosen = st.selectbox(t("prep25.department_choose_existing"), options=list(active),
-                              format_func=active.get, key="dep-choose")  # fmt: skip
+                              format_func=active.get, key="dep-choose", placeholder=choose())  # fmt: skip
         new_name = st.text_input(t("prep25.department_new_name"), key="dep-rename")
         rename, retire = st.columns(2)
         if rename.form_submit_button(t("prep25.department_rename")):

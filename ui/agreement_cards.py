@@ -26,6 +26,7 @@ from models.tables import today
 from ui.feedback import attempt, flash, show_user_error
 from ui.i18n import lang, t
 from ui.safe import escape_markdown, show_text
+from ui.widgets import choose
 
 # Colour and words say the same thing: the badge text is the meaning, the colour repeats it.
 COLOURS = {"overdue": "red", "due_soon": "orange", "later": "blue", "upcoming": "blue", "done": "green"}
@@ -123,7 +124,7 @@ def update_panel(*, actor: Actor, panel: str, action_id: int, citizen_id: int, v
 
         owner = st.selectbox(
             t("followup.new_owner"), list(options), format_func=owner_label, index=None,
-            key=f"fu_owner_{panel}",
+            key=f"fu_owner_{panel}", placeholder=choose(),
         )  # fmt: skip
     if st.button(t("followup.save"), type="primary", key=f"fu_save_{panel}"):
         if op == "hand_over" and owner is None:

@@ -54,14 +54,49 @@ def show_unexpected_error(error: Exception) -> None:
         st.error(t("error.unexpected"), icon="⚠️")
 
 
-def flash(message_key: str, **params: object) -> None:
-    """A confirmation shown once after the rerun that follows a save."""
-    st.session_state[FLASH_KEY] = (message_key, params)
+def flash(message_key: str, *, at: str | None = None, **params: object) -> None:
+    """A confirmation shown once after the rerun that follows a save.
+
+    `at` names the form that saved: the confirmation is then drawn by `show_flash(at=...)` next
+    to that form, where the user is, not at the top of the page (issue 18)."""
+    st.session_state[FLASH_KEY] = (message_key, params, at)
 
 
-def show_flash() -> None:
-    pending = st.session_state.pop(FLASH_KEY, None)
+def show_flash(*, at: str | None = None) -> None:
+    """The pending confirmation, if it belongs here (`at` None: the page's own, at its top).
+
+    A status message (Streamlit's success box is role="status") in a container keyed
+    "confirm-<place>": ui/page_language.py announces it and gives it the focus when the rerun
+    dropped the focus to the page body."""
+    pending = st.session_state.get(FLASH_KEY)
+    if not pending:
+        return
+    key, params, place = pending if len(pending) == 3 else (*pending, None)
+    if place != at:
+        return
+    st.session_state.pop(FLASH_KEY, None)
+    quoted = {name: escape_markdown(value) for name, value in params.items()}
+    with st.container(key=f"confirm-{at or 'page'}"):
+        st.success(t(key, **quoted), icon="✅")
+
+
+FIELD_ERROR_PREFIX = "_field_error:"
+
+
+def set_field_error(field_key: str, message_key: str, **params: object) -> None:
+    """An error about one field, to be shown right under that field on the next run."""
+    st.session_state[FIELD_ERROR_PREFIX + field_key] = (message_key, params)
+
+
+def clear_field_error(field_key: str) -> None:
+    st.session_state.pop(FIELD_ERROR_PREFIX + field_key, None)
+
+
+def show_field_error(field_key: str) -> None:
+    """Under the field it concerns: the Danish sentence (role="alert", read out at once)."""
+    pending = st.session_state.pop(FIELD_ERROR_PREFIX + field_key, None)
     if pending:
         key, params = pending
         quoted = {name: escape_markdown(value) for name, value in params.items()}
-        st.success(t(key, **quoted), icon="✅")
+        with st.container(key=f"field-error-{field_key}"):
+            st.error(t(key, **quoted), icon="⚠️")

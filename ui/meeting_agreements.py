@@ -9,12 +9,13 @@ from models.actions import create_agreement, update_agreement
 from models.meeting_mode import LOAD_WARN_AGREEMENTS, LOAD_WARN_PEOPLE, citizen_load, owner_choices
 from models.plans import ActionView
 from models.tables import today
-from ui.feedback import flash
+from ui.feedback import flash, show_flash
 from ui.i18n import t
 from ui.meeting_common import (
     CITIZEN,
     Panel,
     attempt,
+    error_to_form,
     form_key,
     fresh,
     generation,
@@ -22,10 +23,11 @@ from ui.meeting_common import (
     owner_label,
     saved,
     second_click,
+    show_form_error,
 )
 from ui.meeting_goals import save_edit
 from ui.safe import escape_markdown, show_text
-from ui.widgets import deadline
+from ui.widgets import deadline, form
 
 NEW = ("meet_new_ag_text", "meet_new_ag_owner", "meet_new_ag_due", "meet_new_ag_goal", "meet_new_ag_trial")
 
@@ -78,7 +80,9 @@ def _add(panel: Panel, gen: int) -> None:
     )
     if ok:
         saved("ag", gen, *NEW)
-        flash("meet.agreement_added")
+        flash("meet.agreement_added", at="meet-agreement")
+    else:
+        error_to_form("ag")
 
 
 def render_load(panel: Panel) -> None:
@@ -172,7 +176,8 @@ def render_agreement(panel: Panel, action: ActionView) -> None:
 
 def _add_form(panel: Panel) -> None:
     gen = generation("ag")
-    with st.form("meet_new_agreement", border=True):
+    show_flash(at="meet-agreement")  # the confirmation by the form that saved (issue 18)
+    with form("meet_new_agreement", border=True):
         st.markdown(f"**{t('meet.agreement_add_title')}**")
         st.text_area(t("meet.agreement_text"), key=fresh("meet_new_ag_text", "ag"), height=68)
         owners = [CITIZEN] + [a.person_id for a in owner_choices(panel.screen)]
@@ -201,6 +206,7 @@ def _add_form(panel: Panel) -> None:
             placeholder=t("meet.no_goal"),
         )
         cols[3].checkbox(t("meet.trial"), key=fresh("meet_new_ag_trial", "ag"), help=t("meet.trial_help"))
+        show_form_error("ag")
         st.form_submit_button(t("meet.agreement_add"), on_click=_add, args=(panel, gen), type="primary")
 
 

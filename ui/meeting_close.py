@@ -16,7 +16,7 @@ from ui.feedback import flash
 from ui.i18n import t
 from ui.meeting_common import Panel, attempt
 from ui.safe import escape_markdown, show_text
-from ui.widgets import deadline, moment
+from ui.widgets import deadline, form, moment
 
 RESPONSES = ("agree", "disagree")
 
@@ -86,7 +86,7 @@ def render_close(panel: Panel) -> None:
         current = (
             None if meeting.citizen_agrees is None else ("agree" if meeting.citizen_agrees else "disagree")
         )
-        with st.form("meet_response_form", border=True):
+        with form("meet_response_form", border=True):
             st.radio(
                 t("meet.readback.question", name=escape_markdown(plan.citizen.name)),
                 RESPONSES,

@@ -82,6 +82,21 @@ def show_messages() -> None:
             st.error(message, icon="⚠️")
 
 
+def error_to_form(form: str) -> None:
+    """A refused add form: its error goes inside that form, by its fields and button (issue 18),
+    not into the slot at the top, out of sight of a keyboard or screen reader user."""
+    message = st.session_state.pop(ERROR_KEY, None)
+    if message:
+        st.session_state[f"{ERROR_KEY}_{form}"] = message
+
+
+def show_form_error(form: str) -> None:
+    message = st.session_state.pop(f"{ERROR_KEY}_{form}", None)
+    if message:
+        with st.container(key=f"field-error-meet-{form}"):
+            st.error(message, icon="⚠️")
+
+
 # --- add forms --------------------------------------------------------------------------------
 
 

@@ -9,6 +9,7 @@ from models.meeting_mode import add_decision, add_unmet_need, remove_decision
 from ui.i18n import t
 from ui.meeting_common import Panel, attempt, form_key, fresh, generation, saved, second_click, staff_only
 from ui.safe import show_text
+from ui.widgets import form
 
 
 def _add_decision(panel: Panel, gen: int) -> None:
@@ -53,7 +54,7 @@ def render_decisions(panel: Panel) -> None:
                 args=(panel, decision.id),
             )
         gen = generation("decision")
-        with st.form("meet_decision_form", border=True):
+        with form("meet_decision_form", border=True):
             st.text_area(t("meet.decisions.new"), key=fresh("meet_new_decision", "decision"), height=68)
             st.form_submit_button(
                 t("meet.decisions.add"), on_click=_add_decision, args=(panel, gen), type="primary"
@@ -66,6 +67,6 @@ def render_decisions(panel: Panel) -> None:
             with st.container(key=f"meet-need-{need.id}"):
                 show_text(need.text)
         gen = generation("need")
-        with st.form("meet_need_form", border=True):
+        with form("meet_need_form", border=True):
             st.text_area(t("meet.needs.new"), key=fresh("meet_new_need", "need"), height=68)
             st.form_submit_button(t("meet.needs.add"), on_click=_add_need, args=(panel, gen))

@@ -11,22 +11,24 @@ from models.errors import StaleVersion, UserError
 from models.goals import add_goal, previous_score, score_at, score_goal, set_goal_status, update_goal
 from models.plans import GoalView
 from models.tables import GOAL_AREAS, GOAL_STATUSES, MAX_ACTIVE_GOALS
-from ui.feedback import flash
+from ui.feedback import flash, show_flash
 from ui.i18n import t
 from ui.meeting_common import (
     Panel,
     attempt,
+    error_to_form,
     form_key,
     fresh,
     generation,
     goal_label,
     saved,
     second_click,
+    show_form_error,
     staff_only,
     write,
 )
 from ui.safe import show_text
-from ui.widgets import day
+from ui.widgets import choose, day, form
 
 NEW = ("meet_new_goal_words", "meet_new_goal_area", "meet_new_goal_note", "meet_new_goal_pause")
 
@@ -117,7 +119,9 @@ def _add_goal(panel: Panel, gen: int) -> None:
     )
     if ok:
         saved("goal", gen, *NEW)
-        flash("meet.goal_added")
+        flash("meet.goal_added", at="meet-goal")
+    else:
+        error_to_form("goal")
 
 
 def _edit(panel: Panel, goal: GoalView, keys: dict[str, str]) -> None:
@@ -148,6 +152,7 @@ def _edit(panel: Panel, goal: GoalView, keys: dict[str, str]) -> None:
         format_func=lambda s: t(f"goal.status.{s}"),
         on_change=_status_changed,
         args=(panel, goal),
+        placeholder=choose(),
     )
     st.session_state.setdefault(keys["note"], goal.professional_note or "")
     st.text_area(
@@ -208,7 +213,8 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
 
 def _add_form(panel: Panel) -> None:
     gen = generation("goal")
-    with st.form("meet_new_goal", border=True):
+    show_flash(at="meet-goal")  # the confirmation by the form that saved (issue 18)
+    with form("meet_new_goal", border=True):
         st.markdown(f"**{t('goal.add_title')}**")
         st.text_area(
             t("goal.own_words"), key=fresh("meet_new_goal_words", "goal"), help=t("goal.own_words_help")
@@ -236,7 +242,9 @@ def _add_form(panel: Panel) -> None:
                 index=None,
                 key=fresh("meet_new_goal_pause", "goal"),
                 format_func=lambda g: goal_label(panel, g),
+                placeholder=choose(),
             )
+        show_form_error("goal")
         st.form_submit_button(t("goal.add"), on_click=_add_goal, args=(panel, gen), type="primary")
 
 

@@ -10,10 +10,11 @@ import streamlit as st
 from models.meeting_mode import earlier_open_agreements, owner_choices, review_agreement
 from models.plans import ActionView
 from models.tables import today
+from ui.feedback import set_field_error, show_field_error
 from ui.i18n import t
 from ui.meeting_common import CITIZEN, Panel, attempt, owner_label
 from ui.safe import escape_markdown, show_text
-from ui.widgets import deadline
+from ui.widgets import choose, deadline, form
 
 OUTCOMES = ("done", "running", "changed", "dropped")
 
@@ -21,6 +22,10 @@ OUTCOMES = ("done", "running", "changed", "dropped")
 def _review(panel: Panel, action: ActionView) -> None:
     prefix = f"meet_rv_{action.id}"
     owner = st.session_state.get(f"{prefix}_owner", action.owner_person_id)
+    if st.session_state.get(f"{prefix}_outcome") is None:
+        # The one required choice: said under it, instead of a general error at the top.
+        set_field_error(f"{prefix}_outcome", "a11y_forms.outcome_required")
+        return
     _, ok = attempt(
         panel,
         review_agreement,
@@ -44,7 +49,7 @@ def _review(panel: Panel, action: ActionView) -> None:
 def _review_form(panel: Panel, action: ActionView) -> None:
     prefix = f"meet_rv_{action.id}"
     st.session_state.setdefault(f"{prefix}_seen", action.version)
-    with st.form(f"meet_review_form_{action.id}", border=False):
+    with form(f"meet_review_form_{action.id}", border=False):
         st.radio(
             t("meet.review.label"),
             OUTCOMES,
@@ -53,6 +58,7 @@ def _review_form(panel: Panel, action: ActionView) -> None:
             horizontal=True,
             key=f"{prefix}_outcome",
         )
+        show_field_error(f"{prefix}_outcome")
         note_col, due_col = st.columns([3, 1])
         note_col.text_input(t("meet.review.note"), key=f"{prefix}_note")
         due_col.date_input(
@@ -73,6 +79,7 @@ def _review_form(panel: Panel, action: ActionView) -> None:
                 index=owners.index(current) if current in owners else None,
                 format_func=lambda o: owner_label(panel, o),
                 key=f"{prefix}_owner",
+                placeholder=choose(),
             )
         st.form_submit_button(t("meet.review.save"), on_click=_review, args=(panel, action))
 

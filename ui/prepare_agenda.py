@@ -8,6 +8,7 @@ from models import meetings
 from ui.citizen_team_view import agenda_proposals
 from ui.i18n import lang, t
 from ui.prepare_shared import Prep, seen, write
+from ui.widgets import form
 
 
 def show(prep: Prep) -> None:
@@ -26,7 +27,7 @@ def show(prep: Prep) -> None:
         agenda_proposals(actor, prep.plan, meeting.id, editable=editable)  # the citizen's, via the link
         v = seen(f"agenda-{meeting.id}", meeting.version)
         rows = [*meeting.agenda, None, None]
-        with st.form(key=f"agenda-{meeting.id}-{v}"):
+        with form(key=f"agenda-{meeting.id}-{v}"):
             entries = []
             for n, item in enumerate(rows):
                 col_title, col_minutes = st.columns([5, 1])

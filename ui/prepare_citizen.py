@@ -21,7 +21,7 @@ from ui.feedback import attempt, flash
 from ui.i18n import lang, t
 from ui.prepare_shared import Prep, department_names, go_to_step, next_nonce, nonce, seen, write
 from ui.safe import show_text
-from ui.widgets import person_line
+from ui.widgets import form, person_line
 
 YES, NO = "yes", "no"
 
@@ -32,7 +32,7 @@ def new_citizen_form(actor: Actor) -> None:
     with session_scope() as session:
         own_department = department_of_user(session=session, user_id=actor.user_id)
     options = department_names(keep=own_department)
-    with st.form(key=f"new-citizen-{n}"):
+    with form(key=f"new-citizen-{n}"):
         name = st.text_input(t("before.citizen_name"), key=f"nc-name-{n}")
         born = st.date_input(
             t("before.birth_date"),
@@ -88,7 +88,7 @@ def show(prep: Prep) -> None:
     plan, cid = prep.plan, prep.cid
     st.subheader(t("before.edit_citizen"), anchor=False)
     v = seen(f"citizen-{cid}", plan.citizen.version)
-    with st.form(key=f"citizen-{cid}-{v}"):
+    with form(key=f"citizen-{cid}-{v}"):
         c = plan.citizen
         name = st.text_input(t("before.citizen_name"), value=c.name, key=f"c-name-{cid}-{v}")
         born = st.date_input(

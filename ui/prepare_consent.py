@@ -11,9 +11,10 @@ import streamlit as st
 
 from models import consent as consent_rules
 from models.tables import today
+from ui import widgets
 from ui.i18n import t
 from ui.prepare_shared import Prep, department_names, nonce, write
-from ui.widgets import day
+from ui.widgets import choose, day
 
 
 def _history(prep: Prep) -> None:
@@ -46,7 +47,7 @@ def _record_form(prep: Prep) -> None:
     team = sorted({p.department for p in prep.active if p.kind == "professional" and p.department})
     options = [*team, *(name for name in listed if name not in team)]
     n = nonce("consent")
-    with st.form(key=f"consent-{prep.cid}-{n}"):
+    with widgets.form(key=f"consent-{prep.cid}-{n}"):
         kind = st.radio(
             t("before.consent_kind"),
             options=["sharing", "joint_plan"],
@@ -107,7 +108,7 @@ def _withdraw_form(prep: Prep) -> None:
         if not open_consents:
             st.caption(t("before.no_open_consents"))
             return
-        with st.form(key=f"withdraw-{prep.cid}"):
+        with widgets.form(key=f"withdraw-{prep.cid}"):
             by_id = {c.id: c for c in open_consents}
             which = st.selectbox(
                 t("before.withdraw_choose"),
@@ -117,6 +118,7 @@ def _withdraw_form(prep: Prep) -> None:
                     f"({day(by_id[i].given_on)})"
                 ),
                 key=f"wd-which-{prep.cid}",
+                placeholder=choose(),
             )
             when = st.date_input(
                 t("before.withdraw_on"), value=today(), format="DD.MM.YYYY", key=f"wd-on-{prep.cid}"

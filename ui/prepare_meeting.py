@@ -18,7 +18,7 @@ from models.next_meeting import next_meeting_words
 from ui.i18n import lang, t
 from ui.prepare_shared import Prep, seen, write
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day, moment
+from ui.widgets import choose, choose_many, day, form, moment
 
 
 def show(prep: Prep) -> None:
@@ -46,7 +46,7 @@ def show(prep: Prep) -> None:
         ids = [p.id for p in active]
         chosen_before = [p.person_id for p in meeting.participants if p.person_id in ids] if meeting else []
         st.subheader(t("before.edit_meeting") if meeting else t("before.new_meeting"), anchor=False)
-        with st.form(key=f"meeting-{cid}-{mid}-{v}"):
+        with form(key=f"meeting-{cid}-{mid}-{v}"):
             col_day, col_clock, col_minutes = st.columns(3)
             m_day = col_day.date_input(
                 t("before.day"),
@@ -82,7 +82,7 @@ def show(prep: Prep) -> None:
                 options=ids,
                 default=chosen_before,
                 format_func=labelled,
-                key=f"m-people-{mid}-{v}",
+                key=f"m-people-{mid}-{v}", placeholder=choose_many(),
             )
             col_leader, col_notes = st.columns(2)
             leader_default = meeting.leader_person_id if meeting else None
@@ -176,12 +176,12 @@ def show(prep: Prep) -> None:
                     if mp.written_status:
                         st.caption(escape_markdown(names.get(mp.person_id, "")))
                         show_text(mp.written_status)
-                with st.form(key=f"status-{mid}"):
+                with form(key=f"status-{mid}"):
                     s_pid = st.selectbox(
                         t("before.written_status_person"),
                         options=[mp.person_id for mp in pros],
                         format_func=labelled,
-                        key=f"status-who-{mid}",
+                        key=f"status-who-{mid}", placeholder=choose(),
                     )
                     s_text = st.text_area(
                         t("before.written_status_text"), key=f"status-text-{mid}", height=100

@@ -106,7 +106,7 @@ def write(
         st.session_state.pop(key, None)
     if fresh:
         next_nonce(fresh)
-    flash(done_key, **params)
+    flash(done_key, at="prepare-step", **params)  # shown in the open step, by its forms
     st.rerun()
 
 

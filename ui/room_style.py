@@ -59,8 +59,4 @@ ROOM_CSS = """
 </style>
 """
 
-# Sets the page's language for screen readers and axe (Streamlit's <html lang> is "en"). A
-# constant script per language: nothing typed by anyone goes in.
-LANG_SCRIPTS = {
-    code: f'<script>document.documentElement.lang = "{code}";</script>' for code in ("da", "en")
-}
+# The page's language: ui/page_language.py (app.py, every page).

@@ -25,6 +25,17 @@ def _sync_citizen_from_url(choices: dict[int, str]) -> None:
             st.session_state[CITIZEN_KEY] = wanted
 
 
+def language_choice() -> None:
+    """Dansk / English: in the sidebar, and on the login page before anyone is logged in."""
+    st.radio(
+        t("sidebar.language"),
+        options=list(LANGUAGES),
+        format_func=lambda code: t(f"language.{code}"),
+        horizontal=True,
+        key=LANG_KEY,
+    )
+
+
 def render_sidebar(actor: Actor) -> None:
     with st.sidebar:
         role = t(f"role.{actor.role}")
@@ -56,12 +67,6 @@ def render_sidebar(actor: Actor) -> None:
             st.query_params[CITIZEN_PARAM] = str(st.session_state[CITIZEN_KEY])
         elif CITIZEN_PARAM in st.query_params:
             del st.query_params[CITIZEN_PARAM]
-        st.radio(
-            t("sidebar.language"),
-            options=list(LANGUAGES),
-            format_func=lambda code: t(f"language.{code}"),
-            horizontal=True,
-            key=LANG_KEY,
-        )
+        language_choice()
         # A callback, so the logout happens before anything else of the next run.
         st.button(t("sidebar.logout"), key="logout", on_click=log_out)

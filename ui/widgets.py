@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
 from models.formatting import format_day, format_moment
@@ -60,3 +62,28 @@ def show_more_button(label: str, *, key: str, shown_key: str, page_size: int) ->
 def deadline(due_on) -> str:  # noqa: ANN001 - date or None
     """"senest 12. marts 2027", or "ingen dato endnu" — never "senest ingen dato"."""
     return t("deadline.by", date=day(due_on)) if due_on else t("deadline.none")
+
+
+# --- Streamlit's own words (issue 18) ---------------------------------------------------------
+# What Streamlit 1.67 lets a page set, set the same way everywhere: a select box's empty text
+# ("Choose an option" otherwise) and a form without Streamlit's English "Press Enter to submit
+# form" hint. Date fields pass format="DD.MM.YYYY" (tests/pages/test_streamlit_words.py checks all
+# three in pages/ and ui/). What no parameter reaches: ui/page_language.py.
+
+
+def choose() -> str:
+    """The empty text of a select box: "Vælg" / "Choose"."""
+    return t("widgets.choose")
+
+
+def choose_many() -> str:
+    """The empty text of a multiselect."""
+    return t("widgets.choose_many")
+
+
+def form(key: str, **options: Any) -> Any:  # noqa: ANN401 - Streamlit's form container
+    """st.form without Enter-to-submit (and so without its English hint), unless asked for: a
+    keyboard user submits with the form's button. The login form keeps Enter (its hint is put
+    in the user's language by ui/page_language.py)."""
+    options.setdefault("enter_to_submit", False)
+    return st.form(key, **options)

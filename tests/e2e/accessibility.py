@@ -9,6 +9,8 @@ axe-core (axe-playwright-python bundles it) with the WCAG 2.0/2.1/2.2 A and AA r
 
 from __future__ import annotations
 
+import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +36,92 @@ class State:
     then: tuple[Callable[[Page, Callable[[Page], None], str], None], ...] = field(default=())
 
 
+# --- steps a user takes after the sidebar link (each: page, wait_for_app, lang) -----------------
+
+
+def _click(page: Page, wait_for_app: Callable[[Page], None], target: Any) -> None:
+    expect(target).to_be_visible()
+    target.click()
+    wait_for_app(page)
+
+
+def tab(key: str) -> Callable[[Page, Callable[[Page], None], str], None]:
+    """Open the tab whose label is the catalogue's `key`."""
+
+    def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+        _click(page, wait_for_app, page.get_by_role("tab", name=translate(key, lang), exact=True))
+
+    return step
+
+
+def expander(key: str, **params: object) -> Callable[[Page, Callable[[Page], None], str], None]:
+    """Unfold the first expander whose summary is the catalogue's `key` (content it hides counts)."""
+
+    def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+        summary = page.get_by_test_id("stExpander").locator("summary").filter(
+            has_text=translate(key, lang, **params)).first  # fmt: skip
+        _click(page, wait_for_app, summary)
+
+    return step
+
+
+def start_meeting(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+    """Mødet: start the demo meeting (answering yes when it is early); the first step shows."""
+    _click(page, wait_for_app, page.get_by_role("button", name=translate("meet.open", lang)))
+    early = page.get_by_role("button", name=translate("meetpanel.early_yes", lang))
+    if early.count():
+        _click(page, wait_for_app, early)
+    expect(page.locator(".st-key-meet_step")).to_be_visible()
+
+
+def meeting_step(kind: str) -> Callable[[Page, Callable[[Page], None], str], None]:
+    """Mødet with the meeting in progress: the agenda item of kind `kind` ("3 Mål")."""
+
+    def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+        name = translate(f"meetpanel.step_name.{kind}", lang)
+        option = page.locator(".st-key-meet_step").get_by_text(re.compile(rf"^\d+ {re.escape(name)}$")).first
+        _click(page, wait_for_app, option)
+
+    return step
+
+
+def open_first_card(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+    """Opfølgning: a click in the middle of the first overdue row opens its card (a grid drawn a
+    moment ago may not take the click yet: click again until the card shows, within 30 s)."""
+    grid = page.locator(".st-key-fu_rows_overdue_None").get_by_test_id("stDataFrameResizable")
+    card = page.locator('[class*="st-key-fu-overdue-"]').first
+    expect(grid).to_be_visible()
+    deadline = time.monotonic() + 30
+    while grid.is_visible() and not card.is_visible():
+        assert time.monotonic() < deadline, "no agreement card opened from the overdue table"
+        box = grid.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 35 + 17)
+        wait_for_app(page)
+    expect(card).to_be_visible()
+
+
+def login_in(language: str) -> Callable[[Page, Callable[[Page], None], str], None]:
+    """The login page's own language choice (before anyone is logged in)."""
+
+    def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+        label = translate(f"language.{language}", lang)
+        _click(page, wait_for_app, page.get_by_test_id("stMain").get_by_text(label, exact=True))
+
+    return step
+
+
+def statement_link(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+    """The link to the accessibility statement in the page body (login page, citizen's link)."""
+    link = page.get_by_test_id("stMain").get_by_role("link", name=translate("a11y.link", lang))
+    _click(page, wait_for_app, link)
+    expect(page.get_by_role("heading", name=translate("a11y.title", lang), exact=True)).to_be_visible()
+
+
+PREPARE_STEPS = ("citizen", "consent", "team", "meeting", "agenda", "preparation", "invitations")
+MEETING_STEPS = ("attendance", "status", "goals", "agreements", "decisions", "close")
+
+
 STATES: tuple[State, ...] = (
     State("login", "anonymous"),
     State("follow_up (start)", "staff"),
@@ -46,6 +134,22 @@ STATES: tuple[State, ...] = (
     State("follow_up", "staff", "nav.follow_up"),
     State("overview", "leader", "nav.overview"),
     State("admin", "admin", "nav.admin"),
+    # Issue 18, every step and tab, and what expanders hide:
+    State("login · English", "anonymous", None, (login_in("en"),)),
+    State("statement (from the login page)", "anonymous", None, (statement_link,)),
+    State("statement", "staff", "a11y.nav_title"),
+    *(State(f"prepare · {s}", "staff", "nav.prepare", (tab(f"before.tab_{s}"),)) for s in PREPARE_STEPS),
+    State("prepare · consent · withdraw", "staff", "nav.prepare",
+          (tab("before.tab_consent"), expander("before.withdraw_title"))),
+    State("follow_up · coordinator", "staff", "nav.follow_up", (tab("followup.tab_citizen"),)),
+    State("follow_up · done unfolded", "staff", "nav.follow_up",
+          (tab("followup.tab_mine"), expander("followup_more.show_done"))),
+    State("follow_up · card", "staff", "nav.follow_up", (tab("followup.tab_mine"), open_first_card)),
+    State("meeting · started", "staff", "nav.meeting", (start_meeting,)),
+    *(State(f"meeting · {kind}", "staff", "nav.meeting", (meeting_step(kind),)) for kind in MEETING_STEPS),
+    State("meeting · goals · edit", "staff", "nav.meeting", (meeting_step("goals"), expander("goal.edit"))),
+    State("meeting · status · changes", "staff", "nav.meeting",
+          (meeting_step("status"), expander("meet.review.change_details"))),
 )
 
 

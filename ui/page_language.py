@@ -1,0 +1,91 @@
+"""The page's language and Streamlit's own words, for screen readers, on every page (issue 18).
+
+Streamlit writes `<html lang="en">` and a few fixed English words that no parameter reaches:
+the "Skip to main content" link and the key hints under text fields ("Press Enter to submit
+form", "Press Ctrl+Enter to apply"). One constant script per language (app.py adds it to every
+page, the room screen included) sets `lang` and puts those words in the user's language. The words
+come from the string catalogue, JSON-encoded into the script: nothing anyone typed goes in.
+
+The same script keeps a saved form's confirmation within reach (ui/feedback.py): a rerun may
+drop the keyboard focus to the page body; then the confirmation next to the form takes the focus
+(a screen reader reads it out), and its text is also copied into one live region that lives as
+long as the tab, so it is announced even when the focus stayed on the button.
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from models.i18n import LANGUAGES, translate
+from ui.i18n import lang
+
+# Streamlit 1.67's fixed words (static/js, InputInstructions and the skip link) -> catalogue key.
+STREAMLIT_WORDS = {
+    "Skip to main content": "streamlit_words.skip",
+    "Press Enter to submit form": "streamlit_words.enter_submit",
+    "Press Enter to apply": "streamlit_words.enter_apply",
+    "Press Ctrl+Enter to submit form": "streamlit_words.ctrl_enter_submit",
+    "Press Ctrl+Enter to apply": "streamlit_words.ctrl_enter_apply",
+    "Press ⌘+Enter to submit form": "streamlit_words.cmd_enter_submit",
+    "Press ⌘+Enter to apply": "streamlit_words.cmd_enter_apply",
+}
+
+_SCRIPT = """<script>
+(() => {
+  const settings = %(settings)s;
+  document.documentElement.lang = settings.lang;
+  window.__samplanWords = settings.words;
+  if (window.__samplanObserver) { window.__samplanFix(); return; }
+  // One live region for the whole tab: present before any message, so a message is announced.
+  const live = document.createElement("div");
+  live.setAttribute("role", "status");
+  live.setAttribute("aria-live", "polite");
+  live.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);";
+  document.body.appendChild(live);
+  const seen = new WeakSet();
+  const fix = () => {
+    const words = window.__samplanWords;
+    // Only the text nodes' values change: React keeps its nodes and may set them again.
+    const hosts = '[data-testid="stSkipToContent"], [data-testid="InputInstructions"]';
+    for (const host of document.querySelectorAll(hosts)) {
+      const walker = document.createTreeWalker(host, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const wanted = words[node.nodeValue.trim()];
+        if (wanted && node.nodeValue !== wanted) node.nodeValue = wanted;
+      }
+    }
+    const confirmations = '[class*="st-key-confirm-"] [data-testid="stAlertContainer"]';
+    for (const box of document.querySelectorAll(confirmations)) {
+      if (seen.has(box)) continue;
+      seen.add(box);
+      live.textContent = box.textContent;
+      const active = document.activeElement;
+      if (!active || active === document.body) {
+        box.setAttribute("tabindex", "-1");
+        box.focus({ preventScroll: false });
+      }
+    }
+  };
+  window.__samplanFix = fix;
+  window.__samplanObserver = new MutationObserver(fix);
+  window.__samplanObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+  fix();
+})();
+</script>"""
+
+
+def language_script(code: str) -> str:
+    """The constant script for one language (tested: it carries no text but the catalogue's)."""
+    words = {english: translate(key, code) for english, key in STREAMLIT_WORDS.items()}
+    settings = json.dumps({"lang": code, "words": words}, ensure_ascii=False).replace("</", "<\\/")
+    return _SCRIPT % {"settings": settings}
+
+
+SCRIPTS = {code: language_script(code) for code in LANGUAGES}
+
+
+def set_page_language() -> None:
+    """`<html lang>` and Streamlit's own words in the user's language; call once per run."""
+    st.html(SCRIPTS[lang()], unsafe_allow_javascript=True)
