@@ -74,7 +74,7 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
     assert rows(at, "upcoming") == ["Undersøge praktikpladser i børnehaver i nærheden."]
     assert not [w for w in at.text_input if w.key == "fu_search"]  # every row fits: no search needed
     assert not at.text_area  # no card is open until a row is chosen
-    assert "1 overskredne · 0 denne uge · 1 senere · 0 udført de sidste 14 dage" in [
+    assert "Overskredet: 1 · Denne uge: 0 · Senere: 1 · Udført de sidste 14 dage: 0" in [
         m.value for m in at.markdown
     ]
 
