@@ -13,8 +13,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import func, literal, null, select, union_all, update
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    cast,
+    func,
+    literal,
+    null,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased
 from sqlmodel import Session, col
 
@@ -134,7 +147,7 @@ def _voice(session: Session, citizen_id: int) -> CitizenVoice:
             col(CitizenPlanAnswer.agrees).label("agrees"),
             col(CitizenPlanAnswer.words).label("text"),
             col(CitizenPlanAnswer.answered_at).label("at"),
-            null().label("read_at"),
+            _null(DateTime(timezone=True)).label("read_at"),
         )
         .outerjoin(Goal, col(Goal.id) == CitizenPlanAnswer.goal_id)
         .where(CitizenPlanAnswer.citizen_id == citizen_id)
@@ -143,13 +156,13 @@ def _voice(session: Session, citizen_id: int) -> CitizenVoice:
         select(
             literal("tick"),
             col(ActionEvent.id),
-            null(),
-            null(),
-            null(),
-            null(),
+            _null(Integer()),
+            _null(Integer()),
+            _null(String()),
+            _null(Boolean()),
             col(Action.text),
             col(ActionEvent.at),
-            null(),
+            _null(DateTime(timezone=True)),
         )
         .join(Action, col(Action.id) == ActionEvent.action_id)
         .where(
@@ -162,10 +175,10 @@ def _voice(session: Session, citizen_id: int) -> CitizenVoice:
     messages = select(
         literal("message"),
         col(CitizenMessage.id),
-        null(),
-        null(),
-        null(),
-        null(),
+        _null(Integer()),
+        _null(Integer()),
+        _null(String()),
+        _null(Boolean()),
         col(CitizenMessage.text),
         col(CitizenMessage.sent_at),
         col(CitizenMessage.read_at),
@@ -192,6 +205,11 @@ def _voice(session: Session, citizen_id: int) -> CitizenVoice:
         ticked_off=tuple(sorted(ticked, key=lambda x: x.at, reverse=True)),
         messages=tuple(notes),
     )
+
+
+def _null(kind: Any) -> Any:
+    """A typed NULL: PostgreSQL reads an untyped one in a UNION as text."""
+    return cast(null(), kind)
 
 
 def _aware(value: object) -> datetime | None:
