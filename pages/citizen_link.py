@@ -35,3 +35,6 @@ with st.container(key="big-my-plan"):
     with st.container(key="citizen-new-link", border=True):
         st.subheader(t("citizen_link.new_link_title"), anchor=False)
         st.write(t("citizen_link.new_link_how"))
+
+# The accessibility statement, for the citizen too (issue 18).
+st.page_link("pages/accessibility.py", label=t("a11y.link"), icon="♿")

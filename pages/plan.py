@@ -35,7 +35,7 @@ from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import lang, t
 from ui.safe import show_text
-from ui.widgets import citizen_header, day, goal_words, moment
+from ui.widgets import choose, citizen_header, day, form, goal_words, moment
 
 actor = current_actor()
 st.title(t("nav.plan"))
@@ -221,8 +221,10 @@ else:
         labels = {v.id: t("history.option", number=v.number, date=day(v.created_at)) for v in versions}
         ids = list(labels)
         first, second = st.columns(2)
-        older = first.selectbox(t("history.older"), ids, index=1, format_func=labels.get, key="hist-older")
-        newer = second.selectbox(t("history.newer"), ids, index=0, format_func=labels.get, key="hist-newer")
+        older = first.selectbox(t("history.older"), ids, index=1, format_func=labels.get, key="hist-older",
+                                placeholder=choose())  # fmt: skip
+        newer = second.selectbox(t("history.newer"), ids, index=0, format_func=labels.get, key="hist-newer",
+                                 placeholder=choose())  # fmt: skip
         if older == newer:
             st.info(t("history.same"))
         else:
@@ -263,7 +265,7 @@ def revoke_link(link_id: int) -> bool:
 
 st.subheader(t("link.title"), anchor=False)
 st.caption(t("citizen_team.link_intro"))
-with st.form("new-link", clear_on_submit=True):
+with form("new-link", clear_on_submit=True):
     days = st.number_input(t("link.days"), min_value=1, max_value=MAX_DAYS, value=DEFAULT_DAYS, step=1)
     wanted = st.form_submit_button(t("link.create"))
 if wanted:
@@ -309,7 +311,8 @@ else:
         if link.is_active()
     }
     if active:
-        chosen = st.selectbox(t("link.revoke_choose"), list(active), format_func=active.get, key="link-pick")
+        chosen = st.selectbox(t("link.revoke_choose"), list(active), format_func=active.get, key="link-pick",
+                              placeholder=choose())  # fmt: skip
         revoke = st.button(t("link.revoke"), key="link-revoke")
         if revoke and chosen is not None and attempt(lambda: revoke_link(chosen)):
             flash("link.revoked")

@@ -18,7 +18,7 @@ from ui.citizen_read_aloud import read_aloud_button
 from ui.feedback import attempt, flash
 from ui.i18n import lang, t
 from ui.safe import show_text
-from ui.widgets import day, moment
+from ui.widgets import day, form, moment
 
 
 def _save(work: Callable[..., object], done_key: str, *, forget: tuple[str, ...] = ()) -> None:
@@ -66,7 +66,7 @@ def preparation(page: CitizenPage) -> None:
         st.write(t("citizen_link.prep_intro"))
         seen_key = f"citizen-prep-seen-{prep.meeting_id}"
         seen = st.session_state.setdefault(seen_key, prep.version)
-        with st.form(key=f"citizen-prep-{prep.meeting_id}-{seen}"):
+        with form(key=f"citizen-prep-{prep.meeting_id}-{seen}"):
             things = [
                 st.text_input(
                     t("citizen_link.matters_most", number=n + 1),
@@ -115,7 +115,7 @@ def agenda(page: CitizenPage) -> None:
         ]
         _heading(t("citizen_link.agenda_title"), [t("citizen_link.agenda_intro"), *fates], key="agenda")
         st.write(t("citizen_link.agenda_intro"))
-        with st.form(key="citizen-agenda-form", clear_on_submit=True):
+        with form(key="citizen-agenda-form", clear_on_submit=True):
             text = st.text_input(t("citizen_link.agenda_new"), max_chars=300, key="citizen-agenda-text")
             if st.form_submit_button(t("citizen_link.agenda_send")):
                 _save(
@@ -165,7 +165,7 @@ def goals(page: CitizenPage) -> None:
 def _answer_form(page: CitizenPage, *, goal_id: int | None) -> None:
     prefix = "goal" if goal_id is not None else "plan"
     yes, no = t(f"citizen_link.{prefix}_yes"), t(f"citizen_link.{prefix}_no")
-    with st.form(key=f"citizen-answer-{goal_id or 'plan'}", clear_on_submit=True):
+    with form(key=f"citizen-answer-{goal_id or 'plan'}", clear_on_submit=True):
         question = t("citizen_link.goal_question") if goal_id is not None else t("citizen_link.plan_title")
         choice = st.radio(question, [yes, no], index=None, key=f"citizen-answer-choice-{goal_id or 'plan'}")
         label = t("citizen_link.goal_correction") if goal_id is not None else t("citizen_link.plan_reason")
@@ -268,7 +268,7 @@ def message(page: CitizenPage) -> None:
         _heading(t("citizen_link.message_title"), [to, t("citizen_link.message_rules"), *sent], key="message")
         st.write(to)
         st.write(t("citizen_link.message_rules"))
-        with st.form(key="citizen-message-form", clear_on_submit=True):
+        with form(key="citizen-message-form", clear_on_submit=True):
             text = st.text_area(
                 t("citizen_link.message_label"),
                 max_chars=citizen_input.MESSAGE_MAX,

@@ -20,7 +20,7 @@ from models.plans import JointPlan
 from ui.feedback import attempt, flash
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
-from ui.widgets import moment
+from ui.widgets import form, moment
 
 
 def preparation_author(actor: Actor, plan: JointPlan, meeting_id: int) -> None:
@@ -81,7 +81,7 @@ def agenda_proposals(actor: Actor, plan: JointPlan, meeting_id: int, *, editable
             if proposal.status == "moved":
                 st.caption(t("citizen_team.proposal_from_before"))
             show_text(proposal.text)
-            with st.form(key=f"proposal-form-{proposal.id}"):
+            with form(key=f"proposal-form-{proposal.id}"):
                 decision = st.radio(
                     t("citizen_team.proposal_choice"),
                     list(choices),

@@ -15,7 +15,7 @@ from models.plans import PersonView
 from ui import prepare_team_edit
 from ui.i18n import t
 from ui.prepare_shared import Prep, chosen_department, department_picker, nonce, write
-from ui.widgets import day
+from ui.widgets import choose, day, form
 
 
 def _warnings(prep: Prep) -> None:
@@ -77,7 +77,7 @@ def _add_professional(prep: Prep) -> None:
     with session_scope() as session:
         users = people.linkable_users(session=session, actor=prep.actor)
     user_names = {u.id: f"{u.full_name} ({u.username})" for u in users}
-    with st.form(key=f"pro-{prep.cid}-{n}"):
+    with form(key=f"pro-{prep.cid}-{n}"):
         p_name = st.text_input(t("before.person_name"), key=f"pro-name-{n}")
         p_picked, p_typed = department_picker(key=f"pro-dep-{n}")
         p_title = st.text_input(t("before.title"), key=f"pro-title-{n}")
@@ -89,7 +89,7 @@ def _add_professional(prep: Prep) -> None:
             t("before.user_account"),
             options=[None, *user_names],
             format_func=lambda u: t("before.no_user") if u is None else user_names[u],
-            key=f"pro-user-{n}",
+            key=f"pro-user-{n}", placeholder=choose(),
         )
         p_coord = st.checkbox(t("before.is_coordinator"), key=f"pro-coord-{n}")
         p_deputy = st.checkbox(t("before.is_deputy"), key=f"pro-deputy-{n}")
@@ -118,7 +118,7 @@ def _add_professional(prep: Prep) -> None:
 def _add_private(prep: Prep) -> None:
     st.subheader(t("before.add_private"), anchor=False)
     n = nonce("private")
-    with st.form(key=f"private-{prep.cid}-{n}"):
+    with form(key=f"private-{prep.cid}-{n}"):
         q_name = st.text_input(t("before.person_name"), key=f"pri-name-{n}")
         q_rel = st.text_input(t("before.relation"), key=f"pri-rel-{n}")
         q_phone = st.text_input(
@@ -150,7 +150,7 @@ def _contact_person(prep: Prep) -> None:
     if not prep.active:
         st.info(t("prep25.contact_add_people_first"))
         return
-    with st.form(key=f"contact-{prep.cid}"):
+    with form(key=f"contact-{prep.cid}"):
         options = [None, *[p.id for p in prep.active]]
         current = prep.plan.citizen.contact_person_id
         chosen = st.selectbox(
@@ -158,7 +158,7 @@ def _contact_person(prep: Prep) -> None:
             options=options,
             index=options.index(current) if current in options else 0,
             format_func=lambda pid: t("before.contact_none") if pid is None else prep.labelled(pid),
-            key=f"contact-choice-{prep.cid}",
+            key=f"contact-choice-{prep.cid}", placeholder=choose(),
         )
         if st.form_submit_button(t("prep25.save_contact")):
             write(

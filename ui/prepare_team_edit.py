@@ -10,6 +10,7 @@ from models.plans import person_version_in_plan
 from models.tables import today
 from ui.i18n import t
 from ui.prepare_shared import Prep, chosen_department, department_picker, seen, write
+from ui.widgets import choose, form
 
 
 def _edit(prep: Prep, pid: int) -> None:
@@ -20,7 +21,7 @@ def _edit(prep: Prep, pid: int) -> None:
         version = person_version_in_plan(session=session, actor=prep.actor, plan=prep.plan, person_id=pid)
     v = seen(f"person-{pid}", version)
     pro = person.kind == "professional"
-    with st.form(key=f"person-{pid}-{v}"):
+    with form(key=f"person-{pid}-{v}"):
         e_name = st.text_input(t("before.person_name"), value=person.name, key=f"pe-name-{pid}-{v}")
         e_picked, e_typed = department_picker(
             key=f"pe-dep-{pid}-{v}", current=person.department, disabled=not pro
@@ -67,12 +68,12 @@ def _edit(prep: Prep, pid: int) -> None:
 
 
 def _remove(prep: Prep) -> None:
-    with st.expander(t("before.remove_person")), st.form(key=f"remove-{prep.cid}"):
+    with st.expander(t("before.remove_person")), form(key=f"remove-{prep.cid}"):
         r_pid = st.selectbox(
             t("before.choose_person"),
             options=[p.id for p in prep.active],
             format_func=prep.labelled,
-            key=f"remove-choice-{prep.cid}",
+            key=f"remove-choice-{prep.cid}", placeholder=choose(),
         )
         r_on = st.date_input(
             t("before.remove_on"), value=today(), format="DD.MM.YYYY", key=f"remove-on-{prep.cid}"
@@ -93,7 +94,7 @@ def show(prep: Prep) -> None:
         t("before.choose_person"),
         options=[p.id for p in prep.active],
         format_func=prep.labelled,
-        key=f"edit-choice-{prep.cid}",
+        key=f"edit-choice-{prep.cid}", placeholder=choose(),
     )
     if pid is not None:
         _edit(prep, pid)

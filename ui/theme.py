@@ -65,13 +65,6 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 [class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
 [class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }
 [class*="st-key-fu-done"] { border-left: 8px solid #2E7D32 !important; background: #F1F8F1; }
-/* Compact mode: nothing but the meeting on the projector. */
-body:has([class*="st-key-meet-compact"]) [data-testid="stSidebar"],
-body:has([class*="st-key-meet-compact"]) [data-testid="stSidebarCollapsedControl"],
-body:has([class*="st-key-meet-compact"]) [data-testid="stHeader"] { display: none; }
-body:has([class*="st-key-meet-compact"]) [data-testid="stMainBlockContainer"] { padding-top: 1rem;
-  max-width: 100%; }
-[class*="st-key-meet-compact"] { display: none; }
 </style>
 """
 
