@@ -1,7 +1,7 @@
 """citizen voice: the citizen prepares, proposes, answers, ticks off and writes through the link
 
 Revision ID: e6a8c0d2f4b7
-Revises: a1c3e5f7b9d2
+Revises: d5f7a9c1e3b5
 Create Date: 2026-12-02 08:02:00+00:00
 
 Issue 20. New tables for what the citizen writes through their personal link (their own
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "e6a8c0d2f4b7"
-down_revision: str | Sequence[str] | None = "a1c3e5f7b9d2"
+down_revision: str | Sequence[str] | None = "d5f7a9c1e3b5"  # chained by the lead after the exchange identity
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
