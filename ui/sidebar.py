@@ -7,7 +7,7 @@ import streamlit as st
 from models.access import Actor
 from models.i18n import LANGUAGES
 from ui.context import CITIZEN_KEY, CITIZEN_PARAM, log_out, visible_citizens
-from ui.i18n import LANG_KEY, t
+from ui.i18n import LANG_KEY, lang, t
 from ui.safe import escape_markdown
 
 PICKER_KEY = "citizen_picker"
@@ -25,14 +25,28 @@ def _sync_citizen_from_url(choices: dict[int, str]) -> None:
             st.session_state[CITIZEN_KEY] = wanted
 
 
+LANGUAGE_PICKER_KEY = "language_picker"
+
+
 def language_choice() -> None:
-    """Dansk / English: in the sidebar, and on the login page before anyone is logged in."""
+    """Dansk / English: in the sidebar, and on the login page before anyone is logged in.
+
+    The choice lives in a plain key (LANG_KEY): Streamlit forgets a widget's own state on a run
+    that does not draw it, so English chosen on the login page was Danish again on the
+    accessibility statement, which has no such radio."""
+    if st.session_state.get(LANGUAGE_PICKER_KEY) != lang():
+        st.session_state[LANGUAGE_PICKER_KEY] = lang()
+
+    def _choose() -> None:
+        st.session_state[LANG_KEY] = st.session_state[LANGUAGE_PICKER_KEY]
+
     st.radio(
         t("sidebar.language"),
         options=list(LANGUAGES),
         format_func=lambda code: t(f"language.{code}"),
         horizontal=True,
-        key=LANG_KEY,
+        key=LANGUAGE_PICKER_KEY,
+        on_change=_choose,
     )
 
 

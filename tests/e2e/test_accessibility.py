@@ -58,3 +58,40 @@ def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wai
     blocking = {name: [(f["rule"], f["count"], f["where"][:1]) for f in found]
                 for name, found in report.items() if found}  # fmt: skip
     assert not any(counts.values()), json.dumps(blocking, indent=1, ensure_ascii=False)
+
+
+SCREENS = Path(__file__).resolve().parents[2] / "out" / "screens" / "a11y"
+
+
+@pytest.fixture
+def statement_file(tmp_path, monkeypatch) -> Path:
+    """The municipality's facts for the statement (set before the server starts)."""
+    path = tmp_path / "accessibility.toml"
+    path.write_text('[statement]\norganisation = "Ærø Kommune"\nwebsite = "https://samplan.aeroe.dk"\n'
+                    'email = "tilgaengelighed@aeroe.dk"\nphone = "+45 62 52 10 00"\n'
+                    "prepared_on = 2026-11-30\nreviewed_on = 2026-12-01\n", encoding="utf-8")  # fmt: skip
+    monkeypatch.setenv("SAMPLAN_ACCESSIBILITY_FILE", str(path))
+    return path
+
+
+def test_the_statement_opens_from_the_login_page_with_the_keyboard(statement_file, app_server, new_context,
+                                                                   wait_for_app) -> None:  # fmt: skip
+    load_demo(session_url=app_server.database_url)
+    page = new_context(viewport={"width": 1280, "height": 1000}).new_page()
+    page.goto(app_server.url)
+    wait_for_app(page)
+    link = page.get_by_test_id("stMain").get_by_role("link", name="Tilgængelighedserklæring")
+    for _ in range(12):  # Tab from the top of the page to the link, then Enter
+        if link.evaluate("(el) => el.contains(document.activeElement)"):
+            break
+        page.keyboard.press("Tab")
+    assert link.evaluate("(el) => el.contains(document.activeElement)")
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENS / "focus-ring-statement-link.png"))
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Tilgængelighedserklæring", exact=True)).to_be_visible()
+    wait_for_app(page)
+    expect(page.get_by_text("Ærø Kommune forpligter sig")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "da"
+    assert findings(page) == []
+    page.screenshot(path=str(SCREENS / "statement.png"), full_page=True)

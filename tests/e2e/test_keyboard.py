@@ -133,5 +133,14 @@ def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server,
     with session_scope(url=app_server.database_url) as s:
         saved = s.exec(select(Action).where(Action.text == "Ditte ringer til Solsikken")).one()
         assert saved.owner_is_citizen
+    # The sidebar's links and the language switch (issue 18 measured 1.11:1 and 1.21:1 there).
+    page.get_by_test_id("stSidebarNav").get_by_role("link").first.focus()
+    keys.press("Tab")
+    page.screenshot(path=str(SCREENS / "focus-ring-sidebar-link.png"))
+    page.get_by_test_id("stSidebar").get_by_role("radio", name="Dansk").focus()
+    keys.press("ArrowRight", reruns=True)  # English
+    expect(page.get_by_role("heading", name="4 New agreements")).to_be_visible()
+    assert page.evaluate("document.documentElement.lang") == "en"
+    page.screenshot(path=str(SCREENS / "focus-ring-language.png"))
     print(f"\nkey presses: goal {goal_presses}, agreement {agreement_presses}; "
           f"lowest focus contrast {min(r['contrast'] for r in keys.rings):.1f}:1")  # fmt: skip

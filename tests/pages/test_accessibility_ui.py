@@ -64,8 +64,11 @@ def test_the_login_page_sets_its_language_offers_english_and_links_the_statement
     at = open_page()
     assert '"lang": "da"' in _language_scripts(at)[0]
     assert [link.proto.label for link in at.get("page_link")] == ["Tilgængelighedserklæring"]
-    at.radio(key="lang").set_value("en").run()
+    at.radio(key="language_picker").set_value("en").run()
     assert [title.value for title in at.title] == ["Log in to Samplan"]
+    # The choice outlives the radio: the statement (no radio there) is in English too.
+    at.switch_page(str(ROOT / "pages/accessibility.py")).run()
+    assert [title.value for title in at.title] == ["Accessibility statement"]
 
 
 def test_the_statement_shows_the_municipalitys_facts_from_its_file(open_page, ditte, tmp_path, monkeypatch):
