@@ -208,12 +208,14 @@ def agreements_table(items: Iterable[MyAgreement], words: Words, *, key: str | N
             when: [f"{DOTS[i.bucket]} {badge_text(i.bucket, i.status, i.due_on, words)}" for i in rows],
             words("followup.col_agreement"): [i.text for i in rows],
             words("followup.citizen"): [i.citizen_name for i in rows],
-            due: pa.array([i.due_on for i in rows], pa.date32()),
+            # Text, not a date column: Streamlit's grid writes an empty date as "None" (English, no
+            # setting reaches it). ÅÅÅÅ-MM-DD (the Danish standard form) still sorts by date.
+            due: [i.due_on.isoformat() if i.due_on else words("deadline.none") for i in rows],
             words("followup.col_status"): [words(f"action.status_{i.status}") for i in rows],
             words("followup.col_goal"): [i.goal_words or "" for i in rows],
         }
     )
-    config = {due: st.column_config.DateColumn(format="DD.MM.YYYY")}
+    config: dict[str, Any] = {}
     if key is None:
         return st.dataframe(frame, hide_index=True, column_config=config)
     default = None if chosen is None else {"selection": {"rows": [chosen], "columns": []}}
