@@ -39,11 +39,15 @@ _SCRIPT = """<script>
   window.__samplanWords = settings.words;
   if (window.__samplanObserver) { window.__samplanFix(); return; }
   // One live region for the whole tab: present before any message, so a message is announced.
+  // It sits in a closed shadow root: read by screen readers, invisible, and not a second copy of
+  // the words for anything that searches the page's text.
+  const host = document.createElement("div");
+  host.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);";
   const live = document.createElement("div");
   live.setAttribute("role", "status");
   live.setAttribute("aria-live", "polite");
-  live.style.cssText = "position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);";
-  document.body.appendChild(live);
+  host.attachShadow({ mode: "closed" }).appendChild(live);
+  document.body.appendChild(host);
   const seen = new WeakSet();
   const fix = () => {
     const words = window.__samplanWords;
