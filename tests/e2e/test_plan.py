@@ -116,11 +116,9 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
     try:
         home = citizen.new_page()
         home.goto(url)
-        expect(home.get_by_role("heading", name="Min plan")).to_be_visible()
+        expect(home.get_by_role("heading", name="Hej Ditte")).to_be_visible()  # her own page (issue 20)
         expect(home.get_by_text(GOALS[1], exact=True)).to_be_visible()
         wait_for_app(home)
-        expect(home.get_by_text("Mål 1: 2 den", exact=False)).to_be_visible()  # the text alternative
-        expect(home.get_by_test_id("stVegaLiteChart")).to_be_visible()
         expect(home.get_by_text("Annas eget mål", exact=False)).to_have_count(0)
         expect(home.get_by_test_id("stSidebar")).to_have_count(0)
         expect(home.get_by_label("Adgangskode")).to_have_count(0)
@@ -131,7 +129,7 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
 
         # A wrong token: one neutral sentence, nothing of the plan.
         home.goto(url[:-3] + "xyz")
-        expect(home.get_by_text("Linket virker ikke.", exact=False)).to_be_visible()
+        expect(home.get_by_text("Linket virker ikke", exact=False)).to_be_visible()
         wait_for_app(home)
         expect(home.get_by_text(GOALS[1], exact=True)).to_have_count(0)
     finally:
