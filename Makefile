@@ -89,8 +89,10 @@ migration: venv
 
 # Builds the databases itself (SQLite under a temp dir, PostgreSQL through scripts/with-postgres),
 # prints the table and writes bench-results/bench-*.json. RUNS=20 repetitions per figure.
-# ONLY=browser,users runs just those parts; USERS_SECONDS per level of the users part (1/10/20/30
-# users at once, USERS_LEVELS).
+# ONLY=browser,users runs just those parts (pages,hot,word,exchange,load,memory,browser,users,wire,
+# room); USERS_SECONDS per level of the users and wire parts (1/10/20/30 users at once,
+# USERS_LEVELS; wire = the same users over Streamlit's websocket without browsers, then 10 users
+# beside 10 room screens).
 SCALE ?= 1
 RUNS ?= 20
 ONLY ?=
