@@ -3,7 +3,12 @@
 `render_room_controls(actor, meeting_id)` is all a page calls. The token and code exist only
 when a link is created (models.room_links stores their hashes), so this tab keeps them in its
 session state for as long as the link is usable and shows them again on every rerun; another
-tab (or a reload) gets a new link when it asks. Ending ends every room link of the meeting.
+tab (or a reload) gets a new link. Ending ends every room link of the meeting.
+
+One click opens the room screen (issue 17): a browser opens a new window only from a link the
+user clicks, never from a server-side callback, so the link is made when the running meeting's
+panel is first drawn in this tab and "Åbn rumskærm" is that link. After "Afslut rumskærm" no new
+link is made until the leader asks for one.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from ui.i18n import t
 from ui.safe import escape_markdown
 
 _STATE = "room_link_{meeting_id}"  # {"id", "token", "code", "code_shown"} of this tab's link
+_ENDED = "room_ended_{meeting_id}"  # the leader ended the room screen in this tab
 
 
 def _shown_link(actor: Actor, meeting_id: int) -> dict | None:
@@ -46,6 +52,11 @@ def _create(actor: Actor, meeting_id: int) -> None:
     }  # fmt: skip
 
 
+def _reopen(actor: Actor, meeting_id: int) -> None:
+    st.session_state.pop(_ENDED.format(meeting_id=meeting_id), None)
+    _create(actor, meeting_id)
+
+
 def _end(actor: Actor, meeting_id: int) -> None:
     try:
         with session_scope(write=True) as session:
@@ -55,6 +66,7 @@ def _end(actor: Actor, meeting_id: int) -> None:
         return
     st.session_state.pop(_STATE.format(meeting_id=meeting_id), None)
     st.session_state["room_controls_ended"] = True
+    st.session_state[_ENDED.format(meeting_id=meeting_id)] = True
 
 
 def _entry_address() -> str:
@@ -65,8 +77,8 @@ def _entry_address() -> str:
 
 
 def render_room_controls(actor: Actor, meeting_id: int) -> None:
-    """One block: "Åbn rumskærm" (creates the link), then the link to open in a new window, the
-    short code in large type for a meeting-room PC, and "Afslut rumskærm"."""
+    """One block: "Åbn rumskærm" (the link, opened in a new window with one click), the short
+    code in large type for a meeting-room PC, and "Afslut rumskærm"."""
     with st.container(key=f"room-controls-{meeting_id}"):
         error = st.session_state.pop("room_controls_error", None)
         if error is not None:
@@ -74,14 +86,18 @@ def render_room_controls(actor: Actor, meeting_id: int) -> None:
         if st.session_state.pop("room_controls_ended", False):
             st.success(t("room.controls.ended"))
         link = _shown_link(actor, meeting_id)
+        if link is None and not st.session_state.get(_ENDED.format(meeting_id=meeting_id)):
+            _create(actor, meeting_id)
+            link = _shown_link(actor, meeting_id)
         if link is None:
             st.button(
                 t("room.controls.open"), key=f"room_open_{meeting_id}", icon="🖥️",
-                on_click=_create, args=(actor, meeting_id), help=t("room.controls.open_help"),
+                on_click=_reopen, args=(actor, meeting_id), help=t("room.controls.open_help"),
             )  # fmt: skip
             return
-        # A relative address: the app's root under whatever path it is served from.
-        st.link_button(t("room.controls.open_window"), f"./?room={link['token']}", type="primary", icon="🖥️")
+        # A relative address: the app's root under whatever path it is served from; a new window.
+        st.link_button(t("room.controls.open"), f"./?room={link['token']}", type="primary", icon="🖥️",
+                       help=t("room.controls.open_help"))  # fmt: skip
         st.caption(t("room.controls.code_help", address=escape_markdown(_entry_address())))
         # The code is from models.room_links' fixed alphabet (letters and digits only): no user text.
         st.html(

@@ -35,6 +35,9 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 /* A confirmation next to its form takes the focus when a rerun dropped it (ui/page_language.py). */
 [class*="st-key-confirm-"] [data-testid="stAlertContainer"]:focus { outline: 3px solid #1F4E79;
   outline-offset: 2px; }
+/* Tables' and charts' toolbars are Streamlit's, in English only ("Search", "Fullscreen", the
+   chart menu) and offer nothing Samplan needs (data export is off): not shown (issue 18). */
+[data-testid="stElementToolbar"] { display: none !important; }
 /* User text is shown with st.text (never Markdown); make it read like prose, not code. */
 [data-testid="stText"] { font-family: inherit; white-space: pre-wrap; overflow-wrap: anywhere;
   font-size: 1.05rem; line-height: 1.5; }

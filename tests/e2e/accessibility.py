@@ -69,9 +69,11 @@ def start_meeting(page: Page, wait_for_app: Callable[[Page], None], lang: str) -
     """Mødet: start the demo meeting (answering yes when it is early); the first step shows."""
     _click(page, wait_for_app, page.get_by_role("button", name=translate("meet.open", lang)))
     early = page.get_by_role("button", name=translate("meetpanel.early_yes", lang))
-    if early.count():
+    step = page.locator(".st-key-meet_step")
+    expect(step.or_(early)).to_be_visible()  # wait for one of them: count() does not wait
+    if early.is_visible():
         _click(page, wait_for_app, early)
-    expect(page.locator(".st-key-meet_step")).to_be_visible()
+    expect(step).to_be_visible()
 
 
 def meeting_step(kind: str) -> Callable[[Page, Callable[[Page], None], str], None]:

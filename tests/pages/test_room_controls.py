@@ -28,9 +28,9 @@ def test_open_shows_the_link_and_a_code_that_works_and_end_ends_it(ditte):
     with session_scope(write=True) as s:
         open_meeting(session=s, actor=actor, meeting_id=meeting_id, seen_version=version)
     at = AppTest.from_function(controls, args=(actor, meeting_id), default_timeout=TIMEOUT).run()
-    at.button(key=f"room_open_{meeting_id}").click().run()
-    assert not at.exception
+    assert not at.exception  # the link is there at once: "Åbn rumskærm" is one click (a link)
     shown = at.session_state[f"room_link_{meeting_id}"]
+    assert f"?room={shown['token']}" in str(at.get("link_button")[0].proto)
     assert shown["code_shown"] in " ".join(str(h.proto) for h in at.get("html"))
     assert open_room_code(typed=shown["code_shown"], session_attempts=[]) is not None
     at.run()  # a rerun shows the same link again, no second one
@@ -39,4 +39,10 @@ def test_open_shows_the_link_and_a_code_that_works_and_end_ends_it(ditte):
     at.button(key=f"room_end_{meeting_id}").click().run()
     assert at.success[0].value == "Rumskærmen er lukket."
     assert open_room_code(typed=shown["code_shown"], session_attempts=[]) is None
-    assert at.button(key=f"room_open_{meeting_id}")  # ready to open a new one
+    at.run()  # ended stays ended in this tab: no new link by itself
+    with session_scope() as s:
+        assert len(s.execute(select(RoomLink)).all()) == 1
+    at.button(key=f"room_open_{meeting_id}").click().run()  # the leader asks for a new one
+    assert at.session_state[f"room_link_{meeting_id}"]["token"] != shown["token"]
+    with session_scope() as s:
+        assert len(s.execute(select(RoomLink)).all()) == 2
