@@ -61,6 +61,26 @@ def test_overview_shows_the_figures_and_audits_one_row(open_page, town):
     assert [(r.user_id, r.citizen_id) for r in rows] == [(ditte.outsider.id, None)]
 
 
+def test_the_charts_are_valid_vega_lite_with_the_shown_counts(open_page, town):
+    """The charts' shape is made once per language and only their values filled in (issue 16):
+    each specification still validates against Vega-Lite's schema and carries the page's counts;
+    Jobcenter's five open agreements are a bar, the departments under five citizens have none."""
+    import json
+
+    import altair as alt
+    import pyarrow as pa
+
+    at = open_page(PAGE, user=town.outsider)
+    charts = at.get("vega_lite_chart")
+    values = [pa.ipc.open_stream(c.proto.data.data).read_all().to_pylist() for c in charts]
+    for chart, rows in zip(charts, values, strict=True):
+        spec = {**json.loads(chart.proto.spec), "data": {"values": rows}}  # Streamlit sends the data apart
+        (alt.LayerChart if "layer" in spec else alt.Chart).from_dict(spec)  # raises when invalid
+    bars = {(r["Afdeling"], r["Serie"]): r["Antal"] for r in values[0]}
+    assert (bars[("Jobcenter", "Åbne")], bars[("Jobcenter", "Overskredne")]) == (5, 0)
+    assert ("Borgeren selv / uden afdeling", "Åbne") not in bars  # under five citizens: "< 5" in the table
+
+
 def test_unmet_needs_name_the_citizen_only_for_her_team(open_page, town):
     ditte = town
     with session_scope(write=True) as s:
