@@ -2,18 +2,30 @@
 
 Called on every app start and by `samplan init`, so the common case — already at head — is
 answered by one small query against alembic_version, without loading Alembic's environment.
+
+Several app processes may start together on an old database (docs/deploy.md, issue 22): the
+upgrade then runs once. The first process takes a lock that spans processes — a PostgreSQL
+session advisory lock, or on SQLite an exclusive flock on `<database>.migrate-lock` beside the
+file — migrates, and lets go; the others wait for it, look again, find the database at head and
+go on (tests/reliability/test_migrate_once.py starts two real processes together).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import logging
 import threading
+from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import make_url
 
 from models import db, settings
 from models.settings import PROJECT_ROOT
@@ -23,6 +35,9 @@ MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 
 # Two Streamlit sessions starting at once must not both run the same migration.
 _upgrade_lock = threading.Lock()
+# pg_advisory_lock key for migrating (any fixed 64-bit number, not models.users' first-admin key).
+_MIGRATE_LOCK = 7_302_215_522_022_026
+logger = logging.getLogger("samplan.migrate")
 
 
 def normalise_url(url: str) -> str:
@@ -72,17 +87,51 @@ def is_up_to_date(url: str | None = None) -> bool:
     return current_revisions(url) == head_revisions()
 
 
-def upgrade_database(url: str | None = None) -> None:
-    """`alembic upgrade heads` for `url` (default: SAMPLAN_DATABASE_URL / the SQLite file).
+def upgrade_database(url: str | None = None) -> bool:
+    """`alembic upgrade heads` for `url` (default: SAMPLAN_DATABASE_URL / the SQLite file), once
+    across threads and processes; True when this call migrated, False when it was already done.
     "heads", not "head": on a branch where two migrations were written side by side (before they
     are chained; tests/test_migrations.py insists on one head for a release) the app still starts."""
     resolved = _resolve(url)
     if is_up_to_date(resolved):
+        return False
+    with _upgrade_lock, _across_processes(resolved):
+        before = current_revisions(resolved)
+        if before == head_revisions():
+            logger.info("database already migrated (by another process or thread) while this one waited")
+            return False
+        _refuse_unversioned_schema(resolved)
+        logger.info("migrating database from %s to %s", ",".join(before) or "empty",
+                    ",".join(head_revisions()))
+        command.upgrade(alembic_config(resolved), "heads")
+        return True
+
+
+@contextlib.contextmanager
+def _across_processes(url: str) -> Iterator[None]:
+    """Hold the migration lock every Samplan process on this database takes (blocking)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        with db.get_engine(url).connect() as connection:
+            connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+            connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": _MIGRATE_LOCK})
+            try:
+                yield
+            finally:
+                connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _MIGRATE_LOCK})
         return
-    with _upgrade_lock:
-        if not is_up_to_date(resolved):
-            _refuse_unversioned_schema(resolved)
-            command.upgrade(alembic_config(resolved), "heads")
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:") or database.startswith("file:"):
+        yield  # an in-memory database lives in one process: the thread lock is enough
+        return
+    lock_path = Path(database).resolve().with_name(Path(database).name + ".migrate-lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with lock_path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _refuse_unversioned_schema(url: str) -> None:
