@@ -9,11 +9,16 @@ cookie secret stops the start (models/deployment.py, docs/deploy.md).
 
 import streamlit as st
 from starlette.middleware import Middleware
+from streamlit.logger import get_logger
 
 from models.security_headers import SecurityHeadersMiddleware
+from models.server_socket import set_nodelay_on_listeners
 from ui.deployment import refuse_unsafe_start
 from ui.login_cookie import ROUTES
 
 refuse_unsafe_start()
+# Small frames leave at once (issue 16, models/server_socket.py): uvicorn imports this file after
+# Streamlit bound its listening socket and before the first connection is accepted.
+get_logger("samplan.server").info("TCP_NODELAY on %d listening socket(s)", set_nodelay_on_listeners())
 
 app = st.App("app.py", routes=ROUTES, middleware=[Middleware(SecurityHeadersMiddleware)])

@@ -147,7 +147,7 @@ def streamlit_servers(databases: dict[str, str], workdir: Path) -> Iterator[dict
             env = {**os.environ, "SAMPLAN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1",
                    "PYTHONPATH": str(ROOT)}
             command = [sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()), "-m", "bench.serve",
-                       str(timings), "run", "app.py", "--server.headless", "true",
+                       str(timings), "run", "server.py", "--server.headless", "true",
                        "--server.address", "127.0.0.1", "--server.port", str(port),
                        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
             with log.open("wb") as output:

@@ -1,4 +1,4 @@
-"""End-to-end fixtures: a real `streamlit run app.py` and Debian's chromium through Playwright.
+"""End-to-end fixtures: a real `streamlit run server.py` (app.py with its routes) and Debian's chromium through Playwright.
 
 Every test gets its own server on a free port with its own empty SQLite database (migrated to
 head before the server starts, so a test may seed data first through models/). Starting a
@@ -263,7 +263,7 @@ def start_streamlit(port: int, database_url: str, log: Path) -> subprocess.Popen
     env = {**os.environ, "SAMPLAN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()),
-        "-m", "streamlit", "run", "app.py",
+        "-m", "streamlit", "run", "server.py",
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
@@ -327,7 +327,8 @@ def app_server(
     request: pytest.FixtureRequest,
     record_property: Callable[[str, object], None],
 ) -> Iterator[AppServer]:
-    """`streamlit run app.py` on a free port with this test's own database; always stopped afterwards."""
+    """`streamlit run server.py` (app.py with its routes, as `make run` serves it) on a free port with
+    this test's own database; always stopped afterwards."""
     log = tmp_path / "streamlit.log"
     request.node.stash[SERVER_LOG] = log
     port = free_port()
