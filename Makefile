@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 PORT ?= 8501
 
-.PHONY: help venv run upgrade demo test test-postgres chromium lint migration bench
+.PHONY: help venv run upgrade demo test test-postgres chromium lint migration bench scaleout
 
 help:
 	@echo "make venv           create .venv and install samplan with [postgres,test] extras"
@@ -24,6 +24,7 @@ help:
 	@echo "make lint           ruff check + mypy"
 	@echo 'make migration m="add meeting room"   autogenerate a migration from models/tables.py'
 	@echo "make bench          municipal-scale benchmark on SQLite and PostgreSQL (SCALE=0.05 for a quick run)"
+	@echo "make scaleout       two app processes on a throwaway PostgreSQL behind nginx (TLS), https://127.0.0.1:8443/ (docs/deploy.md)"
 
 venv: $(STAMP)
 
@@ -66,6 +67,15 @@ chromium:
 	        exit 1; \
 	    fi; \
 	fi
+	if [ ! -x /usr/sbin/nginx ]; then \
+	    if [ "$$(id -u)" -eq 0 ]; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	    else \
+	        echo "The scale-out test (tests/e2e/test_scaleout.py) needs Debian's nginx; it runs as you, no service." >&2; \
+	        echo "Install it as root:  apt-get install -y nginx" >&2; \
+	        exit 1; \
+	    fi; \
+	fi
 
 test: venv chromium
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
@@ -101,3 +111,9 @@ USERS_LEVELS ?= 1,10,20,30
 bench: venv chromium
 	bash scripts/with-postgres $(PY) -m bench.run --scale $(SCALE) --runs $(RUNS) --only "$(ONLY)" \
 	    --users-seconds $(USERS_SECONDS) --users-levels $(USERS_LEVELS)
+
+# Issue 22: the multi-process set-up of docs/deploy.md on this machine, without root (nginx with
+# its files under a temporary prefix, a self-signed certificate). DEMO=1 loads the demo first.
+SCALEOUT_PORT ?= 8443
+scaleout: venv
+	bash scripts/with-postgres $(PY) -m scripts.scaleout --port $(SCALEOUT_PORT) $(if $(DEMO),--demo,)
