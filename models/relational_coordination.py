@@ -106,4 +106,8 @@ def tie_means(values: dict[str, int | None]) -> dict[str, float | None]:
         answered = [values[n] for n in names if values.get(n) is not None]
         return sum(answered) / len(answered) if answered else None  # type: ignore[arg-type]
 
-    return {"index": mean(DIMENSIONS), "communication": mean(COMMUNICATION), "relationship": mean(RELATIONSHIP)}
+    return {
+        "index": mean(DIMENSIONS),
+        "communication": mean(COMMUNICATION),
+        "relationship": mean(RELATIONSHIP),
+    }

@@ -67,7 +67,9 @@ def submit_answers(
     a department not in the round or the user's own, a missing or impossible answer, or the
     user has answered already (also when another submit of theirs won a moment ago).
     """
-    mine = next((m for m in my_open_rounds(session=session, actor=actor, on=on) if m.round.id == round_id), None)
+    mine = next(
+        (m for m in my_open_rounds(session=session, actor=actor, on=on) if m.round.id == round_id), None
+    )
     if mine is None or actor is None or actor.user_id is None:
         raise UserError("rc.error.not_asked")
     if mine.answered:
@@ -79,14 +81,22 @@ def submit_answers(
         session.flush()
     except IntegrityError as error:
         raise UserError("rc.error.already_answered") from error
-    session.execute(insert(RcAnswer), [
-        {"id": _random_id(), "round_id": round_id, "from_department_id": from_department, **row} for row in rows
-    ])  # fmt: skip
+    session.execute(
+        insert(RcAnswer),
+        [
+            {"id": _random_id(), "round_id": round_id, "from_department_id": from_department, **row}
+            for row in rows
+        ],
+    )
     return len(rows)
 
 
 def has_answered(*, session: Session, user_id: int, round_id: int) -> bool:
-    return session.execute(
-        select(RcRespondent.user_id).where(col(RcRespondent.round_id) == round_id,
-                                           col(RcRespondent.user_id) == user_id)
-    ).first() is not None  # fmt: skip
+    return (
+        session.execute(
+            select(RcRespondent.user_id).where(
+                col(RcRespondent.round_id) == round_id, col(RcRespondent.user_id) == user_id
+            )
+        ).first()
+        is not None
+    )

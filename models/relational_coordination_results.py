@@ -98,7 +98,9 @@ def _figure(values: list[float]) -> Figure:
     return round(_mean(values), 2) if len(values) >= MIN_RESPONDENTS else SMALL
 
 
-def compute_result(view: RoundView, ties: list[dict[str, object]], response: list[ResponseRate]) -> RoundResult:
+def compute_result(
+    view: RoundView, ties: list[dict[str, object]], response: list[ResponseRate]
+) -> RoundResult:
     """The figures of one round from its ties (rows of rc_answer with department names as
     `row`/`column`); pure, so a small example can be checked by hand."""
     names = tuple(name for _, name in view.departments)
@@ -108,6 +110,7 @@ def compute_result(view: RoundView, ties: list[dict[str, object]], response: lis
     cells = []
     # What the shown cells contribute to the round's figures: values per measure and dimension.
     pooled: dict[str, list[float]] = defaultdict(list)
+    seen: set[str] = set()  # the figures someone answered at all (hidden or not)
     for row in names:
         for column in names:
             if row == column:
@@ -118,43 +121,61 @@ def compute_result(view: RoundView, ties: list[dict[str, object]], response: lis
             for measure in MEASURES:
                 values = [m[measure] for m in means if m[measure] is not None]
                 figures[measure] = _figure(values)  # type: ignore[arg-type]
+                seen.update([measure] if values else [])
                 if len(values) >= MIN_RESPONDENTS:
                     pooled[measure].extend(values)  # type: ignore[arg-type]
             for dimension in DIMENSIONS:
-                values = [tie[dimension] for tie in group if tie[dimension] is not None]
-                if len(values) >= MIN_RESPONDENTS:
-                    pooled[dimension].extend(values)  # type: ignore[arg-type]
+                answered = [float(tie[dimension]) for tie in group if tie[dimension] is not None]  # type: ignore[arg-type]
+                seen.update([dimension] if answered else [])
+                if len(answered) >= MIN_RESPONDENTS:
+                    pooled[dimension].extend(answered)
             count = len(group)
-            cells.append(Cell(row=row, column=column, figures=figures,
-                              respondents=count if count >= MIN_RESPONDENTS or count == 0 else SMALL))  # fmt: skip
-    hidden_any = any(c.respondents == SMALL for c in cells)
+            cells.append(
+                Cell(
+                    row=row,
+                    column=column,
+                    figures=figures,
+                    respondents=count if count >= MIN_RESPONDENTS or count == 0 else SMALL,
+                )
+            )
 
     def overall(code: str) -> Figure:
         if pooled.get(code):
             return round(_mean(pooled[code]), 2)
-        return SMALL if hidden_any else None
+        return SMALL if code in seen else None
 
     return RoundResult(
-        round=view, departments=names, cells=tuple(cells),
-        dimensions={d: overall(d) for d in DIMENSIONS}, overall={m: overall(m) for m in MEASURES},
+        round=view,
+        departments=names,
+        cells=tuple(cells),
+        dimensions={d: overall(d) for d in DIMENSIONS},
+        overall={m: overall(m) for m in MEASURES},
         response=tuple(response),
-    )  # fmt: skip
+    )
 
 
 def _ties(session: Session, view: RoundView) -> list[dict[str, object]]:
     names = dict(view.departments)
     rows = session.execute(
-        select(RcAnswer.from_department_id, RcAnswer.about_department_id,
-               *(getattr(RcAnswer, d) for d in DIMENSIONS))
-        .where(col(RcAnswer.round_id) == view.id)
-    ).all()  # fmt: skip
+        select(
+            RcAnswer.from_department_id,
+            RcAnswer.about_department_id,
+            *(getattr(RcAnswer, d) for d in DIMENSIONS),
+        ).where(col(RcAnswer.round_id) == view.id)
+    ).all()
     return [
-        {"row": names.get(r[0], "?"), "column": names.get(r[1], "?"), **dict(zip(DIMENSIONS, r[2:], strict=True))}
+        {
+            "row": names.get(r[0], "?"),
+            "column": names.get(r[1], "?"),
+            **dict(zip(DIMENSIONS, r[2:], strict=True)),
+        }
         for r in rows
     ]
 
 
-def round_result(*, session: Session, actor: Actor | None, round_id: int, on: date | None = None) -> RoundResult:
+def round_result(
+    *, session: Session, actor: Actor | None, round_id: int, on: date | None = None
+) -> RoundResult:
     """One ended round's figures (leaders and administrators; audited)."""
     _require_leader(session, actor, "rc.results_read", round_id if isinstance(round_id, int) else None)
     view = get_round(session=session, round_id=round_id)
@@ -185,12 +206,18 @@ def compare(before: RoundResult, after: RoundResult) -> Comparison:
             a = new.figures["index"] if new else None
             cells.append(CellChange(row=row, column=column, before=b, after=a, change=_change(b, a)))
     return Comparison(
-        before=before, after=after, cells=tuple(cells),
-        dimensions={d: (before.dimensions[d], after.dimensions[d], _change(before.dimensions[d], after.dimensions[d]))
-                    for d in DIMENSIONS},
-        overall={m: (before.overall[m], after.overall[m], _change(before.overall[m], after.overall[m]))
-                 for m in MEASURES},
-    )  # fmt: skip
+        before=before,
+        after=after,
+        cells=tuple(cells),
+        dimensions={
+            d: (before.dimensions[d], after.dimensions[d], _change(before.dimensions[d], after.dimensions[d]))
+            for d in DIMENSIONS
+        },
+        overall={
+            m: (before.overall[m], after.overall[m], _change(before.overall[m], after.overall[m]))
+            for m in MEASURES
+        },
+    )
 
 
 HALF_OF = {d: half for half, names in HALVES.items() for d in names}

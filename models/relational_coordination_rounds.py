@@ -70,8 +70,15 @@ def may_lead_rounds(actor: Actor | None) -> bool:
 
 def _require_leader(session: Session, actor: Actor | None, action: str, round_id: int | None = None) -> None:
     if not may_lead_rounds(actor) or actor is None or actor.user_id is None:
-        refuse(session, actor=actor, citizen_id=None, action=action, entity="rc_round", entity_id=round_id,
-               error=UserError("overview_access.leaders_only"))  # fmt: skip
+        refuse(
+            session,
+            actor=actor,
+            citizen_id=None,
+            action=action,
+            entity="rc_round",
+            entity_id=round_id,
+            error=UserError("overview_access.leaders_only"),
+        )
 
 
 def _views(session: Session, rounds: list[RcRound]) -> list[RoundView]:
@@ -84,14 +91,20 @@ def _views(session: Session, rounds: list[RcRound]) -> list[RoundView]:
         .where(col(RcRoundDepartment.round_id).in_(ids))
         .order_by(col(Department.name))
     ).all()
-    departments: dict[int, list[tuple[int, str]]] = {i: [] for i in ids}  # type: ignore[misc]
+    departments: dict[int | None, list[tuple[int, str]]] = {i: [] for i in ids}
     for round_id, department_id, name in rows:
         departments[round_id].append((department_id, name))
     return [
-        RoundView(id=r.id, name=r.name, starts_on=r.starts_on, ends_on=r.ends_on,  # type: ignore[arg-type]
-                  closed_at=r.closed_at, departments=tuple(departments[r.id]))  # type: ignore[index]
+        RoundView(
+            id=r.id or 0,
+            name=r.name,
+            starts_on=r.starts_on,
+            ends_on=r.ends_on,
+            closed_at=r.closed_at,
+            departments=tuple(departments[r.id]),
+        )
         for r in rounds
-    ]  # fmt: skip
+    ]
 
 
 def get_round(*, session: Session, round_id: int) -> RoundView:
@@ -109,9 +122,15 @@ def list_rounds(*, session: Session, actor: Actor | None) -> list[RoundView]:
 
 
 def open_round(
-    *, session: Session, actor: Actor | None, name: object, starts_on: object, ends_on: object,
-    department_ids: object, on: date | None = None,
-) -> RoundView:  # fmt: skip
+    *,
+    session: Session,
+    actor: Actor | None,
+    name: object,
+    starts_on: object,
+    ends_on: object,
+    department_ids: object,
+    on: date | None = None,
+) -> RoundView:
     """Open a round; raises a UserError (nothing saved) for a bad name, period or departments."""
     _require_leader(session, actor, "rc.round_open")
     on = on or today()
@@ -124,15 +143,26 @@ def open_round(
         raise UserError("rc.error.period_over")
     if (ends_on - starts_on).days + 1 > MAX_DAYS:
         raise UserError("rc.error.period_too_long", days=MAX_DAYS)
-    wanted = sorted({d for d in department_ids if isinstance(d, int) and not isinstance(d, bool)}) \
-        if isinstance(department_ids, list | tuple | set | frozenset) else []  # fmt: skip
-    found = session.execute(
-        select(Department.id).where(col(Department.id).in_(wanted), col(Department.retired_at).is_(None))
-    ).scalars().all()
+    wanted = (
+        sorted({d for d in department_ids if isinstance(d, int) and not isinstance(d, bool)})
+        if isinstance(department_ids, list | tuple | set | frozenset)
+        else []
+    )
+    found = (
+        session.execute(
+            select(Department.id).where(col(Department.id).in_(wanted), col(Department.retired_at).is_(None))
+        )
+        .scalars()
+        .all()
+    )
     if len(wanted) < MIN_DEPARTMENTS or len(found) != len(wanted):
         raise UserError("rc.error.departments", count=MIN_DEPARTMENTS)
-    row = RcRound(name=" ".join(label.split()), starts_on=starts_on, ends_on=ends_on,
-                  opened_by_user_id=actor.user_id if actor else None)  # fmt: skip
+    row = RcRound(
+        name=" ".join(label.split()),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        opened_by_user_id=actor.user_id if actor else None,
+    )
     session.add(row)
     session.flush()
     session.add_all(RcRoundDepartment(round_id=row.id, department_id=d) for d in wanted)  # type: ignore[arg-type]
@@ -157,18 +187,27 @@ def close_round(*, session: Session, actor: Actor | None, round_id: int) -> Roun
 
 def _asked_staff(session: Session, department_ids: frozenset[int]) -> list[tuple[int, int]]:
     """(user id, department id) of the active staff accounts in these departments now."""
-    return [tuple(r) for r in session.execute(  # type: ignore[misc]
-        select(UserAccount.id, UserAccount.department_id).where(
-            col(UserAccount.department_id).in_(sorted(department_ids)),
-            col(UserAccount.is_active), col(UserAccount.role) == "staff",
-        )
-    ).all()]  # fmt: skip
+    return [
+        tuple(r)
+        for r in session.execute(  # type: ignore[misc]
+            select(UserAccount.id, UserAccount.department_id).where(
+                col(UserAccount.department_id).in_(sorted(department_ids)),
+                col(UserAccount.is_active),
+                col(UserAccount.role) == "staff",
+            )
+        ).all()
+    ]
 
 
 def _respondents(session: Session, round_id: int) -> list[tuple[int, int]]:
-    return [tuple(r) for r in session.execute(  # type: ignore[misc]
-        select(RcRespondent.user_id, RcRespondent.department_id).where(col(RcRespondent.round_id) == round_id)
-    ).all()]  # fmt: skip
+    return [
+        tuple(r)
+        for r in session.execute(  # type: ignore[misc]
+            select(RcRespondent.user_id, RcRespondent.department_id).where(
+                col(RcRespondent.round_id) == round_id
+            )
+        ).all()
+    ]
 
 
 def non_respondents(*, session: Session, round_id: int) -> list[int]:
@@ -188,9 +227,13 @@ def response_rates(*, session: Session, round_id: int) -> list[ResponseRate]:
     respondents = _respondents(session, round_id)
     answered_users = {user for user, _ in respondents}
     answered = Counter(department for _, department in respondents)
-    others = Counter(d for user, d in _asked_staff(session, view.department_ids) if user not in answered_users)
-    return [ResponseRate(department=name, asked=answered[d] + others[d], answered=answered[d])
-            for d, name in view.departments]  # fmt: skip
+    others = Counter(
+        d for user, d in _asked_staff(session, view.department_ids) if user not in answered_users
+    )
+    return [
+        ResponseRate(department=name, asked=answered[d] + others[d], answered=answered[d])
+        for d, name in view.departments
+    ]
 
 
 @dataclass(frozen=True)
@@ -211,19 +254,31 @@ def my_open_rounds(*, session: Session, actor: Actor | None, on: date | None = N
     user = session.get(UserAccount, actor.user_id)
     if user is None or not user.is_active or user.department_id is None:
         return []
-    rows = session.execute(
-        select(RcRound)
-        .join(RcRoundDepartment, col(RcRoundDepartment.round_id) == col(RcRound.id))
-        .where(col(RcRoundDepartment.department_id) == user.department_id, col(RcRound.closed_at).is_(None),
-               col(RcRound.starts_on) <= on, col(RcRound.ends_on) >= on)
-        .order_by(col(RcRound.ends_on), col(RcRound.id))
-    ).scalars().all()  # fmt: skip
+    rows = (
+        session.execute(
+            select(RcRound)
+            .join(RcRoundDepartment, col(RcRoundDepartment.round_id) == col(RcRound.id))
+            .where(
+                col(RcRoundDepartment.department_id) == user.department_id,
+                col(RcRound.closed_at).is_(None),
+                col(RcRound.starts_on) <= on,
+                col(RcRound.ends_on) >= on,
+            )
+            .order_by(col(RcRound.ends_on), col(RcRound.id))
+        )
+        .scalars()
+        .all()
+    )
     if not rows:
         return []
-    done = set(session.execute(
-        select(RcRespondent.round_id).where(col(RcRespondent.user_id) == actor.user_id,
-                                            col(RcRespondent.round_id).in_([r.id for r in rows]))
-    ).scalars())  # fmt: skip
+    done = set(
+        session.execute(
+            select(RcRespondent.round_id).where(
+                col(RcRespondent.user_id) == actor.user_id,
+                col(RcRespondent.round_id).in_([r.id for r in rows]),
+            )
+        ).scalars()
+    )
     result = []
     for view in _views(session, list(rows)):
         mine = next(d for d in view.departments if d[0] == user.department_id)
@@ -233,6 +288,8 @@ def my_open_rounds(*, session: Session, actor: Actor | None, on: date | None = N
 
 
 def count_respondents(*, session: Session, round_id: int) -> int:
-    return int(session.execute(
-        select(func.count()).select_from(RcRespondent).where(col(RcRespondent.round_id) == round_id)
-    ).scalar_one())  # fmt: skip
+    return int(
+        session.execute(
+            select(func.count()).select_from(RcRespondent).where(col(RcRespondent.round_id) == round_id)
+        ).scalar_one()
+    )
