@@ -119,8 +119,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     if args.format == "docx":
         return _export_docx(args)
+    if args.format == "fhir":
+        return _export_fhir(args)
     _check_output(args)  # a refused file costs no export and leaves no audit rows
     open_database(read_only=True)
+    if args.format == "json":  # samplan/2: everything; "samplan/1" for old receivers
+        from models.exchange2 import export2_all as export_all, export2_citizen as export_citizen
     with session_scope() as session:
         if args.all:
             document = export_all(session=session, actor=None)
@@ -144,6 +148,23 @@ def _export_docx(args: argparse.Namespace) -> int:
     with session_scope() as session:
         plan = plan_for_word_export(session=session, actor=None, citizen_id=args.citizen)
     _write_output(args, build_plan_docx(plan, variant=args.variant, lang=Say.lang))
+    print(Say.t("cli.export_done", count=1, path=args.out), file=sys.stderr)
+    return 0
+
+
+def _export_fhir(args: argparse.Namespace) -> int:
+    """The joint plan as an HL7 FHIR R4B Bundle (models/fhir_plan.py), one citizen."""
+    from models.db import session_scope
+    from models.fhir_plan import fhir_bundle_bytes
+
+    if args.all:
+        print(Say.t("exchange2.fhir_only_one"), file=sys.stderr)
+        return 2
+    _check_output(args)
+    open_database(read_only=True)
+    with session_scope() as session:
+        data = fhir_bundle_bytes(session=session, actor=None, citizen_id=args.citizen)
+    _write_output(args, data)
     print(Say.t("cli.export_done", count=1, path=args.out), file=sys.stderr)
     return 0
 

@@ -56,7 +56,8 @@ def import_document(
     lang: str = DEFAULT_LANGUAGE,
     on_existing: str = "refuse",
 ) -> list[ImportedCitizen]:
-    """Import every citizen in `doc` (a parsed document, or the file's text/bytes).
+    """Import every citizen in `doc` (a parsed document, or the file's text/bytes), samplan/1
+    or samplan/2 (models/exchange2.py).
 
     Checks the whole document first and raises ImportFailed (nothing written) if anything is
     wrong. Writes in the caller's transaction; the caller's session_scope(write=True) commits
@@ -74,6 +75,10 @@ def import_document(
                error=UserError("error.admin_only"))
     if isinstance(doc, str | bytes | bytearray):
         doc = parse_document(bytes(doc) if isinstance(doc, bytearray) else doc, lang=lang)
+    if isinstance(doc, dict) and doc.get("format") == "samplan/2":
+        from models.exchange2 import import2  # samplan/2 has its own reader and writer
+
+        return import2(session=session, doc=doc, actor=actor, lang=lang, on_existing=on_existing)
     found, citizens = check_document(doc)
     if found:
         raise ImportFailed(problems_in(doc, found, lang))
