@@ -31,6 +31,7 @@ from models.cli_commands import (
     cmd_export,
     cmd_import,
     cmd_init,
+    cmd_remind,
     cmd_user_add,
 )
 from models.errors import UserError
@@ -91,6 +92,8 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     backup.add_argument("file", metavar=t("cli19.metavar_file"), help=t("cli.help_backup_file"))
     backup.add_argument("--force", action="store_true", help=t("output.help_force"))
     backup.set_defaults(run=cmd_backup)
+
+    commands.add_parser("remind", help=t("remind.cli.help")).set_defaults(run=cmd_remind)
     return parser
 
 

@@ -181,6 +181,25 @@ def cmd_backup(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_remind(args: argparse.Namespace) -> int:
+    """Send what is due now (models/reminders.py); quiet when there was nothing to do, so cron
+    mails nobody every few minutes. Exit 1 when a mail failed (it is retried at the next run)."""
+    from models.reminders import run_reminders
+
+    open_database()
+    summary = run_reminders()
+    if summary.not_configured:
+        print(Say.t("remind.cli.not_configured"), file=sys.stderr)
+        return 0
+    if summary.recorded or summary.sent or summary.failed or summary.obsolete:
+        print(Say.t("remind.cli.done", recorded=summary.recorded, sent=summary.sent, failed=summary.failed,
+                    obsolete=summary.obsolete))  # fmt: skip
+    if summary.failed:
+        print(Say.t("remind.cli.failed", reasons=", ".join(sorted(set(summary.reasons)))), file=sys.stderr)
+        return 1
+    return 0
+
+
 def read_input(name: str) -> bytes:
     if name == "-":
         return sys.stdin.buffer.read()

@@ -1,0 +1,233 @@
+"""`samplan remind`: send what is due now. Safe to run from cron or a timer every few minutes.
+
+A run has two halves, each in short transactions of its own:
+1. Record: read what is due (models/reminders_due.py: owners' notices and digests;
+   models/reminders_escalation.py: the coordinators' daily escalation, once a day from
+   ESCALATION_HOUR; models/reminders_calendar.py: moved or cancelled meetings) with no write
+   lock held, then add what the ledger lacks in one short write transaction.
+2. Send: per recipient, claim their pending notices (a lease), read what the mail says
+   (models/reminders_content.py), send it (models/mail_send.py), mark the notices sent — or
+   release them with the reason, for the next run. The SMTP server refusing the connection or
+   the login stops the run's sending; nothing is lost (models/reminders_ledger.py says why).
+Nothing happens until an administrator has set the SMTP server up: notices are not piled up
+meanwhile (the first run after that starts from what is due then).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from email.message import EmailMessage
+
+from sqlmodel import Session
+
+from exports import reminder_mail
+from models.db import session_scope
+from models.mail_send import Mailer, MailFailure, log_attempt
+from models.mail_settings import SmtpSettings, load_settings
+from models.reminders_calendar import apply_change, calendar_changes, record_baselines
+from models.reminders_content import (
+    Recipient,
+    digest_mail,
+    escalation_mail,
+    find_recipient,
+    meeting_mail,
+    owner_mail,
+)
+from models.reminders_due import digest_notices, owner_notices
+from models.reminders_escalation import EscalationLine, escalations
+from models.reminders_ledger import (
+    ClaimedNotice,
+    NoticeSpec,
+    claim,
+    known_keys,
+    mark_done_key,
+    mark_obsolete,
+    mark_sent,
+    prune,
+    record,
+    release,
+    waiting_recipients,
+)
+from models.tables import COPENHAGEN, utcnow
+
+ESCALATION_HOUR = 7  # Copenhagen time: the coordinators' mail comes with the working day
+OWNER_KINDS = ("due_soon", "overdue")
+
+
+@dataclass
+class RunSummary:
+    recorded: int = 0
+    sent: int = 0
+    failed: int = 0
+    obsolete: int = 0
+    not_configured: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Mail:
+    kind: str
+    notices: tuple[ClaimedNotice, ...]
+    message: EmailMessage | None  # None: nothing to say any more (obsolete)
+
+
+def run_reminders(
+    *, now: datetime | None = None, mailer: Callable[[SmtpSettings], Mailer] = Mailer
+) -> RunSummary:
+    now = now or utcnow()
+    with session_scope() as session:
+        settings = load_settings(session)
+    if not settings.is_configured:
+        return RunSummary(not_configured=True)
+    on = now.astimezone(COPENHAGEN).date()
+    summary = RunSummary()
+    scanned = _record_due(now=now, on=on, settings=settings, summary=summary)
+    _send_due(now=now, on=on, settings=settings, summary=summary, scanned=scanned, mailer=mailer(settings))
+    return summary
+
+
+def _record_due(
+    *, now: datetime, on: date, settings: SmtpSettings, summary: RunSummary
+) -> dict[int, list[EscalationLine]] | None:
+    scan_key = f"escalation_scan:{on.isoformat()}"
+    scanned = None
+    with session_scope() as session:
+        known = known_keys(session, now=now)
+        specs = owner_notices(session, on=on) + digest_notices(session, now=now)
+        if now.astimezone(COPENHAGEN).hour >= ESCALATION_HOUR and scan_key not in known:
+            scanned = escalations(session, on=on, overdue_days=settings.escalation_days)
+            specs += [
+                NoticeSpec(f"escalation:{uid}:{on.isoformat()}", "escalation", f"user:{uid}")
+                for uid in scanned
+            ]
+        changes = calendar_changes(session, now=now)
+    new = [spec for spec in specs if spec.key not in known]
+    with session_scope(write=True) as session:
+        prune(session, now=now)
+        summary.recorded += record(session, new, now=now)
+        if scanned is not None:
+            mark_done_key(session, scan_key, now=now)
+        record_baselines(session, changes, now=now)
+        for change in changes:
+            if change.kind != "baseline":
+                summary.recorded += record(session, apply_change(session, change, now=now), now=now)
+    return scanned
+
+
+def _compose(
+    session: Session,
+    *,
+    recipient: Recipient,
+    notices: list[ClaimedNotice],
+    settings: SmtpSettings,
+    now: datetime,
+    on: date,
+    scanned: dict[int, list[EscalationLine]] | None,
+) -> list[_Mail]:
+    sender, link, uid = settings.sender or "", settings.link, recipient.user_id
+    mails: list[_Mail] = []
+    owned = [n for n in notices if n.kind in OWNER_KINDS]
+    if owned and uid is not None:
+        content, gone = owner_mail(session, user_id=uid, notices=owned, on=on)
+        if gone:
+            mails.append(_Mail("owner", tuple(n for n in owned if n.id in gone), None))
+        if content is not None:
+            owner_message = reminder_mail.owner_message(
+                content, sender=sender, recipient=recipient, link=link
+            )
+            mails.append(_Mail("owner", tuple(n for n in owned if n.id not in gone), owner_message))
+    for notice in notices:
+        message: EmailMessage | None = None
+        if notice.kind == "digest" and uid is not None:
+            digest = digest_mail(session, user_id=uid, now=now)
+            if digest is not None:
+                message = reminder_mail.digest_message(digest, sender=sender, recipient=recipient, link=link)
+        elif notice.kind == "escalation" and uid is not None:
+            found = escalation_mail(
+                session, user_id=uid, on=on, overdue_days=settings.escalation_days, known=scanned
+            )
+            if found is not None:
+                message = reminder_mail.escalation_message(
+                    found, sender=sender, recipient=recipient, link=link
+                )
+        elif notice.kind.startswith("meeting_"):
+            meeting = meeting_mail(session, notice=notice, recipient=recipient)
+            if meeting is not None:
+                message = reminder_mail.meeting_message(
+                    meeting, sender=sender, recipient=recipient, link=link
+                )
+        elif notice.kind in OWNER_KINDS and uid is not None:
+            continue
+        mails.append(_Mail(notice.kind, (notice,), message))
+    return mails
+
+
+def _send_due(
+    *,
+    now: datetime,
+    on: date,
+    settings: SmtpSettings,
+    summary: RunSummary,
+    scanned: dict[int, list[EscalationLine]] | None,
+    mailer: Mailer,
+) -> None:
+    with session_scope() as session:
+        waiting = waiting_recipients(session, now=now)
+    with mailer:
+        for who in waiting:
+            with session_scope(write=True) as session:
+                notices = claim(session, recipient=who, now=now)
+            if not notices:
+                continue  # another run has them
+            with session_scope() as session:  # the audit rows of what the mails show commit here
+                recipient = find_recipient(session, who)
+                mails = (
+                    [_Mail("none", tuple(notices), None)]
+                    if recipient is None
+                    else _compose(
+                        session,
+                        recipient=recipient,
+                        notices=notices,
+                        settings=settings,
+                        now=now,
+                        on=on,
+                        scanned=scanned,
+                    )
+                )
+            if not _deliver(mails, mailer=mailer, recipient=recipient, now=now, summary=summary):
+                return
+
+
+def _deliver(
+    mails: list[_Mail], *, mailer: Mailer, recipient: Recipient | None, now: datetime, summary: RunSummary
+) -> bool:
+    """Send one recipient's mails; False when the server cannot be used any more this run."""
+    for n, mail in enumerate(mails):
+        ids = [notice.id for notice in mail.notices]
+        if mail.message is None or recipient is None:
+            with session_scope(write=True) as session:
+                mark_obsolete(session, ids)
+            summary.obsolete += len(ids)
+            continue
+        try:
+            mailer.send(mail.message)
+        except MailFailure as failure:
+            with session_scope(write=True) as session:
+                release(session, mail.notices, error=failure.reason)
+                log_attempt(
+                    session, kind=mail.kind, address=recipient.address, error=failure.reason, notices=len(ids)
+                )
+                if failure.whole_run:
+                    release(session, [x for later in mails[n + 1 :] for x in later.notices], error=None)
+            summary.failed += 1
+            summary.reasons.append(failure.reason)
+            if failure.whole_run:
+                return False
+            continue
+        with session_scope(write=True) as session:
+            mark_sent(session, ids, now=utcnow())
+            log_attempt(session, kind=mail.kind, address=recipient.address, notices=len(ids))
+        summary.sent += 1
+    return True
