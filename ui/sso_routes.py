@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 
+from sqlalchemy.exc import IntegrityError
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -109,8 +110,18 @@ def _finish(config: SsoConfig, request: Request, sealed: str | None) -> tuple[st
     except oidc_client.TokenRejected as error:
         return _failed(error.reason)
     id_token = str(claims.pop("_id_token"))
-    with session_scope(write=True) as session:
-        result = oidc_accounts.sign_in(session=session, config=config, claims=claims, id_token=id_token)
+    for last in (False, True):
+        try:
+            with session_scope(write=True) as session:
+                result = oidc_accounts.sign_in(
+                    session=session, config=config, claims=claims, id_token=id_token
+                )
+            break
+        except IntegrityError:
+            # Two first logins of one person at the same moment (two tabs): one bound the subject
+            # or made the account; the second try finds it.
+            if last:
+                raise
     return ("refused", None) if result.token is None else ("ok", result.token)
 
 
