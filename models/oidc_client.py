@@ -82,6 +82,12 @@ def _mac(key: str, payload: str) -> str:
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
+def same(given: str, expected: str) -> bool:
+    """Constant-time comparison that also takes text a client made up (compare_digest refuses
+    non-ASCII str with a TypeError: a crafted cookie or token must be a refusal, not an error)."""
+    return hmac.compare_digest(given.encode("utf-8", "surrogatepass"), expected.encode("utf-8"))
+
+
 def seal_flow(flow: Flow, *, key: str) -> str:
     payload = base64.urlsafe_b64encode(json.dumps(flow.__dict__).encode()).decode().rstrip("=")
     return f"{payload}.{_mac(key, payload)}"
@@ -92,7 +98,7 @@ def open_flow(value: str | None, *, key: str, clock: Any = time.time) -> Flow | 
     if not value or "." not in value or not key or len(value) > 2000:
         return None
     payload, _, mac = value.rpartition(".")
-    if not hmac.compare_digest(mac, _mac(key, payload)):
+    if not same(mac, _mac(key, payload)):
         return None
     try:
         data = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -243,7 +249,7 @@ def verify_id_token(
         raise TokenRejected("audience")
     if (len(audiences) > 1 or "azp" in claims) and claims.get("azp") != config.client_id:
         raise TokenRejected("audience")
-    if not isinstance(claims.get("nonce"), str) or not hmac.compare_digest(claims["nonce"], nonce):
+    if not isinstance(claims.get("nonce"), str) or not same(claims["nonce"], nonce):
         raise TokenRejected("nonce")
     if not isinstance(claims.get("sub"), str) or not claims["sub"] or len(claims["sub"]) > 255:
         raise TokenRejected("subject")

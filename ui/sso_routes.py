@@ -100,7 +100,7 @@ def _finish(config: SsoConfig, request: Request, sealed: str | None) -> tuple[st
     flow = oidc_client.open_flow(sealed, key=cookie_key())
     if "error" in params:  # the person cancelled at the provider, or it refused us
         return _failed(f"provider said {params.get('error', '')[:40]}")
-    if flow is None or not params.get("code") or params.get("state") != flow.state:
+    if flow is None or not params.get("code") or not oidc_client.same(params.get("state", ""), flow.state):
         return _failed("state")  # not this browser's attempt (login CSRF), or too old
     try:
         claims = oidc_client.exchange_code(config, code=params["code"], flow=flow)

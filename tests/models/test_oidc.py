@@ -117,6 +117,11 @@ def test_an_unsigned_token_is_refused_and_a_good_one_passes(provider, config):
               "iat": 2_000_000_000, "exp": 2_000_000_600}  # fmt: skip
     with pytest.raises(oidc_client.TokenRejected):
         oidc_client.verify_id_token(_unsigned(claims), config=config, metadata=metadata, nonce="n-1")
+    with pytest.raises(oidc_client.TokenRejected) as refused:  # a made-up nonce that is not ASCII
+        oidc_client.verify_id_token(
+            provider.id_token(ANNE, nonce="nøgle"), config=config, metadata=metadata, nonce="n-1"
+        )
+    assert refused.value.reason == "nonce"
 
 
 @pytest.mark.parametrize(
@@ -126,6 +131,7 @@ def test_an_unsigned_token_is_refused_and_a_good_one_passes(provider, config):
         (lambda v: v[:-2] + ("AA" if not v.endswith("AA") else "BB"), False),  # signature changed
         (lambda v: "x" + v, False),  # payload changed
         (lambda v: "", False),
+        (lambda v: v[:-1] + "æ", False),  # not ASCII: refused, not an error
     ],
 )
 def test_the_flow_cookie_opens_only_unchanged_with_the_key_and_in_time(change, opened):
