@@ -567,6 +567,11 @@ def run(scale: float, runs: int, *, postgres: str, memory: bool, only: set[str] 
             # ten users above); last, as it leaves ten meetings in progress in the database.
             figures["wire_rooms"] = measure_users(full.url, levels=(10,), seconds=users_seconds,
                                                   client="protocol", room_screens=10)  # fmt: skip
+        if only and "scaleout" in only and backend == "postgresql":  # issue 22: asked for by name only
+            from bench.scaleout import measure_scaleout
+
+            print(f"[{backend}] scaleout, 1 and 2 processes behind nginx ...", file=sys.stderr, flush=True)
+            figures["scaleout"] = measure_scaleout(full.url, seconds=users_seconds)
         result["backends"][backend] = figures
     return result
 
@@ -662,6 +667,9 @@ def table(result: dict[str, Any]) -> str:
         lines += users_table(figures.get("users"))
         lines += users_table(figures.get("wire"))
         lines += users_table(figures.get("wire_rooms"))
+        from bench.scaleout import scaleout_table
+
+        lines += scaleout_table(figures.get("scaleout"))
     return "\n".join(lines)
 
 
@@ -756,7 +764,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="a PostgreSQL admin URL (default: SAMPLAN_TEST_POSTGRES_URL)")
     parser.add_argument("--no-memory", action="store_true", help="skip the streamlit run + browser part")
     parser.add_argument("--only", default="",
-                        help="comma-separated: pages,hot,word,exchange,load,memory,browser,users,wire")
+                        help="comma-separated: pages,hot,word,exchange,load,memory,browser,users,wire "
+                             "(and scaleout, only when named)")
     parser.add_argument("--users-seconds", type=float, default=120.0, help="how long each users level works")
     parser.add_argument("--users-levels", default="1,10,20,30", help="comma-separated numbers of users")
     parser.add_argument("--worker", choices=sorted(WORKERS), help=argparse.SUPPRESS)
