@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func
+from sqlalchemy import exists, func
 from sqlmodel import Session, col, select
 
 from models.access import Actor, refuse, write_audit
@@ -247,49 +247,51 @@ class MyRound:
 
 
 def my_open_rounds(*, session: Session, actor: Actor | None, on: date | None = None) -> list[MyRound]:
-    """The open rounds that include the user's own department (active staff accounts only)."""
+    """The open rounds that include the user's own department (active staff accounts only).
+
+    One statement when there is none (Opfølgning, the start page, asks on every run): the
+    rounds through the account's department, with whether this user has answered each."""
     if actor is None or actor.user_id is None or actor.role != "staff":
         return []
     on = on or today()
-    user = session.get(UserAccount, actor.user_id)
-    if user is None or not user.is_active or user.department_id is None:
-        return []
-    rows = (
-        session.execute(
-            select(RcRound)
-            .join(RcRoundDepartment, col(RcRoundDepartment.round_id) == col(RcRound.id))
-            .where(
-                col(RcRoundDepartment.department_id) == user.department_id,
-                col(RcRound.closed_at).is_(None),
-                col(RcRound.starts_on) <= on,
-                col(RcRound.ends_on) >= on,
-            )
-            .order_by(col(RcRound.ends_on), col(RcRound.id))
-        )
-        .scalars()
-        .all()
+    answered = (
+        exists()
+        .where(col(RcRespondent.round_id) == col(RcRound.id), col(RcRespondent.user_id) == actor.user_id)
+        .correlate(RcRound)
     )
+    rows = session.execute(
+        select(RcRound, UserAccount.department_id, answered)
+        .join(RcRoundDepartment, col(RcRoundDepartment.round_id) == col(RcRound.id))
+        .join(UserAccount, col(UserAccount.department_id) == col(RcRoundDepartment.department_id))
+        .where(
+            col(UserAccount.id) == actor.user_id,
+            col(UserAccount.is_active),
+            col(UserAccount.role) == "staff",
+            col(RcRound.closed_at).is_(None),
+            col(RcRound.starts_on) <= on,
+            col(RcRound.ends_on) >= on,
+        )
+        .order_by(col(RcRound.ends_on), col(RcRound.id))
+    ).all()
     if not rows:
         return []
-    done = set(
-        session.execute(
-            select(RcRespondent.round_id).where(
-                col(RcRespondent.user_id) == actor.user_id,
-                col(RcRespondent.round_id).in_([r.id for r in rows]),
-            )
-        ).scalars()
-    )
+    own = {row[0].id: (row[1], bool(row[2])) for row in rows}
     result = []
-    for view in _views(session, list(rows)):
-        mine = next(d for d in view.departments if d[0] == user.department_id)
-        others = tuple(d for d in view.departments if d[0] != user.department_id)
-        result.append(MyRound(round=view, my_department=mine, others=others, answered=view.id in done))
+    for view in _views(session, [row[0] for row in rows]):
+        department_id, done = own[view.id]
+        mine = next(d for d in view.departments if d[0] == department_id)
+        others = tuple(d for d in view.departments if d[0] != department_id)
+        result.append(MyRound(round=view, my_department=mine, others=others, answered=done))
     return result
 
 
-def count_respondents(*, session: Session, round_id: int) -> int:
-    return int(
-        session.execute(
-            select(func.count()).select_from(RcRespondent).where(col(RcRespondent.round_id) == round_id)
-        ).scalar_one()
-    )
+def respondent_counts(*, session: Session, round_ids: list[int]) -> dict[int, int]:
+    """How many have answered each round (one statement for the list of rounds)."""
+    rows = session.execute(
+        select(RcRespondent.round_id, func.count())
+        .where(col(RcRespondent.round_id).in_(round_ids))
+        .group_by(col(RcRespondent.round_id))
+    ).all()
+    counts = dict.fromkeys(round_ids, 0)
+    counts.update({round_id: int(n) for round_id, n in rows})
+    return counts

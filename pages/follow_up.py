@@ -39,6 +39,7 @@ from ui.context import current_actor, selected_citizen_id
 from ui.demo_offer import no_open_agreements, offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
+from ui.rc_survey import surveys
 from ui.safe import escape_markdown, show_text
 from ui.widgets import day, form, person_line, rows_shown, show_more_button
 
@@ -46,6 +47,7 @@ actor = current_actor()
 st.title(t("followup.title"))
 show_flash()
 offer_demo(actor)  # only an administrator on a database without citizens sees it
+surveys(actor)  # a relational coordination round this user is asked in (issue 24)
 
 
 def shown_key(section):

@@ -18,6 +18,7 @@ from ui.context import current_actor
 from ui.downloads import download_button
 from ui.i18n import lang, t
 from ui.overview_view import current_drawing, current_figures, forget_figures
+from ui.rc_results import relational_coordination
 from ui.widgets import moment
 
 actor = current_actor()
@@ -164,3 +165,5 @@ if overview.needs:
     st.dataframe(needs_frame(overview.needs, lang()), hide_index=True)
 else:
     st.info(t("overview_access.needs_none_own"))
+
+relational_coordination(actor)  # issue 24: the survey rounds between departments and their figures
