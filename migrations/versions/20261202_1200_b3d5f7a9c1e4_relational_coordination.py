@@ -35,8 +35,11 @@ def upgrade() -> None:
         sa.Column("opened_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("ends_on >= starts_on", name=op.f("ck_rc_round_period")),
-        sa.ForeignKeyConstraint(["opened_by_user_id"], ["user_account.id"],
-                                name=op.f("fk_rc_round_opened_by_user_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["opened_by_user_id"],
+            ["user_account.id"],
+            name=op.f("fk_rc_round_opened_by_user_id_user_account"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rc_round")),
     )
     op.create_index(op.f("ix_rc_round_opened_by_user_id"), "rc_round", ["opened_by_user_id"])
@@ -45,9 +48,12 @@ def upgrade() -> None:
         "rc_round_department",
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["round_id"], ["rc_round.id"], name=op.f("fk_rc_round_department_round_id_rc_round")),
-        sa.ForeignKeyConstraint(["department_id"], ["department.id"],
-                                name=op.f("fk_rc_round_department_department_id_department")),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["rc_round.id"], name=op.f("fk_rc_round_department_round_id_rc_round")
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["department.id"], name=op.f("fk_rc_round_department_department_id_department")
+        ),
         sa.PrimaryKeyConstraint("round_id", "department_id", name=op.f("pk_rc_round_department")),
     )
     op.create_index(op.f("ix_rc_round_department_department_id"), "rc_round_department", ["department_id"])
@@ -57,10 +63,15 @@ def upgrade() -> None:
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("department_id", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["round_id"], ["rc_round.id"], name=op.f("fk_rc_respondent_round_id_rc_round")),
-        sa.ForeignKeyConstraint(["user_id"], ["user_account.id"], name=op.f("fk_rc_respondent_user_id_user_account")),
-        sa.ForeignKeyConstraint(["department_id"], ["department.id"],
-                                name=op.f("fk_rc_respondent_department_id_department")),
+        sa.ForeignKeyConstraint(
+            ["round_id"], ["rc_round.id"], name=op.f("fk_rc_respondent_round_id_rc_round")
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["user_account.id"], name=op.f("fk_rc_respondent_user_id_user_account")
+        ),
+        sa.ForeignKeyConstraint(
+            ["department_id"], ["department.id"], name=op.f("fk_rc_respondent_department_id_department")
+        ),
         sa.PrimaryKeyConstraint("round_id", "user_id", name=op.f("pk_rc_respondent")),
     )
     op.create_index(op.f("ix_rc_respondent_user_id"), "rc_respondent", ["user_id"])
@@ -68,17 +79,26 @@ def upgrade() -> None:
 
     op.create_table(
         "rc_answer",
-        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False),
+        sa.Column(
+            "id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), autoincrement=False, nullable=False
+        ),
         sa.Column("round_id", sa.Integer(), nullable=False),
         sa.Column("from_department_id", sa.Integer(), nullable=False),
         sa.Column("about_department_id", sa.Integer(), nullable=False),
         *(sa.Column(name, sa.Integer(), nullable=True) for name in DIMENSIONS),
-        *(sa.CheckConstraint(f"{name} BETWEEN 1 AND 5", name=op.f(f"ck_rc_answer_{name}")) for name in DIMENSIONS),
+        *(
+            sa.CheckConstraint(f"{name} BETWEEN 1 AND 5", name=op.f(f"ck_rc_answer_{name}"))
+            for name in DIMENSIONS
+        ),
         sa.ForeignKeyConstraint(["round_id"], ["rc_round.id"], name=op.f("fk_rc_answer_round_id_rc_round")),
-        sa.ForeignKeyConstraint(["from_department_id"], ["department.id"],
-                                name=op.f("fk_rc_answer_from_department_id_department")),
-        sa.ForeignKeyConstraint(["about_department_id"], ["department.id"],
-                                name=op.f("fk_rc_answer_about_department_id_department")),
+        sa.ForeignKeyConstraint(
+            ["from_department_id"], ["department.id"], name=op.f("fk_rc_answer_from_department_id_department")
+        ),
+        sa.ForeignKeyConstraint(
+            ["about_department_id"],
+            ["department.id"],
+            name=op.f("fk_rc_answer_about_department_id_department"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_rc_answer")),
     )
     op.create_index(op.f("ix_rc_answer_round_id"), "rc_answer", ["round_id"])
