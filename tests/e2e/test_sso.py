@@ -3,11 +3,12 @@ the test starts (tests/oidc_provider.py, uvicorn in a thread of this process).
 
 One journey, one server: the login page offers "Log ind med Testkommune" beside the password
 form (axe: nothing serious); a person the provider knows but Samplan does not is refused with a
-Danish sentence; a forged ID token (wrong nonce) is refused; Rasmus logs in through the provider
-(bound by his e-mail), lands on his start page with the HttpOnly login cookie and nothing in the
-address; "Log ud" ends his Samplan login and the provider's session (end_session with his ID
-token as the hint), and the browser is back on Samplan's login page. The token checks one by one
-(expired, signature, issuer, audience, nonce) are tests/models/test_oidc.py's.
+Danish sentence; a forged ID token (wrong nonce) and an expired one are refused; Rasmus logs in
+through the provider (bound by his e-mail), lands on his start page with the HttpOnly login
+cookie and nothing in the address; "Log ud" ends his Samplan login and the provider's session
+(end_session with his ID token as the hint), and the browser is back on Samplan's login page.
+The token checks one by one (expired, signature, issuer, audience, nonce) are
+tests/models/test_oidc.py's.
 """
 
 from __future__ import annotations
@@ -96,14 +97,16 @@ def test_staff_log_in_and_out_through_the_municipality_and_strangers_and_forgeri
     assert "sso=" not in page.url and "code=" not in page.url
     page.screenshot(path=str(SCREENS / "refused.png"), full_page=True)
 
-    # A forged ID token (made for another login attempt) in a fresh browser: refused as well.
-    provider.forge = "nonce"
-    forged = new_context().new_page()
-    forged.goto(sso_server.url)
-    at_the_login_page(forged, wait_for_app)
-    through_the_provider(forged, wait_for_app, "rasmus")
-    expect(forged.get_by_text("Log ind med kommunens login lykkedes ikke")).to_be_visible()
-    expect(forged.get_by_test_id("stSidebar")).to_have_count(0)
+    # A forged ID token (made for another login attempt) and an expired one, each in a fresh
+    # browser: refused as well, though Rasmus has an account.
+    for forge in ("nonce", "expired"):
+        provider.forge = forge
+        forged = new_context().new_page()
+        forged.goto(sso_server.url)
+        at_the_login_page(forged, wait_for_app)
+        through_the_provider(forged, wait_for_app, "rasmus")
+        expect(forged.get_by_text("Log ind med kommunens login lykkedes ikke")).to_be_visible()
+        expect(forged.get_by_test_id("stSidebar")).to_have_count(0)
 
     # Rasmus, in his own browser: in, on his start page, with the HttpOnly cookie only.
     browser = new_context().new_page()
@@ -138,6 +141,7 @@ def test_staff_log_in_and_out_through_the_municipality_and_strangers_and_forgeri
     assert [tuple(row) for row in audit] == [
         ("login.sso", "denied", None),  # the stranger
         ("login.sso", "failed", None),  # the forged token
+        ("login.sso", "failed", None),  # the expired one
         ("login.sso", "ok", rasmus_id),
         ("logout", "ok", rasmus_id),
     ]
