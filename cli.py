@@ -79,8 +79,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     which.add_argument("--citizen", type=int, metavar="ID", help=t("cli.help_citizen"))
     which.add_argument("--all", action="store_true", help=t("cli.help_all"))
     export.add_argument(
-        "--format", choices=("json", "samplan/1", "docx", "fhir"), default="json", help=t("exchange2.help_format")
-    )
+        "--format", choices=("json", "samplan/1", "docx", "fhir"), default="json",
+        help=t("exchange2.help_format"),
+    )  # fmt: skip
     export.add_argument("--out", required=True, metavar=t("cli19.metavar_file"), help=t("cli.help_out"))
     export.add_argument("--force", action="store_true", help=t("output.help_force"))
     export.add_argument(

@@ -24,7 +24,12 @@ GOAL_ACCEPTANCE = "http://hl7.org/fhir/StructureDefinition/goal-acceptance"
 _NAMESPACE = uuid.UUID("6f1c2a52-7c0e-4c8e-9a54-5a6d1e0f2b11")
 
 GOAL_STATUS = {"active": "active", "achieved": "completed", "paused": "on-hold", "dropped": "cancelled"}
-TASK_STATUS = {"open": "requested", "in_progress": "in-progress", "done": "completed", "cancelled": "cancelled"}
+TASK_STATUS = {
+    "open": "requested",
+    "in_progress": "in-progress",
+    "done": "completed",
+    "cancelled": "cancelled",
+}
 AREA_WORDS = {
     "work_education": "Arbejde og uddannelse", "health": "Helbred", "family": "Familie",
     "housing": "Bolig", "economy": "Økonomi", "social_life": "Socialt liv",
@@ -101,7 +106,9 @@ def build_fhir_bundle(plan: Any, *, goal_answers: Mapping[int | None, tuple[bool
         return organisations[name]
 
     members: dict[int, str] = {}
-    participants: list[dict[str, Any]] = [{"role": [_role("citizen", "Borgeren")], "member": {"reference": patient}}]
+    participants: list[dict[str, Any]] = [
+        {"role": [_role("citizen", "Borgeren")], "member": {"reference": patient}}
+    ]
     coordinator: str | None = None
     for person in plan.people:
         period = {"start": _day(person.added_on), "end": _day(person.removed_on)}
@@ -162,7 +169,8 @@ def build_fhir_bundle(plan: Any, *, goal_answers: Mapping[int | None, tuple[bool
                 "focus": [{"reference": b.url("goal", goal.id)}],
                 "effectiveDateTime": _instant(score.meeting_starts_at),
                 "valueInteger": score.score,
-                "note": [{"text": t} for t in (score.note, score.next_step and f"Næste skridt: {score.next_step}") if t],
+                "note": [{"text": t} for t in (score.note, score.next_step and f"Næste skridt: {score.next_step}")
+                         if t],
             }))  # fmt: skip
         answer = goal_answers.get(goal.id) or plan_answer
         agrees = answer[0] if answer else read_back

@@ -22,7 +22,7 @@ from models.users import login_owner, resume_login_session
 # The kinds of file the app offers; the audit row's action is "download.<kind>".
 KINDS = frozenset(
     {"plan_docx", "citizen_copy", "invitation_ics", "invitation_docx", "overview_csv",
-     "overview_xlsx", "export_all", "backup", "rc_csv", "rc_xlsx"}
+     "overview_xlsx", "export_all", "backup", "plan_fhir", "rc_csv", "rc_xlsx"}
 )
 
 

@@ -56,7 +56,8 @@ def import2(
         def __init__(self, values: dict[str, Any]) -> None:
             self.name, self.birth_date = str(values.get("name", "")), values.get("birth_date")
 
-    known = {k.position: k for k in find_known(session, [_Named(c.values) for c in read.citizens])}
+    named = [_Named(c.values) for c in read.citizens]
+    known = {k.position: k for k in find_known(session, named)}  # type: ignore[arg-type]
     if known and on_existing == "refuse":
         raise AlreadyImported(list(known.values()))
     if on_existing == "update":
@@ -103,7 +104,10 @@ def _pick(source: dict[str, Any], *names: str) -> dict[str, Any]:
 
 def downgrade_citizen(citizen: dict[str, Any]) -> dict[str, Any]:
     """What samplan/1 can carry of a samplan/2 citizen (the --update rules, and old receivers)."""
-    out = {"ref": citizen.get("ref", "c1"), **_pick(citizen, "name", "birth_date", "phone", "email", "contact_person")}
+    out = {
+        "ref": citizen.get("ref", "c1"),
+        **_pick(citizen, "name", "birth_date", "phone", "email", "contact_person"),
+    }
     out["people"] = [
         _pick(p, "ref", "name", "kind", "department", "title", "relation", "email", "phone")
         for p in citizen.get("people", [])

@@ -84,8 +84,13 @@ class _Builder:
         self.users = {
             row.id: row
             for row in session.execute(
-                select(UserAccount.id, UserAccount.username, UserAccount.full_name, UserAccount.email,
-                       UserAccount.department_id)  # fmt: skip
+                select(  # type: ignore[call-overload]
+                    UserAccount.id,
+                    UserAccount.username,
+                    UserAccount.full_name,
+                    UserAccount.email,
+                    UserAccount.department_id,
+                )  # fmt: skip
             )
         }
         self.used_departments: set[int] = set()
@@ -129,7 +134,7 @@ class _Builder:
     def rows(self, entity: Entity, citizen_ids: list[int]) -> list[Any]:
         model = entity.model
         if entity.parent == "citizen":
-            query = select(model).where(getattr(model, "citizen_id").in_(citizen_ids))
+            query = select(model).where(model.citizen_id.in_(citizen_ids))
         else:
             parent = _ENTITY[entity.parent].model
             query = (
@@ -170,7 +175,9 @@ class _Builder:
         self.nest(out, "citizen", citizen.id, grouped)  # type: ignore[arg-type]
         return out
 
-    def nest(self, out: dict[str, Any], kind: str, parent_id: int, grouped: dict[str, dict[int, list[Any]]]) -> None:
+    def nest(
+        self, out: dict[str, Any], kind: str, parent_id: int, grouped: dict[str, dict[int, list[Any]]]
+    ) -> None:
         for entity in ENTITIES:
             if entity.parent != kind:
                 continue
@@ -230,6 +237,7 @@ class _Builder:
         if by:
             out["by"] = by
         out["table"] = row.table_name
+        ref: str | None
         if row.table_name == "citizen":
             ref = CITIZEN
         elif row.table_name == "preparation":

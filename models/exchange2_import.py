@@ -80,8 +80,8 @@ def write2(
             rows.append(row)
         with_ids = bool(entity.prefix) or entity.kind in _PARENTS
         new_ids = _insert(session, entity.model, rows, ids=with_ids)
-        for item, new_id in zip(items, new_ids if with_ids else [None] * len(items), strict=True):
-            item.id = new_id
+        for item, new_id in zip(items, new_ids if with_ids else [0] * len(items), strict=True):
+            item.id = new_id if with_ids else None
             if entity.prefix:
                 refs[(item.n, f"{entity.kind}:{item.ref}")] = new_id
             if entity.kind == "preparation" and item.parent is not None:
@@ -89,7 +89,9 @@ def write2(
         if entity.kind == "person":
             _contacts(session, citizens, refs)
     for cid in ids:
-        write_audit(session, actor=actor, action="citizen.import", citizen_id=cid, entity="citizen", entity_id=cid)
+        write_audit(
+            session, actor=actor, action="citizen.import", citizen_id=cid, entity="citizen", entity_id=cid
+        )
     return [ImportedCitizen(id=c.id, name=str(c.values.get("name", ""))) for c in citizens]  # type: ignore[arg-type]
 
 
@@ -105,13 +107,15 @@ def _contacts(session: Session, citizens: list[Item], refs: dict[tuple[int, str]
     if rows:
         table = Citizen.__table__  # type: ignore[attr-defined]
         session.execute(
-            update(table).where(table.c.id == bindparam("row_id")).values(contact_person_id=bindparam("contact")),
+            update(table)
+            .where(table.c.id == bindparam("row_id"))
+            .values(contact_person_id=bindparam("contact")),
             rows,
         )
 
 
 def _person_code(value: object, n: int, refs: dict[tuple[int, str], int]) -> object:
-    """"person:p3" in an agreement's history is "person:<id>" in the database."""
+    """ "person:p3" in an agreement's history is "person:<id>" in the database."""
     match = _PERSON_CODE.match(value) if isinstance(value, str) else None
     if match is None:
         return value
@@ -120,7 +124,11 @@ def _person_code(value: object, n: int, refs: dict[tuple[int, str], int]) -> obj
 
 
 def _correction(
-    row: dict[str, Any], n: int, cid: int | None, refs: dict[tuple[int, str], int], departments: dict[str, int]
+    row: dict[str, Any],
+    n: int,
+    cid: int | None,
+    refs: dict[tuple[int, str], int],
+    departments: dict[str, int],
 ) -> None:
     table, ref = row["table_name"], row["row_id"]
     if table == "citizen":
@@ -144,8 +152,11 @@ def _departments(session: Session, read: Read) -> dict[str, int]:
         for d in session.execute(select(Department).where(col(Department.name).in_(names))).scalars()
     } if names else {}  # fmt: skip
     created = [
-        Department(name=d["name"], is_outside_body=bool(d.get("is_outside_body", False)),
-                   retired_at=_time(d.get("retired_at")))  # fmt: skip
+        Department(
+            name=d["name"],
+            is_outside_body=bool(d.get("is_outside_body", False)),
+            retired_at=_time(d.get("retired_at")),
+        )  # fmt: skip
         for d in read.departments
         if d["name"] not in existing
     ]
@@ -167,7 +178,9 @@ def _users(session: Session, read: Read, departments: dict[str, int]) -> dict[st
         return {}
     existing = {
         row.username: row.id
-        for row in session.execute(select(UserAccount.id, UserAccount.username).where(col(UserAccount.username).in_(names)))
+        for row in session.execute(
+            select(UserAccount.id, UserAccount.username).where(col(UserAccount.username).in_(names))
+        )
     }
     wanted_emails = [u["email"].lower() for u in read.users if u["email"] and u["username"] not in existing]
     taken = {
@@ -196,4 +209,6 @@ def _users(session: Session, read: Read, departments: dict[str, int]) -> dict[st
 
 
 def identities_for(read: Read) -> list[str | None]:
-    return [citizen_identity(str(c.values.get("name", "")), c.values.get("birth_date")) for c in read.citizens]
+    return [
+        citizen_identity(str(c.values.get("name", "")), c.values.get("birth_date")) for c in read.citizens
+    ]

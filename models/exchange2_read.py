@@ -93,7 +93,9 @@ class _Reader:
                 self.note(path + ("email",), "exchange2.email_twice", email=email)
             elif email:
                 emails.add(email.lower())
-            full_name = self.clean(clean_name, user.get("full_name"), path + ("full_name",), field="full_name")
+            full_name = self.clean(
+                clean_name, user.get("full_name"), path + ("full_name",), field="full_name"
+            )
             self.department_known(user.get("department"), path + ("department",))
             self.read.users.append({"username": name, "full_name": full_name, "email": email,
                                     "department": user.get("department")})  # fmt: skip
@@ -142,7 +144,9 @@ class _Reader:
             pairs = [(None, value)] if entity.single and isinstance(value, dict) else _objects(value)
             for i, obj in pairs:
                 where = path + ((entity.key,) if i is None else (entity.key, i))
-                item = Item(entity.kind, parent.n, obj.get("ref") if entity.prefix else None, {}, parent=parent)
+                item = Item(
+                    entity.kind, parent.n, obj.get("ref") if entity.prefix else None, {}, parent=parent
+                )
                 self.fields(item, obj, entity.fields, where)
                 self.read.items[entity.kind].append(item)
                 self.children(item, entity.kind, obj, where)
@@ -228,30 +232,39 @@ class _Reader:
             if goal.get("status") == "active":
                 active += 1
                 if active > MAX_ACTIVE_GOALS:
-                    self.note(path + ("goals", i, "status"), "exchange.too_many_active_goals", max=MAX_ACTIVE_GOALS)
+                    self.note(
+                        path + ("goals", i, "status"), "exchange.too_many_active_goals", max=MAX_ACTIVE_GOALS
+                    )
             scored: set[object] = set()
             for k, score in _objects(goal.get("scores")):
                 meeting = score.get("meeting")
                 if meeting in scored:
-                    self.note(path + ("goals", i, "scores", k, "meeting"), "exchange2.twice", value=str(meeting))
+                    self.note(
+                        path + ("goals", i, "scores", k, "meeting"), "exchange2.twice", value=str(meeting)
+                    )
                 scored.add(meeting)
         for i, meeting in _objects(raw.get("meetings")):
             people: set[object] = set()
             for k, part in _objects(meeting.get("participants")):
                 if part.get("person") in people:
-                    self.note(path + ("meetings", i, "participants", k, "person"), "exchange.participant_twice",
+                    where = path + ("meetings", i, "participants", k, "person")
+                    self.note(where, "exchange.participant_twice",
                               ref=str(part.get("person")))  # fmt: skip
                 people.add(part.get("person"))
         numbers: set[object] = set()
         for i, version in _objects(raw.get("plan_versions")):
             if version.get("number") in numbers:
-                self.note(path + ("plan_versions", i, "number"), "exchange2.twice", value=str(version.get("number")))
+                self.note(
+                    path + ("plan_versions", i, "number"), "exchange2.twice", value=str(version.get("number"))
+                )
             numbers.add(version.get("number"))
         for i, correction in _objects(raw.get("corrections")):
             table, row = correction.get("table"), correction.get("row")
             where = path + ("corrections", i)
             if table in ("citizen",) and row not in (None, CITIZEN):
-                self.note(where + ("row",), "exchange2.ref_missing", ref=str(row), kind="exchange2.kind_citizen")
+                self.note(
+                    where + ("row",), "exchange2.ref_missing", ref=str(row), kind="exchange2.kind_citizen"
+                )
             elif table == "preparation" and isinstance(row, str):
                 self.ref_ok(row, "meeting", where + ("row",))
             elif table in PREFIXES and isinstance(row, str):
@@ -289,7 +302,8 @@ def problems2(doc: object, found: list[Found], lang: str) -> list[Problem]:
     """As samplan/1's, with the kind of object a ref should name said in the user's language."""
     said = [
         Found(f.path, f.key, {**f.params, "kind": translate(f.params["kind"], lang)}, f.from_schema)
-        if "kind" in f.params else f
+        if "kind" in f.params
+        else f
         for f in found
     ]
     return problems_in(doc, said, lang)

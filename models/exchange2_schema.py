@@ -155,10 +155,21 @@ def schema2_validator() -> Draft202012Validator:
 
 
 _KIND_WORDS = {
-    "text": "text", "line": "text (short)", "name": "text (one line)", "email": "e-mail address",
-    "code": "string", "date": "date", "datetime": "date-time", "int": "integer", "bool": "boolean",
-    "enum": "one of", "json": "object", "ref": "ref →", "owner": "ref → person, or \"citizen\"",
-    "user": "username", "department": "department name",
+    "text": "text",
+    "line": "text (short)",
+    "name": "text (one line)",
+    "email": "e-mail address",
+    "code": "string",
+    "date": "date",
+    "datetime": "date-time",
+    "int": "integer",
+    "bool": "boolean",
+    "enum": "one of",
+    "json": "object",
+    "ref": "ref →",
+    "owner": 'ref → person, or "citizen"',
+    "user": "username",
+    "department": "department name",
 }
 
 
@@ -174,14 +185,21 @@ def _type_words(field: F) -> str:
 
 
 def _table(title: str, path: str, fields: tuple[F, ...], doc: str, *, ref: str, nested: list[Entity]) -> str:
-    lines = [f"### {title}", "", f"`{path}` — {doc}.", "", "| field | type | required | meaning |",
-             "|---|---|---|---|"]
+    lines = [
+        f"### {title}",
+        "",
+        f"`{path}` — {doc}.",
+        "",
+        "| field | type | required | meaning |",
+        "|---|---|---|---|",
+    ]
     if ref:
         lines.append(f"| `ref` | string `{ref}1`, `{ref}2`, … | yes | unique within the citizen |")
     for field in fields:
         column = f" (column `{field.col}`)" if field.col != field.name else ""
         lines.append(
-            f"| `{field.name}` | {_type_words(field)} | {'yes' if field.required else ''} | {field.doc}{column} |"
+            f"| `{field.name}` | {_type_words(field)} | {'yes' if field.required else ''} "
+            f"| {field.doc}{column} |"
         )
     for child in nested:
         shape = "object" if child.single else "list"
@@ -191,14 +209,23 @@ def _table(title: str, path: str, fields: tuple[F, ...], doc: str, *, ref: str, 
 
 def fields_markdown() -> str:
     """The field tables of docs/samplan2.md."""
-    parts = [_table("citizen", "citizens[]", CITIZEN_FIELDS, "the citizen", ref="c",
-                    nested=children_of("citizen"))]
+    parts = [
+        _table("citizen", "citizens[]", CITIZEN_FIELDS, "the citizen", ref="c", nested=children_of("citizen"))
+    ]
     paths = {"citizen": "citizens[]"}
     for entity in ENTITIES:
         suffix = "" if entity.single else "[]"
         paths[entity.kind] = f"{paths[entity.parent]}.{entity.key}{suffix}"
-        parts.append(_table(entity.kind, paths[entity.kind], entity.fields, entity.doc,
-                            ref=entity.prefix, nested=children_of(entity.kind)))
+        parts.append(
+            _table(
+                entity.kind,
+                paths[entity.kind],
+                entity.fields,
+                entity.doc,
+                ref=entity.prefix,
+                nested=children_of(entity.kind),
+            )
+        )
     return "\n".join(parts)
 
 

@@ -10,6 +10,7 @@ its Word export. Every Bundle is validated with fhir.resources (R4B) before it i
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -88,3 +89,22 @@ def unresolved_references(bundle: dict[str, Any]) -> list[str]:
 
     walk(bundle)
     return found
+
+
+def fhir_file_name(plan: Any) -> str:
+    """"plan-ditte-mikkelsen-fhir.json": the Word files' name rule (exports.word_plan.name_part)."""
+    from exports.word_plan import name_part
+
+    return f"plan-{name_part(plan.citizen.name) or plan.citizen.id}-fhir.json"
+
+
+def fhir_download(citizen_id: int) -> Callable[[Actor], bytes]:
+    """The Planen button's builder: run at the click for the login as it is then (ui.downloads),
+    through the same gate and audit as the command line's file."""
+    from models.db import session_scope
+
+    def build(who: Actor) -> bytes:
+        with session_scope() as session:
+            return fhir_bundle_bytes(session=session, actor=who, citizen_id=citizen_id)
+
+    return build

@@ -24,6 +24,7 @@ from models.citizen_links import (
 )
 from models.citizen_team import citizen_voice_for_plan
 from models.db import session_scope
+from models.fhir_plan import FHIR_MIME, fhir_download, fhir_file_name
 from models.next_meeting import next_meeting_words
 from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions_for_plan
 from models.plans import ActionView, load_plan_for_export, may_receive_plan
@@ -86,6 +87,11 @@ for column, variant in ((left, "citizen"), (right, "team")):
         disabled=not receives,
         help=t("word.download_help"),
     )
+download_button(  # the same plan for other systems (HL7 FHIR), behind the same consent gate
+    t("exchange2.download_fhir"), kind="plan_fhir", build=fhir_download(citizen_id), citizen_id=citizen_id,
+    file_name=fhir_file_name(plan), mime=FHIR_MIME, key="download-fhir", on_click="ignore", icon="🔗",
+    disabled=not receives, help=t("exchange2.download_fhir_help"),
+)
 
 # --- The plan -------------------------------------------------------------------------------
 

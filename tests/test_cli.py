@@ -21,6 +21,7 @@ import cli
 from models import db
 from models.demo import ditte_document
 from models.exchange import validate_document
+from models.exchange2 import validate2
 from models.migrate import upgrade_database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -100,7 +101,7 @@ def test_init_user_import_export_backup_journey(database, tmp_path):
     ]
     assert (count(database, "citizen"), count(database, "person")) == before  # not even the valid one
 
-    result = samplan("export", "--citizen", ditte_id, "--format", "json", "--out", tmp_path / "one.json")
+    result = samplan("export", "--citizen", ditte_id, "--format", "samplan/1", "--out", tmp_path / "one.json")
     assert result.returncode == 0, result.stderr
     one = json.loads((tmp_path / "one.json").read_text("utf-8"))
     assert validate_document(one) == []
@@ -110,8 +111,9 @@ def test_init_user_import_export_backup_journey(database, tmp_path):
     result = samplan("export", "--all", "--out", tmp_path / "all.json")
     assert result.returncode == 0, result.stderr
     everyone = json.loads((tmp_path / "all.json").read_text("utf-8"))
-    assert validate_document(everyone) == []
-    assert everyone["citizens"][0]["goals"] == one["citizens"][0]["goals"]
+    assert everyone["format"] == "samplan/2" and validate2(everyone) == []  # the default: everything
+    words = [g["own_words"] for g in one["citizens"][0]["goals"]]
+    assert [g["own_words"] for g in everyone["citizens"][0]["goals"]] == words
 
     result = samplan("export", "--citizen", ditte_id, "--format", "docx", "--out", tmp_path / "plan.docx")
     if word_export_exists():
@@ -529,7 +531,7 @@ def test_help_and_usage_errors_are_danish(capsys):
     )
     with pytest.raises(SystemExit):
         cli.main(["export", "--citizen", "1", "--format", "pdf", "--out", "x"])
-    assert "ugyldigt valg: 'pdf' (vælg mellem 'json', 'docx')" in capsys.readouterr().err
+    assert "ugyldigt valg: 'pdf' (vælg mellem 'json', 'samplan/1', 'docx', 'fhir')" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(

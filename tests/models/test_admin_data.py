@@ -36,7 +36,7 @@ def test_a_good_file_is_imported_and_exported_again(admin):
     [
         b"{not json",  # not JSON at all
         b"\xff\xfe\x00garbage",  # not UTF-8
-        json.dumps({"format": "samplan/2", "citizens": []}).encode(),  # another format
+        json.dumps({"format": "samplan/3", "citizens": []}).encode(),  # another format
         json.dumps({"format": "samplan/1", "citizens": [{"ref": "c1"}]}).encode(),  # no name
     ],
 )

@@ -284,7 +284,7 @@ IMPORT_ERRORS = [
     ("not UTF-8", None, "Æ".encode("latin-1"), "$", "exchange.not_utf8"),
     ("JSON but not an object", None, b"[1, 2, 3]", "$", "exchange.type_object"),
     ("JSON text that is a string", None, b'"samplan/1"', "$", "exchange.type_object"),
-    ("wrong format", _set(("format",), "samplan/2"), None, "format", "exchange.schema_const"),
+    ("wrong format", _set(("format",), "samplan/3"), None, "format", "exchange.schema_const"),
 ]
 
 

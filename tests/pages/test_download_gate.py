@@ -40,7 +40,7 @@ def clicks(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clicks]:
 def _pages(ditte) -> list[tuple[str, object, str | None, int]]:
     """(page, user, prepare step, how many files it offers)."""
     return [
-        ("pages/plan.py", ditte.staff_user, None, 2),  # the Word plan, citizen's and team's
+        ("pages/plan.py", ditte.staff_user, None, 3),  # the Word plan, citizen's and team's; FHIR
         ("pages/citizen_data.py", ditte.staff_user, None, 1),  # the citizen's zip copy
         ("pages/prepare.py", ditte.staff_user, "7 · Invitationer", 2),  # .ics and the letter
         ("pages/overview.py", ditte.admin, None, 2),  # CSV and Excel
