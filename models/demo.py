@@ -28,6 +28,7 @@ from models.db import session_scope
 from models.departments import department_for_person
 from models.errors import UserError
 from models.exchange import FORMAT, import_document
+from models.relational_coordination_demo import add_demo_rounds
 from models.tables import COPENHAGEN, Action, ActionEvent, Citizen, Meeting, Person, UserAccount, today
 from models.users import create_user
 
@@ -715,4 +716,5 @@ def load_demo(*, session_url: str | None = None, seed: int = DEMO_SEED) -> DemoR
                 session.get_one(UserAccount, account.id).is_leader = True
             department_id = department_for_person(session, staff.department)
             session.get_one(UserAccount, account.id).department_id = department_id
+        add_demo_rounds(session, random.Random(seed + 24), DEPARTMENTS)  # before/after (issue 24)
     return DemoResult(usernames=tuple(created), password=password, citizens_created=len(imported))
