@@ -8,6 +8,7 @@ with smtp_server() as server:
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import threading
 from collections.abc import Iterator
@@ -28,9 +29,12 @@ class Collector:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.reply: str | None = None  # an SMTP reply for DATA instead of accepting
+        self.delay = 0.0  # seconds each mail takes to accept (a slow server)
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope) -> str:  # noqa: ANN001 - aiosmtpd's hook
+        if self.delay:
+            await asyncio.sleep(self.delay)
         if self.reply:
             return self.reply
         message = message_from_bytes(envelope.content, policy=policy.default)
