@@ -99,6 +99,16 @@ def test_the_policy_forbids_framing_plugins_and_foreign_connections() -> None:
     assert "unsafe-eval" not in policy["script-src"]
 
 
+def test_the_shipped_nginx_site_sends_the_same_headers() -> None:
+    """deploy/nginx/samplan.conf repeats the app's headers (nginx hides the app's and adds its own,
+    so each appears once): the same values, HSTS always (the site is TLS only)."""
+    site = (ROOT / "deploy" / "nginx" / "samplan.conf").read_text(encoding="utf-8")
+    sent = dict(re.findall(r'^\s*add_header ([A-Za-z-]+) "([^"]*)" always;$', site, flags=re.M))
+    assert {k.lower(): v for k, v in sent.items()} == security_headers(tls=True)
+    hidden = set(re.findall(r"^\s*proxy_hide_header ([A-Za-z-]+);$", site, flags=re.M))
+    assert {h.lower() for h in hidden} == set(security_headers(tls=True))
+
+
 # --- the real server ---------------------------------------------------------------------------
 
 
