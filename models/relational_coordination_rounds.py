@@ -287,6 +287,8 @@ def my_open_rounds(*, session: Session, actor: Actor | None, on: date | None = N
 
 def respondent_counts(*, session: Session, round_ids: list[int]) -> dict[int, int]:
     """How many have answered each round (one statement for the list of rounds)."""
+    if not round_ids:
+        return {}
     rows = session.execute(
         select(RcRespondent.round_id, func.count())
         .where(col(RcRespondent.round_id).in_(round_ids))

@@ -42,11 +42,12 @@ def rounds_panel(actor: Actor) -> list[RoundView]:
     """The form to start a round and the list of rounds; returns the rounds (newest first)."""
     show_flash(at=PLACE)
     with session_scope() as session:
-        departments = list_departments(session=session)
         rounds = list_rounds(session=session, actor=actor)
         answered = respondent_counts(session=session, round_ids=[r.id for r in rounds])
     folded = st.expander(t("rc.lead.open_title"), key="rc_open_unfold", on_change="rerun")
-    if folded.open:
+    if folded.open:  # the department list is read only when the form is open
+        with session_scope() as session:
+            departments = list_departments(session=session)
         with folded:
             _open_form(actor, {d.id: d.name for d in departments})
     st.markdown(f"**{t('rc.lead.rounds_title')}**")
