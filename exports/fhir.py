@@ -161,6 +161,7 @@ def build_fhir_bundle(plan: Any, *, goal_answers: Mapping[int | None, tuple[bool
     for goal in plan.goals:
         observations = []
         for score in goal.scores:
+            step = f"Næste skridt: {score.next_step}" if score.next_step else None
             observations.append(b.add("score", f"{goal.id}/{score.meeting_id}", {
                 "resourceType": "Observation",
                 "status": "final",
@@ -169,8 +170,7 @@ def build_fhir_bundle(plan: Any, *, goal_answers: Mapping[int | None, tuple[bool
                 "focus": [{"reference": b.url("goal", goal.id)}],
                 "effectiveDateTime": _instant(score.meeting_starts_at),
                 "valueInteger": score.score,
-                "note": [{"text": t} for t in (score.note, score.next_step and f"Næste skridt: {score.next_step}")
-                         if t],
+                "note": [{"text": t} for t in (score.note, step) if t],
             }))  # fmt: skip
         answer = goal_answers.get(goal.id) or plan_answer
         agrees = answer[0] if answer else read_back

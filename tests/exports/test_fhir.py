@@ -31,7 +31,8 @@ CODES = {
                          "in-progress", "on-hold", "failed", "completed", "entered-in-error"},
     ("Task", "intent"): {"unknown", "proposal", "plan", "order", "original-order", "reflex-order",
                          "filler-order", "instance-order", "option"},
-    ("CarePlan", "status"): {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error", "unknown"},
+    ("CarePlan", "status"): {"draft", "active", "on-hold", "revoked", "completed", "entered-in-error",
+                             "unknown"},
     ("CareTeam", "status"): {"proposed", "active", "suspended", "inactive", "entered-in-error"},
     ("Consent", "status"): {"draft", "proposed", "active", "rejected", "inactive", "entered-in-error"},
     ("Observation", "status"): {"registered", "preliminary", "final", "amended"},
@@ -71,7 +72,8 @@ def test_every_demo_citizen_is_a_valid_bundle_whose_references_resolve(db_url):
 
             plan = _load(s, s.get(Citizen, citizen_id))
         assert len(_resources(bundle, "Task")) == len(plan.actions)  # one Task per agreement
-        assert [g["description"]["text"] for g in _resources(bundle, "Goal")] == [g.own_words for g in plan.goals]
+        words = [g.own_words for g in plan.goals]  # the citizen's words, verbatim
+        assert [g["description"]["text"] for g in _resources(bundle, "Goal")] == words
         (care_plan,) = _resources(bundle, "CarePlan")
         assert care_plan["subject"]["reference"] == _resources_urls(bundle, "Patient")[0]
 
@@ -95,7 +97,8 @@ def test_the_hand_made_citizen_maps_every_part(db_url):
     assert score["valueInteger"] == 4
     owners = {t["description"][:4]: t.get("owner", {}).get("reference") for t in _resources(bundle, "Task")}
     related = _resources_urls(bundle, "RelatedPerson")
-    assert owners == {"abc[": related[0], "Ring": patient, "Uafk": None}  # a network person, the citizen, nobody
+    # a person from the private network, the citizen, nobody yet
+    assert owners == {"abc[": related[0], "Ring": patient, "Uafk": None}
     task = _resources(bundle, "Task")[0]
     assert task["restriction"]["period"]["end"] == "2026-04-01" and task["status"] == "in-progress"
     (team,) = _resources(bundle, "CareTeam")
