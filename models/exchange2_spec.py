@@ -142,7 +142,7 @@ CITIZEN_FIELDS: tuple[F, ...] = (
         "the person the citizen chose to call (one way in)",
         column="contact_person_id",
     ),
-    F("meetings_per_year", "int", "how many network meetings a year (the cadence)", minimum=0, maximum=52),
+    F("meetings_per_year", "int", "how many network meetings a year (the cadence)", minimum=0),
     _at("created_at", "when the citizen was created in Samplan"),
     _at("updated_at", "when the citizen's own details last changed"),
 )
