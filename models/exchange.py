@@ -1,5 +1,8 @@
 """The exchange file (samplan/1): validate, import and export citizens with their whole plan.
 
+samplan/2, which holds everything Samplan stores, is models/exchange2.py; `import_document`
+below takes both versions (a samplan/2 document is handed to it), the rest is samplan/1's.
+
 The format is fixed by models/schema/samplan-exchange.schema.json (a byte-identical copy of
 the shared spec). Decisions the schema leaves open:
 
