@@ -29,8 +29,28 @@ def _log_in(page: Page, url: str, username: str, password: str, wait_for_app) ->
     wait_for_app(page)
 
 
-@pytest.mark.parametrize("lang", ["da", "en"])
-def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wait_for_app, lang: str) -> None:
+
+
+def _parts(size: int) -> list[tuple[int, int]]:
+    """The states in parts of about `size`, each its own test with its own server, so that the parts
+    run side by side on the suite's workers instead of two long tests at the end. A part ends only
+    where the page changes: a page's later states build on its earlier ones (a meeting is started
+    before its steps are visited)."""
+    parts, first = [], 0
+    for n in range(1, len(STATES)):
+        if n - first >= size and STATES[n].page != STATES[n - 1].page:
+            parts.append((first, n))
+            first = n
+    return [*parts, (first, len(STATES))]
+
+
+PARTS = [(lang, first, end) for lang in ("da", "en") for first, end in _parts(7)]
+
+
+@pytest.mark.parametrize(("lang", "first", "end"), PARTS,
+                         ids=[f"{lang}-{first + 1}-{end}" for lang, first, end in PARTS])  # fmt: skip
+def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wait_for_app, lang: str,
+                                                    first: int, end: int) -> None:  # fmt: skip
     demo = load_demo(session_url=app_server.database_url)
     assert demo.password
     with session_scope(url=app_server.database_url) as s:
@@ -38,7 +58,7 @@ def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wai
     address = f"{app_server.url}?citizen={ditte}"
     report: dict[str, list] = {}
     pages: dict[str, Page] = {}
-    for state in STATES:
+    for state in STATES[first:end]:
         if state.who not in pages:
             page = new_context(viewport={"width": 1440, "height": 900}).new_page()
             if state.who == "anonymous":
@@ -53,7 +73,8 @@ def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wai
         visit(page, state, lang, wait_for_app)
         report[state.name] = findings(page)
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / f"axe-{lang}.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    report_file = OUT / f"axe-{lang}-{first + 1}-{end}.json"
+    report_file.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     counts = {name: sum(f["count"] for f in found) for name, found in report.items()}
     blocking = {name: [(f["rule"], f["count"], f["where"][:1]) for f in found]
                 for name, found in report.items() if found}  # fmt: skip
