@@ -78,6 +78,7 @@ else:
         work.insert(-1, st.Page("pages/overview.py", title=t("nav.overview"), icon="📊"))
     if actor.is_admin:
         work.append(st.Page("pages/admin.py", title=t("nav.admin"), icon="⚙️"))
+    work.append(st.Page("pages/my_settings.py", title=t("remind.settings.nav_title"), icon="🔔"))
     work.append(statement)
     # One flat list: Streamlit's menu with section headers puts a <div> inside its <ul>, which
     # screen readers and axe-core reject (issue 18: 7-9 serious findings on every page).

@@ -11,6 +11,7 @@ from models.team import add_team_member, end_team_membership, team_history
 from models.users import create_user, list_users
 from ui.admin_departments import department_section
 from ui.admin_import import import_section
+from ui.admin_mail import mail_section
 from ui.context import current_actor, selected_citizen_id
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
@@ -88,6 +89,7 @@ with form("leader"):
             st.rerun()
 
 department_section(actor)
+mail_section(actor)  # SMTP server, test mail, send log (issue 21)
 
 st.subheader(t("admin.data"), anchor=False)
 st.caption(t("admin.data_intro"))
