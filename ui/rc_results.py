@@ -83,12 +83,17 @@ def _number(value: Any) -> str:
     )
 
 
+def _signed(value: float) -> str:
+    """+1,47 in Danish, +1.47 in English (the metric's arrow says up or down as well)."""
+    return f"{value:+.2f}".replace(".", "," if lang() == "da" else ".")
+
+
 def _figures(result: RoundResult, comparison: Comparison | None, frames: dict[str, pd.DataFrame]) -> None:
     with st.container(key="rc-metrics"):
         cols = st.columns(3)
         for col, measure in zip(cols, MEASURES, strict=True):
             change = comparison.overall[measure][2] if comparison else None
-            delta = f"{change:+.2f}" if isinstance(change, float | int) else None
+            delta = _signed(change) if isinstance(change, float | int) else None
             col.metric(t(f"rc.half.{measure}"), _number(result.overall[measure]), delta=delta)
     st.caption(t("rc.scale_help"))
 

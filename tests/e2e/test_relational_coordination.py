@@ -1,7 +1,7 @@
 """Relational coordination in real Chromium on the demo (issue 24): Rasmus answers a round on
 his phone (390 x 844) in a few taps, axe-core finds nothing serious or critical in the survey,
-and Mette, the demo's leader, reads the demo's before/after on Overblik, axe-clean too, and gets
-the CSV with the same "< 5" as the screen."""
+and Mette, the demo's leader, reads the demo's before/after on Overblik, axe-clean too, gets
+the CSV with the same "< 5" as the screen, and opens the form that starts a round (axe-clean)."""
 
 from __future__ import annotations
 
@@ -98,3 +98,8 @@ def test_a_phone_answer_and_the_leaders_figures(demo_round, app_server, new_cont
     text = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert text.startswith("Tal;Afdeling, der svarede;Om afdeling;Mål;Værdi")
     assert ";< 5" in text  # the demo's one small cell is hidden in the file as on the screen
+
+    desk.get_by_test_id("stExpander").locator("summary").filter(has_text="Start en ny runde").click()
+    expect(desk.get_by_label("Rundens navn")).to_be_visible()
+    wait_for_app(desk)
+    assert _blocking(desk) == []  # the form that starts a round

@@ -40,7 +40,7 @@ def test_a_leader_reads_before_and_after_with_small_groups_hidden(open_page, db_
     assert any("ikke en rangering af personer" in i.value for i in at.info)
     assert at.selectbox(key="rc_round").value == after  # the newest ended round, against the one before
     metrics = {m.label: (m.value, m.delta) for m in at.metric}
-    assert metrics["Samlet indeks"] == ("4,00", "+2.00")
+    assert metrics["Samlet indeks"] == ("4,00", "+2,00")
     matrix = table(at, "Afdeling, der svarede", "Sundhed").value
     row = matrix[matrix["Afdeling, der svarede"] == "Sundhed"].iloc[0]
     assert row["Jobcenter"] == "< 5" and row["Socialafdelingen"] == "4.00"
