@@ -21,7 +21,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -29,7 +29,7 @@ from models.access import Actor
 from models.errors import UserError
 from models.relational_coordination import DIMENSIONS, SCALE
 from models.relational_coordination_rounds import my_open_rounds
-from models.tables import RcAnswer, RcRespondent
+from models.tables import RcAnswer, RcRespondent, RcRound
 
 Answers = Mapping[int, Mapping[str, int | None]]  # about-department id -> dimension -> 1-5 or None
 
@@ -67,6 +67,9 @@ def submit_answers(
     a department not in the round or the user's own, a missing or impossible answer, or the
     user has answered already (also when another submit of theirs won a moment ago).
     """
+    # One submit per round at a time (PostgreSQL: the round's row lock; SQLite: BEGIN IMMEDIATE
+    # already): each rewrites all of the round's ties (see _write_mixed), so none may miss another's.
+    session.execute(select(RcRound.id).where(col(RcRound.id) == round_id).with_for_update())
     mine = next(
         (m for m in my_open_rounds(session=session, actor=actor, on=on) if m.round.id == round_id), None
     )
@@ -81,14 +84,33 @@ def submit_answers(
         session.flush()
     except IntegrityError as error:
         raise UserError("rc.error.already_answered") from error
-    session.execute(
-        insert(RcAnswer),
-        [
-            {"id": _random_id(), "round_id": round_id, "from_department_id": from_department, **row}
-            for row in rows
-        ],
-    )
+    new = [
+        {"id": _random_id(), "round_id": round_id, "from_department_id": from_department, **row}
+        for row in rows
+    ]
+    _write_mixed(session, round_id, new)
     return len(rows)
+
+
+def _write_mixed(session: Session, round_id: int, new: list[dict[str, int | None]]) -> None:
+    """Write the new ties among the round's earlier ones, all of them again in a random order.
+
+    Why: PostgreSQL stamps every row with the transaction that wrote it (the `xmin` system
+    column, readable with a plain SELECT) and stores rows in the order they come. Inserted on
+    their own, one respondent's ties would share their transaction with that respondent's
+    rc_respondent row: a join on xmin would name them. Written again together, every tie of
+    the round carries the newest submit's transaction and a random place. The round's ties are
+    a few hundred rows; this costs milliseconds. On SQLite (no xmin; the random id is the rowid,
+    which orders the table) it changes nothing one can see, and runs the same way for simplicity.
+    Submits to one round take turns (the lock in submit_answers), so each sees every tie.
+    """
+    table = RcAnswer.__table__  # type: ignore[attr-defined]
+    earlier = session.execute(
+        delete(table).where(table.c.round_id == round_id).returning(*table.c)
+    ).mappings()
+    mixed: list[dict[str, object]] = [dict(row) for row in earlier] + [dict(row) for row in new]
+    secrets.SystemRandom().shuffle(mixed)
+    session.execute(insert(table), mixed)
 
 
 def has_answered(*, session: Session, user_id: int, round_id: int) -> bool:

@@ -3,8 +3,9 @@
 No path from an answer to a person: rc_answer has no column and no foreign key that leads to a
 user, no time at all (a precise time could be set beside a login, the audit or rc_respondent),
 no respondent key (one person's ties are not linked), and a random id that on SQLite is the
-rowid (so the rows' order says nothing about who answered first). rc_respondent says only that
-a user answered, without a time. And nobody answers twice, also when submits race: on SQLite
+rowid (so the rows' order says nothing about who answered first), and on PostgreSQL not even the
+transaction that wrote them (xmin) tells one submit from another. rc_respondent says only that a
+user answered, without a time. And nobody answers twice, also when submits race: on SQLite
 and on PostgreSQL (run this file with scripts/with-postgres).
 """
 
@@ -50,6 +51,13 @@ def test_stored_answers_hold_no_user_and_no_order(db_url):
             # The random id IS the rowid: no hidden sequence keeps the order of answering.
             pairs = s.execute(text("SELECT rowid, id FROM rc_answer")).all()
             assert all(rowid == id_ for rowid, id_ in pairs)
+        else:
+            # PostgreSQL stamps each row with its transaction (xmin): the answers are written
+            # again with every submit, so they all carry the newest one, never each their own.
+            stamps = s.execute(text("SELECT DISTINCT xmin::text FROM rc_answer")).scalars().all()
+            submits = s.execute(text("SELECT DISTINCT xmin::text FROM rc_respondent")).scalars().all()
+            assert len(stamps) == 1 and len(submits) == 6
+    assert sorted(r["frequent"] for r in rows) == [1, 1, 2, 3, 4, 5]  # every answer kept, none twice
     assert len(rows) == 6 and sorted(respondents) == sorted(u.id for u in town.staff["Jobcenter"])
     assert {tuple(sorted(r)) for r in rows} == {
         tuple(sorted(["id", "round_id", "from_department_id", "about_department_id", *DIMENSIONS]))
@@ -96,6 +104,33 @@ def test_concurrent_submits_of_one_user_store_one_answer(db_url):
     with session_scope() as s:
         assert s.execute(select(func.count()).select_from(RcRespondent)).scalar_one() == 1
         assert s.execute(select(func.count()).select_from(RcAnswer)).scalar_one() == 2
+
+
+def test_concurrent_submits_of_many_users_keep_every_answer_and_mix_them(db_url):
+    """Ten people send at once: ten respondents, every tie kept once, and (PostgreSQL) all ties
+    carry one transaction stamp, so a late submit's ties are not told apart by their xmin."""
+    town = make_town(per=5)
+    round_id = make_round(town)
+    people = [(u, d) for d, users in town.staff.items() for u in users][:10]
+    start, outcomes = threading.Barrier(len(people)), []
+
+    def submit(user, department) -> None:
+        others = {i: 1 + user.id % 5 for n, i in town.departments.items() if n != department}
+        start.wait()
+        outcomes.append(answer(user, round_id, others))
+
+    threads = [threading.Thread(target=submit, args=person) for person in people]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert outcomes == [2] * len(people)
+    with session_scope() as s:
+        assert s.execute(select(func.count()).select_from(RcRespondent)).scalar_one() == len(people)
+        values = sorted(s.execute(select(RcAnswer.mutual_respect)).scalars().all())
+        if not is_sqlite(s.get_bind()):
+            assert len(s.execute(text("SELECT DISTINCT xmin::text FROM rc_answer")).all()) == 1
+    assert values == sorted(1 + u.id % 5 for u, _ in people for _ in range(2))
 
 
 @pytest.mark.parametrize(
