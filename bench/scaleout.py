@@ -12,7 +12,8 @@ sides. The users are the many-users part's (bench/users.py) over Streamlit's own
 different staff user doing Opfølgning → choose a row → save → Mine borgere → Planen → …; nginx
 gives each new websocket to the process with the fewest open ones, so 30 users split 15/15.
 
-Throughput "at the same p95": a closed loop's throughput depends on the think time, so each
+The two set-ups run side by side and take turns at each think time (in alternating order), so
+a shared machine's drift falls on both alike. Throughput "at the same p95": a closed loop's throughput depends on the think time, so each
 set-up runs the same users at several think times (the usual 2 s ± 1 s, then shorter, down to
 none), which traces its curve of interactions per second against p95. The figure compared is the
 throughput each set-up reaches while its p95 stays within a bound (--p95-ms; by default the p95
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -180,23 +182,25 @@ def capacity_at(points: list[tuple[float, float]], bound_ms: float) -> float | N
 def measure_scaleout(database_url: str, *, users: int = USERS, seconds: float = SECONDS,
                      think_levels: tuple[tuple[float, float], ...] = THINK_LEVELS,
                      p95_bound_ms: float | None = None, seed: int = SEED) -> dict[str, Any]:  # fmt: skip
-    """One process, then two, each at every think level, on `database_url` (PostgreSQL)."""
+    """One process and two, at every think level, on `database_url` (PostgreSQL). Both set-ups
+    run side by side (the idle one costs nothing) and take turns at each level, in alternating
+    order, so a machine that gets busier or quieter over the run affects both alike."""
     staff = many.staff_users(database_url, users)
     result: dict[str, Any] = {"users": len(staff), "seconds": seconds, "cores": os.cpu_count(),
-                              "load_before": os.getloadavg(), "setups": {}}
+                              "load_before": os.getloadavg(), "setups": {"1": [], "2": []}}
     workdir = Path(tempfile.mkdtemp(prefix="samplan-bench-scaleout-"))
-    for processes in (1, 2):
-        runs = []
-        with running(database_url, processes=processes, workdir=workdir / f"p{processes}") as setup:
-            for think in think_levels:
+    with contextlib.ExitStack() as stack:
+        setups = {n: stack.enter_context(running(database_url, processes=n, workdir=workdir / f"p{n}"))
+                  for n in (1, 2)}  # fmt: skip
+        for level, think in enumerate(think_levels):
+            for processes in (1, 2) if level % 2 == 0 else (2, 1):
                 print(f"[scaleout] {processes} process(es), {len(staff)} users, think {think} s ...",
                       file=sys.stderr, flush=True)  # fmt: skip
                 try:
-                    runs.append(asyncio.run(_run(setup, database_url, staff, think, seconds, seed)))
+                    run = asyncio.run(_run(setups[processes], database_url, staff, think, seconds, seed))
                 except Exception as error:  # noqa: BLE001 - a failed run is reported, not fatal
-                    failed = f"{type(error).__name__}: {error}"[:400]
-                    runs.append({"think_seconds": list(think), "failed": failed})
-        result["setups"][str(processes)] = runs
+                    run = {"think_seconds": list(think), "failed": f"{type(error).__name__}: {error}"[:400]}
+                result["setups"][str(processes)].append(run)
     one = [r for r in result["setups"]["1"] if "failed" not in r and r["ms"]]
     two = [r for r in result["setups"]["2"] if "failed" not in r and r["ms"]]
     busiest = max(one, key=lambda r: r["throughput_per_second"], default=None)

@@ -13,6 +13,7 @@ running deploy/nginx/samplan.conf over TLS), started once for this file. The jou
    the login in the database), the agreement still done, and the user goes on working there;
    both saves are in the database; the route cookie now names the other process.
 5. No Content-Security-Policy violation in the browser's console on any page on the way.
+6. nginx's access log holds no query string (a citizen link's token would be there).
 """
 
 from __future__ import annotations
@@ -141,6 +142,8 @@ def test_two_processes_behind_nginx_a_user_goes_on_after_one_dies(setup, new_con
         assert headers["strict-transport-security"].startswith("max-age="), path
     status, headers, _ = read(setup["http_url"])
     assert status == 301 and headers["location"].startswith("https://")
+    status, _, _ = read(base + "?link=e2e-not-a-real-link-token")  # the access log must not keep it
+    assert status == 200
 
     # 2. Log in through the proxy and work on a citizen.
     first, second = seed(setup["database_url"])
@@ -188,3 +191,8 @@ def test_two_processes_behind_nginx_a_user_goes_on_after_one_dies(setup, new_con
 
     # 5. No CSP violation anywhere on the way (the page, the grid, the forms, the reload).
     assert violations == []
+    # 6. nginx's access log: both processes answered, and no query string (tokens) in it.
+    access = (Path(setup["workdir"]) / "access.log").read_text(encoding="utf-8")
+    assert "e2e-not-a-real-link-token" not in access and "?" not in access
+    ports = {str(p["port"]) for p in setup["processes"]}
+    assert all(f":{port}" in access for port in ports), access[-2000:]
