@@ -11,6 +11,9 @@ What is stored, and why nothing leads from an answer back to a person
   click) both try to insert it, the database lets one through (SQLite: BEGIN IMMEDIATE queues
   them; PostgreSQL: the unique index makes the second wait, then fail) and the other's answers
   roll back with it.
+- What stays outside this: the database's own history (PostgreSQL's old row versions until
+  VACUUM, the write-ahead log, backups) holds earlier versions, like any backup; it is for the
+  database's administrator only.
 - No audit row is written for an answer: the respondent row already says who answered, and a
   timestamped row per answer is one more thing to set beside the answers.
 """

@@ -33,6 +33,7 @@ from models.tables import today
 from ui.downloads import download_button
 from ui.i18n import lang, t
 from ui.rc_rounds import rounds_panel
+from ui.safe import escape_markdown
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -116,18 +117,12 @@ def _figures(result: RoundResult, comparison: Comparison | None, frames: dict[st
 
     if comparison is not None:
         title = t("rc.lead.change_title", before=comparison.before.round.name, after=result.round.name)
-        st.markdown(f"**{_plain(title)}**")
+        st.markdown(f"**{escape_markdown(title)}**")
         _chart(_change_map(comparison), title)
         st.dataframe(_for_screen(frames["change"]), hide_index=True, key="rc_change_table")
 
     st.markdown(f"**{t('rc.lead.response_title')}**")
     st.dataframe(frames["response"], hide_index=True, key="rc_response_table")
-
-
-def _plain(text: str) -> str:
-    from ui.safe import escape_markdown
-
-    return escape_markdown(text)
 
 
 def _for_screen(frame: pd.DataFrame) -> pd.DataFrame:
