@@ -21,7 +21,7 @@ any page: tests/e2e/test_scaleout.py):
 
 Referrer-Policy: no-referrer keeps the citizen link's address (its token is in it) out of any
 Referer header. Strict-Transport-Security only when the app is told it is behind TLS
-(SAMPLAN_BEHIND_TLS=1, or Streamlit serving TLS itself): sent over plain HTTP it would lock a
+(SAMPLAN_BEHIND_TLS=1; nginx's TLS site always sends it): sent over plain HTTP it would lock a
 browser out of a test installation without a certificate.
 """
 
