@@ -34,6 +34,7 @@ from ui.downloads import download_button
 from ui.i18n import lang, t
 from ui.rc_rounds import rounds_panel
 from ui.safe import escape_markdown
+from ui.widgets import choose
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -51,7 +52,9 @@ def relational_coordination(actor: Actor) -> None:
         st.info(t("rc.lead.none_ended"))
         return
     names = {r.id: r.name for r in ended}
-    chosen = st.selectbox(t("rc.lead.choose_round"), list(names), format_func=names.get, key="rc_round")
+    chosen = st.selectbox(
+        t("rc.lead.choose_round"), list(names), format_func=names.get, key="rc_round", placeholder=choose()
+    )
     earlier = [
         r.id
         for r in ended
@@ -64,6 +67,7 @@ def relational_coordination(actor: Actor) -> None:
         index=1 if earlier else 0,
         key="rc_compare",
         format_func=lambda i: t("rc.lead.compare_none") if i is None else names[i],
+        placeholder=choose(),
     )
     with session_scope() as session:
         result = round_result(session=session, actor=actor, round_id=chosen)
