@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from models.errors import UserError
-from models.exchange2_schema import schema2_validator
+from models.exchange2_schema import schema2_errors
 from models.exchange2_spec import CITIZEN, CITIZEN_FIELDS, ENTITIES, ID_COLUMNS, PREFIXES, Entity, F
 from models.exchange_read import problems_in
 from models.exchange_schema import Found, Path_, Problem, format_path, is_date, is_date_time, schema_findings
@@ -285,7 +285,7 @@ def _unknown_field(found: Found) -> Found:
 
 def check2(doc: object) -> tuple[list[Found], Read]:
     found: list[Found] = []
-    for error in schema2_validator().iter_errors(doc):
+    for error in schema2_errors(doc):
         found.extend(_unknown_field(f) for f in schema_findings(error))
     reader = _Reader()
     reader.document(doc)

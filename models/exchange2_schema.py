@@ -8,6 +8,7 @@ docs/samplan2.md again after a change to the spec, and a test fails while they d
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -152,6 +153,30 @@ def schema2_validator() -> Draft202012Validator:
     checker.checks("date")(is_date)
     checker.checks("date-time")(is_date_time)
     return Draft202012Validator(_inline_refs(schema, schema["$defs"]), format_checker=checker)
+
+
+@cache
+def _fast_check() -> Callable[[Any], Any]:
+    """The same schema compiled to Python by fastjsonschema: 1,000 citizens in ~0.5 s, where
+    jsonschema takes ~6 s. It only answers "valid or not"; jsonschema then names every problem."""
+    import fastjsonschema
+
+    schema = json.loads(SCHEMA2_PATH.read_text(encoding="utf-8"))
+    inlined = _inline_refs(schema, schema["$defs"])
+    # No $ref is left, and the keywords used mean the same in draft 7, which fastjsonschema speaks.
+    inlined["$schema"] = "http://json-schema.org/draft-07/schema#"
+    return fastjsonschema.compile(inlined, formats={"date": is_date, "date-time": is_date_time})  # type: ignore[no-any-return]
+
+
+def schema2_errors(doc: object) -> list[Any]:
+    """jsonschema's errors for `doc` ([] when valid), asked only when the fast check fails."""
+    import fastjsonschema
+
+    try:
+        _fast_check()(doc)
+    except fastjsonschema.JsonSchemaException:
+        return list(schema2_validator().iter_errors(doc))
+    return []
 
 
 _KIND_WORDS = {

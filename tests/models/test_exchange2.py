@@ -208,3 +208,35 @@ def test_the_cli_writes_samplan2_samplan1_and_fhir(db_url, tmp_path, capsys):
         assert cli.main(["export", "--citizen", "1", "--format", fmt, "--out", str(out)]) == 0
         assert check(json.loads(out.read_text("utf-8")))
     assert cli.main(["export", "--all", "--format", "fhir", "--out", str(tmp_path / "x")]) == 2
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda d: None,  # the valid file
+        lambda d: d["citizens"][0]["goals"][0]["scores"][0].update(score=True),  # a boolean is no integer
+        lambda d: d["citizens"][0]["goals"][0]["scores"][0].update(score=4.0),
+        lambda d: d["citizens"][0]["actions"][0].update(trial=1),  # an integer is no boolean
+        lambda d: d["citizens"][0]["goals"][0].update(own_words="x" * 10_001),
+        lambda d: d["citizens"][0]["goals"][0].update(created_on="2026-02-30"),
+        lambda d: d["citizens"][0]["meetings"][0].update(starts_at="2026-03-01T09:00:00"),  # no offset
+        lambda d: d["citizens"][0]["meetings"][0]["preparation"].update(extra="x"),
+        lambda d: d["citizens"][0].update(name=""),
+        lambda d: d["citizens"][0].update(phone=None),  # never null
+        lambda d: d["users"][0].pop("full_name"),
+        lambda d: d.update(extra=1),
+        lambda d: d["citizens"][0]["consents"][0].update(kind="both"),
+    ],
+)
+def test_the_fast_schema_check_never_passes_what_jsonschema_refuses(change):
+    """The import asks fastjsonschema first and jsonschema only when it fails: they must agree."""
+    from models.exchange2_schema import _fast_check, schema2_validator
+
+    doc = every_field_document()
+    change(doc)
+    try:
+        _fast_check()(doc)
+        fast_valid = True
+    except Exception:
+        fast_valid = False
+    assert fast_valid == (list(schema2_validator().iter_errors(doc)) == [])
