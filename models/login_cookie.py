@@ -51,7 +51,9 @@ def unsign(value: str | None, *, key: str) -> str | None:
     if not value or "." not in value or not key:
         return None
     token, _, signature = value.rpartition(".")
-    if not token or not hmac.compare_digest(signature, _digest(key, token)):
+    # Bytes, not text: compare_digest refuses text with non-ASCII characters (TypeError), and a
+    # crafted cookie must be refused, not break the page.
+    if not token or not hmac.compare_digest(signature.encode(), _digest(key, token).encode()):
         return None
     return token
 

@@ -19,6 +19,8 @@ KEY = "server-secret"
         ("", None),
         (None, None),
         ("." + sign("", key=KEY).split(".")[-1], None),  # an empty token
+        ("token.æøå-ikke-en-signatur", None),  # non-ASCII: refused, not a TypeError
+        (sign("tøken", key=KEY), "tøken"),
     ],
 )
 def test_only_a_cookie_signed_with_the_key_gives_its_token(value, expected):
