@@ -54,6 +54,7 @@ from models.tables import COPENHAGEN, utcnow
 
 ESCALATION_HOUR = 7  # Copenhagen time: the coordinators' mail comes with the working day
 OWNER_KINDS = ("due_soon", "overdue")
+CLAIM_CHUNK = 50  # recipients claimed and composed together
 
 
 @dataclass
@@ -173,38 +174,41 @@ def _send_due(
     scanned: dict[int, list[EscalationLine]] | None,
     mailer: Mailer,
 ) -> None:
+    """A chunk of recipients at a time: one claim, one read for their mails, then each mail sent
+    and marked on its own (a kill then costs at most the one mail in flight a second copy)."""
     with session_scope() as session:
         waiting = waiting_recipients(session, now=now)
     with mailer:
-        for who in waiting:
+        for start in range(0, len(waiting), CLAIM_CHUNK):
             with session_scope(write=True) as session:
-                notices = claim(session, recipient=who, now=now)
-            if not notices:
-                continue  # another run has them
+                notices = claim(session, recipients=waiting[start : start + CLAIM_CHUNK], now=now)
+            by_recipient: dict[str, list[ClaimedNotice]] = {}
+            for notice in notices:  # what another run holds is not among them
+                by_recipient.setdefault(notice.recipient, []).append(notice)
+            outbox: list[tuple[Recipient | None, _Mail]] = []
             with session_scope() as session:  # the audit rows of what the mails show commit here
-                recipient = find_recipient(session, who)
-                mails = (
-                    [_Mail("none", tuple(notices), None)]
-                    if recipient is None
-                    else _compose(
+                for who, theirs in by_recipient.items():
+                    recipient = find_recipient(session, who)
+                    if recipient is None:
+                        outbox.append((None, _Mail("none", tuple(theirs), None)))
+                        continue
+                    mails = _compose(
                         session,
                         recipient=recipient,
-                        notices=notices,
+                        notices=theirs,
                         settings=settings,
                         now=now,
                         on=on,
                         scanned=scanned,
                     )
-                )
-            if not _deliver(mails, mailer=mailer, recipient=recipient, now=now, summary=summary):
+                    outbox += [(recipient, mail) for mail in mails]
+            if not _deliver(outbox, mailer=mailer, summary=summary):
                 return
 
 
-def _deliver(
-    mails: list[_Mail], *, mailer: Mailer, recipient: Recipient | None, now: datetime, summary: RunSummary
-) -> bool:
-    """Send one recipient's mails; False when the server cannot be used any more this run."""
-    for n, mail in enumerate(mails):
+def _deliver(outbox: list[tuple[Recipient | None, _Mail]], *, mailer: Mailer, summary: RunSummary) -> bool:
+    """Send the mails; False when the server cannot be used any more this run."""
+    for n, (recipient, mail) in enumerate(outbox):
         ids = [notice.id for notice in mail.notices]
         if mail.message is None or recipient is None:
             with session_scope(write=True) as session:
@@ -220,7 +224,7 @@ def _deliver(
                     session, kind=mail.kind, address=recipient.address, error=failure.reason, notices=len(ids)
                 )
                 if failure.whole_run:
-                    release(session, [x for later in mails[n + 1 :] for x in later.notices], error=None)
+                    release(session, [x for _, later in outbox[n + 1 :] for x in later.notices], error=None)
             summary.failed += 1
             summary.reasons.append(failure.reason)
             if failure.whole_run:

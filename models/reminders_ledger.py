@@ -106,12 +106,12 @@ def waiting_recipients(session: Session, *, now: datetime) -> list[str]:
     )
 
 
-def claim(session: Session, *, recipient: str, now: datetime) -> list[ClaimedNotice]:
-    """Take the recipient's pending notices for LEASE (one UPDATE ... RETURNING). What another
+def claim(session: Session, *, recipients: Sequence[str], now: datetime) -> list[ClaimedNotice]:
+    """Take these recipients' pending notices for LEASE (one UPDATE ... RETURNING). What another
     run holds or has just sent is not returned."""
     statement = (
         update(ReminderNotice)
-        .where(col(ReminderNotice.recipient) == recipient, _claimable(now))  # type: ignore[arg-type]
+        .where(col(ReminderNotice.recipient).in_(recipients), _claimable(now))
         .values(claimed_until=now + LEASE, attempts=col(ReminderNotice.attempts) + 1)
         .returning(
             col(ReminderNotice.id),

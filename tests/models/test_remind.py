@@ -172,9 +172,9 @@ def test_a_claim_is_taken_once(world):
     with pytest.raises(KeyboardInterrupt):  # recorded, then stopped before any claim
         run_reminders(now=world.at(6), mailer=lambda s: _Never(s))
     with session_scope(write=True) as s:
-        first = claim(s, recipient=f"user:{world.owner_id}", now=world.at(6))
+        first = claim(s, recipients=[f"user:{world.owner_id}"], now=world.at(6))
     with session_scope(write=True) as s:
-        second = claim(s, recipient=f"user:{world.owner_id}", now=world.at(6))
+        second = claim(s, recipients=[f"user:{world.owner_id}"], now=world.at(6))
     assert len(first) == 2 and second == []
 
 
