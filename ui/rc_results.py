@@ -102,7 +102,7 @@ def _figures(result: RoundResult, comparison: Comparison | None, frames: dict[st
             col.metric(t(f"rc.half.{measure}"), _number(result.overall[measure]), delta=delta)
     st.caption(t("rc.scale_help"))
 
-    st.markdown(f"**{t('rc.lead.matrix_title')}**")
+    st.markdown(f"#### {t('rc.lead.matrix_title')}")
     st.write(t("rc.lead.matrix_help"))
     measure = st.radio(
         t("rc.lead.measure"),
@@ -115,17 +115,17 @@ def _figures(result: RoundResult, comparison: Comparison | None, frames: dict[st
     _chart(_heatmap(result, measure), title)
     st.dataframe(_for_screen(frames[f"matrix_{measure}"]), hide_index=True, key="rc_matrix_table")
 
-    st.markdown(f"**{t('rc.lead.dimensions_title')}**")
+    st.markdown(f"#### {t('rc.lead.dimensions_title')}")
     _chart(_dimension_bars(result, comparison), t("rc.lead.dimensions_title"))
     st.dataframe(_for_screen(frames["dimensions"]), hide_index=True, key="rc_dimensions_table")
 
     if comparison is not None:
         title = t("rc.lead.change_title", before=comparison.before.round.name, after=result.round.name)
-        st.markdown(f"**{escape_markdown(title)}**")
+        st.markdown(f"#### {escape_markdown(title)}")
         _chart(_change_map(comparison), title)
         st.dataframe(_for_screen(frames["change"]), hide_index=True, key="rc_change_table")
 
-    st.markdown(f"**{t('rc.lead.response_title')}**")
+    st.markdown(f"#### {t('rc.lead.response_title')}")
     st.dataframe(frames["response"], hide_index=True, key="rc_response_table")
 
 

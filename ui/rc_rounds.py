@@ -50,7 +50,7 @@ def rounds_panel(actor: Actor) -> list[RoundView]:
             departments = list_departments(session=session)
         with folded:
             _open_form(actor, {d.id: d.name for d in departments})
-    st.markdown(f"**{t('rc.lead.rounds_title')}**")
+    st.markdown(f"#### {t('rc.lead.rounds_title')}")
     if not rounds:
         st.info(t("rc.lead.no_rounds"))
         return rounds

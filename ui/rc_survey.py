@@ -80,7 +80,7 @@ def _survey(actor: Actor, item: MyRound) -> None:
         labels = {**dict(zip(SCALE, wording.scale, strict=True)), DONT_KNOW: wording.dont_know}
         with form(f"rc-form-{view.id}"):
             for department_id in chosen:
-                st.markdown(f"**{t('rc.survey.about', department=escape_markdown(names[department_id]))}**")
+                st.markdown(f"#### {t('rc.survey.about', department=escape_markdown(names[department_id]))}")
                 for dimension in DIMENSIONS:
                     st.radio(
                         escape_markdown(wording.question(dimension, names[department_id])),
