@@ -50,7 +50,7 @@ def surveys(actor: Actor) -> None:
         waiting = []
     show_flash(at=PLACE)  # the thanks after a sent survey
     for item in waiting:
-        with st.container(border=True, key=f"rc-survey-{item.round.id}"):
+        with st.container(key=f"rc-survey-{item.round.id}"):
             _survey(actor, item)
 
 
@@ -78,7 +78,7 @@ def _survey(actor: Actor, item: MyRound) -> None:
         wording = load_wording(lang())
         options = [*SCALE, DONT_KNOW]
         labels = {**dict(zip(SCALE, wording.scale, strict=True)), DONT_KNOW: wording.dont_know}
-        with form(f"rc-form-{view.id}"):
+        with form(f"rc-form-{view.id}", border=False):  # the expander frames it (room on a phone)
             for department_id in chosen:
                 st.markdown(f"#### {t('rc.survey.about', department=escape_markdown(names[department_id]))}")
                 for dimension in DIMENSIONS:

@@ -78,7 +78,11 @@ def test_a_phone_answer_and_the_leaders_figures(demo_round, app_server, new_cont
     with session_scope(url=app_server.database_url) as s:
         rasmus = s.exec(select(UserAccount).where(UserAccount.username == "rasmus")).one()
         assert s.exec(select(RcRespondent).where(RcRespondent.user_id == rasmus.id)).one()
-        mine = s.exec(select(RcAnswer).where(RcAnswer.frequent == 4, RcAnswer.accurate.is_(None))).all()
+        mine = s.exec(
+            select(RcAnswer).where(
+                RcAnswer.frequent == 4, RcAnswer.accurate.is_(None), RcAnswer.mutual_respect == 4
+            )
+        ).all()
     assert len(mine) >= 1
 
     desk = new_context(viewport={"width": 1440, "height": 1000}).new_page()
