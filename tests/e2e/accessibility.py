@@ -137,6 +137,7 @@ STATES: tuple[State, ...] = (
     State("login · the language chosen on it", "anonymous", None, (login_language,)),
     State("statement (from the login page)", "anonymous", None, (statement_link,)),
     State("statement", "staff", "a11y.nav_title"),
+    State("my_settings", "staff", "remind.settings.nav_title"),  # issue 21
     *(State(f"prepare · {s}", "staff", "nav.prepare", (tab(f"before.tab_{s}"),)) for s in PREPARE_STEPS),
     State("prepare · consent · withdraw", "staff", "nav.prepare",
           (tab("before.tab_consent"), expander("before.withdraw_title"))),
