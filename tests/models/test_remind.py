@@ -198,3 +198,21 @@ def test_a_done_agreement_is_not_reminded_of(world):
     run_reminders(now=world.at(6))
     [mail] = world.server.to("mette@kommune.example")
     assert mail["Subject"] == "Samplan: 1 aftale kræver din opmærksomhed"
+
+
+def test_the_command_line(world, capsys):
+    import cli
+
+    with session_scope(write=True) as s:
+        s.delete(s.get(MailSettings, 1))
+    assert cli.main(["remind"]) == 0
+    assert "ingen SMTP-server" in capsys.readouterr().err
+    point_at(world.port)
+    world.server.reply = "451 4.3.0 try again later"
+    assert cli.main(["remind"]) == 1  # a mail failed: retried at the next run, said on stderr
+    assert "4xx 451" in capsys.readouterr().err
+    world.server.reply = None
+    assert cli.main(["remind"]) == 0
+    assert "sendt" in capsys.readouterr().out
+    assert cli.main(["remind"]) == 0
+    assert capsys.readouterr() == ("", "")  # quiet when nothing was due: cron mails nobody

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from models.db import session_scope
 from models.access import Actor
+from models.db import session_scope
 from models.errors import UserError
 from models.mail_settings import load_preference, load_settings, save_settings
 from models.tables import AuditEvent, MailLog, UserAccount
@@ -37,9 +37,16 @@ def test_a_user_chooses_the_weekly_digest_in_english(open_page, ditte):
     assert "Dine indstillinger er gemt." in [s.value for s in at.success]
     with session_scope() as s:
         chosen = load_preference(s, ditte.staff_user.id)
-        audited = s.execute(select(AuditEvent.action, AuditEvent.user_id).where(AuditEvent.action == "reminder.preference")).all()
+        audited = s.execute(
+            select(AuditEvent.action, AuditEvent.user_id).where(AuditEvent.action == "reminder.preference")
+        ).all()
     assert (chosen.mode, chosen.digest_weekday, chosen.digest_hour, chosen.escalation, chosen.language) == (
-        "digest", 4, 8, False, "en")  # fmt: skip
+        "digest",
+        4,
+        8,
+        False,
+        "en",
+    )
     assert audited == [("reminder.preference", ditte.staff_user.id)]
 
 
@@ -79,7 +86,10 @@ def test_an_administrator_sets_the_server_up_and_sends_a_test_mail(open_page, di
     assert log["Resultat"].tolist() == ["fejlede", "sendt"]
     assert log["Hvorfor"].tolist()[0].startswith("5xx 550")
     with session_scope() as s:
-        assert s.execute(select(MailLog.address)).scalars().all() == ["anne@kommune.example", "nobody@kommune.example"]
+        assert s.execute(select(MailLog.address)).scalars().all() == [
+            "anne@kommune.example",
+            "nobody@kommune.example",
+        ]
 
 
 def test_a_bad_port_or_sender_is_refused_and_nothing_saved(open_page, ditte):
@@ -95,10 +105,21 @@ def test_a_bad_port_or_sender_is_refused_and_nothing_saved(open_page, ditte):
 def test_only_an_administrator_may_change_the_mail_settings(ditte):
     actor = Actor.from_user(ditte.staff_user)
     with pytest.raises(UserError) as refused, session_scope(write=True) as s:
-        save_settings(session=s, actor=actor, host="smtp.evil.example", port=25, security="none", username="",
-                      password_env="", sender="x@evil.example", base_url="", escalation_days=7)
+        save_settings(
+            session=s,
+            actor=actor,
+            host="smtp.evil.example",
+            port=25,
+            security="none",
+            username="",
+            password_env="",
+            sender="x@evil.example",
+            base_url="",
+            escalation_days=7,
+        )
     assert refused.value.key == "error.admin_only"
     with session_scope() as s:
         assert load_settings(s).host is None
-        assert s.execute(select(AuditEvent.outcome).where(AuditEvent.action == "mail.settings")).scalars().all() == [
-            "denied"]
+        assert s.execute(
+            select(AuditEvent.outcome).where(AuditEvent.action == "mail.settings")
+        ).scalars().all() == ["denied"]
