@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b3d5f7a9c1e4"
-down_revision: str | Sequence[str] | None = "e6a8c0d2f4b7"  # the lead chains parallel heads
+down_revision: str | Sequence[str] | None = "e6a8c0d2f4b7"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """single sign-on: staff identities at the OpenID Connect provider, and SSO logins
 
 Revision ID: c4e6a8b0d2f5
-Revises: e6a8c0d2f4b7
+Revises: b3d5f7a9c1e4
 Create Date: 2026-12-02 12:02:00+00:00
 
 Issue 22. sso_identity binds the provider's stable subject id (per issuer) to a Samplan account;
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "c4e6a8b0d2f5"
-down_revision: str | Sequence[str] | None = "e6a8c0d2f4b7"  # parallel head: the lead chains it
+down_revision: str | Sequence[str] | None = "b3d5f7a9c1e4"  # after relational coordination
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,7 +1,7 @@
 """reminders: preferences, the SMTP settings, the ledger of notices, the send log, calendar state
 
 Revision ID: f1b3d5e7a9c2
-Revises: e6a8c0d2f4b7
+Revises: c4e6a8b0d2f5
 Create Date: 2026-12-02 12:10:00+00:00
 
 Issue 21. `samplan remind` sends due-soon and overdue notices, weekly digests, the coordinator's
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "f1b3d5e7a9c2"
-down_revision: str | Sequence[str] | None = "e6a8c0d2f4b7"
+down_revision: str | Sequence[str] | None = "c4e6a8b0d2f5"  # after single sign-on
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
