@@ -13,15 +13,17 @@ different staff user doing Opfølgning → choose a row → save → Mine borger
 gives each new websocket to the process with the fewest open ones, so 30 users split 15/15.
 
 The two set-ups run side by side and take turns at each think time (in alternating order), so
-a shared machine's drift falls on both alike. Throughput "at the same p95": a closed loop's throughput depends on the think time, so each
-set-up runs the same users at several think times (the usual 2 s ± 1 s, then shorter, down to
-none), which traces its curve of interactions per second against p95. The figure compared is the
-throughput each set-up reaches while its p95 stays within a bound (--p95-ms; by default the p95
-of one process at its highest throughput, i.e. saturated), read off the curve (linear between
-measured points). Their ratio is the scale-out (the issue asks for >= 1.8x). Per run also the
-CPU share of the app processes, nginx, PostgreSQL and this client: on a 2-core machine the
-client and PostgreSQL share the cores with the two app processes, which caps what a second
-process can add; the report says how much of the machine was busy.
+a shared machine's drift falls on both alike. Throughput "at the same p95": a closed loop's
+throughput depends on the think time, so each set-up runs the same users at several think times
+(the usual 2 s ± 1 s, then shorter, down to none), which traces its curve of interactions per
+second against p95. The figure compared is the throughput each set-up reaches while its p95
+stays within a bound (--p95-ms; by default the p95 of one process at its highest throughput,
+i.e. saturated), read off the curve (linear between measured points). Their ratio is the
+scale-out (the issue asks for >= 1.8x). Per run also the CPU share of the app processes, nginx,
+PostgreSQL and this client, and the clicks per second of app CPU ("/app core"): equal on both
+set-ups means the processes scale with the CPU they get. On a 2-core machine the client and
+PostgreSQL share the cores with the two app processes, which caps what a second process can add;
+the report says how much of the machine was busy.
 """
 
 from __future__ import annotations
@@ -142,6 +144,8 @@ async def _run(setup: ScaleOut, database_url: str, staff: list[many.StaffUser], 
                seconds: float, seed: int) -> dict[str, Any]:  # fmt: skip
     from bench.build import BENCH_PASSWORD
 
+    access_log = Path(setup.workdir) / "access.log"
+    logged_before = access_log.stat().st_size if access_log.exists() else 0
     clients = [await _log_in(setup.url, user, BENCH_PASSWORD) for user in staff]
     before = many._last_event_id(database_url)
     meter = SetupMeter(setup, database_url)
@@ -159,7 +163,16 @@ async def _run(setup: ScaleOut, database_url: str, staff: list[many.StaffUser], 
     log = {"lines": sum(x["lines"] for x in logs), "excerpt": excerpt}
     result = many._outcome(database_url, staff, seconds, done, before, log, machine)
     result["think_seconds"] = list(think)
+    # How nginx split the users: each websocket is one access log line when it closes.
+    with access_log.open(encoding="utf-8") as log_file:
+        log_file.seek(logged_before)
+        streams = [line.rsplit(" ", 1)[-1].strip() for line in log_file if "/_stcore/stream" in line]
+    result["websockets_per_process"] = {addr: streams.count(addr) for addr in sorted(set(streams))}
     result["throughput_per_second"] = result["ms"].get("n", 0) / seconds
+    # Clicks per second of app CPU: equal on both set-ups means the processes scale with the CPU
+    # they get, whatever else the machine is doing.
+    app_cores = result["cpu_seconds"].get("server", 0.0) / max(1e-9, result["measured_seconds"])
+    result["throughput_per_app_core"] = result["throughput_per_second"] / max(1e-9, app_cores)
     result["load_after"] = os.getloadavg()
     return result
 
@@ -221,7 +234,8 @@ def scaleout_table(scaleout: dict[str, Any] | None) -> list[str]:
     lines = [f"  scale-out: {scaleout['users']} users over the websocket through nginx (TLS), one app "
              f"process vs two ({scaleout['seconds']:.0f} s per run, {scaleout['cores']} cores)",
              f"  {'procs':>5} {'think s':>8} {'clicks/s':>8} {'p50':>7} {'p95':>7} {'errors':>6} "
-             f"{'saved':>9} {'CPU: app':>8} {'nginx':>5} {'pg':>4} {'client':>6} {'machine':>7}"]  # fmt: skip
+             f"{'saved':>9} {'/app core':>9} {'CPU: app':>8} {'nginx':>5} {'pg':>4} {'client':>6} "
+             f"{'machine':>7}  split"]  # fmt: skip
     for processes, runs in scaleout["setups"].items():
         for run in runs:
             think = "-".join(f"{t:g}" for t in run["think_seconds"])
@@ -232,9 +246,11 @@ def scaleout_table(scaleout: dict[str, Any] | None) -> list[str]:
             lines.append(f"  {processes:>5} {think:>8} {run['throughput_per_second']:>8.1f} "
                          f"{ms.get('p50', float('nan')):>5.0f}ms {ms.get('p95', float('nan')):>5.0f}ms "
                          f"{run['errors']:>6} {run['saves_in_database']:>4}/{run['saves_confirmed']:<4} "
+                         f"{run.get('throughput_per_app_core', float('nan')):>9.1f} "
                          f"{share.get('server', 0):>8.0%} {share.get('nginx', 0):>5.0%} "
                          f"{share.get('postgresql', 0):>4.0%} {share.get('bench', 0):>6.0%} "
-                         f"{run['machine_busy_share']:>7.0%}")  # fmt: skip
+                         f"{run['machine_busy_share']:>7.0%}  "
+                         f"{'/'.join(map(str, run.get('websockets_per_process', {}).values()))}")  # fmt: skip
     at = scaleout.get("throughput_at_bound") or {}
     ratio = scaleout.get("ratio")
     if scaleout.get("p95_bound_ms") is not None:
