@@ -81,9 +81,9 @@ def record(session: Session, specs: Iterable[NoticeSpec], *, now: datetime) -> i
     builder = postgresql.insert if dialect == "postgresql" else sqlite.insert
     added = 0
     for start in range(0, len(rows), 500):
-        statement = builder(table).on_conflict_do_nothing(index_elements=["key"])
-        result = session.execute(statement, rows[start : start + 500])
-        added += max(result.rowcount or 0, 0)  # type: ignore[attr-defined]
+        # RETURNING counts what went in on both databases (psycopg's rowcount is -1 for a batch).
+        statement = builder(table).on_conflict_do_nothing(index_elements=["key"]).returning(table.c.id)
+        added += len(session.execute(statement, rows[start : start + 500]).all())
     return added
 
 

@@ -53,7 +53,7 @@ def send_log() -> list[tuple[str, str, str | None]]:
 
 def test_the_owner_gets_one_mail_with_due_soon_and_overdue_once(world):
     summary = run_reminders(now=world.at(6))  # before 07:00: no escalation yet
-    assert (summary.sent, summary.failed) == (1, 0)
+    assert (summary.recorded, summary.sent, summary.failed) == (2, 1, 0)  # 2 notices, 1 mail
     [mail] = world.server.to("mette@kommune.example")
     assert mail["Subject"] == "Samplan: 2 aftaler kræver din opmærksomhed"
     assert mail.get_body(("plain",)) is not None and mail.get_body(("html",)) is not None
