@@ -67,7 +67,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     add.add_argument("--leader", action="store_true", help=t("cli.help_leader"))
     add.set_defaults(run=cmd_user_add)
 
-    load = commands.add_parser("import", help=t("cli.help_import"))
+    load = commands.add_parser("import", help=t("exchange2.more.help_import"))
     load.add_argument("file", metavar=t("cli19.metavar_file"), help=t("cli.help_import_file"))
     again = load.add_mutually_exclusive_group()
     again.add_argument("--update", action="store_true", help=t("cli19.help_update"))

@@ -337,12 +337,12 @@ def _export_first(url: str, citizens: int, path: Path) -> None:
     from sqlalchemy import select
 
     from models.db import session_scope
-    from models.exchange import _document, _export_batch
+    from models.exchange2 import export2_ids
     from models.tables import Citizen
 
-    with session_scope(url=url) as session:
+    with session_scope(url=url) as session:  # samplan/2, the format `export --all` writes too
         ids = list(session.execute(select(Citizen.id).order_by(Citizen.id).limit(citizens)).scalars())
-        document = _document(_export_batch(session, ids))
+        document = export2_ids(session, ids)
     path.write_text(json.dumps(document, ensure_ascii=False), encoding="utf-8")
 
 

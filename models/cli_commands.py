@@ -124,6 +124,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     _check_output(args)  # a refused file costs no export and leaves no audit rows
     open_database(read_only=True)
     if args.format == "json":  # samplan/2: everything; "samplan/1" for old receivers
+        from models.exchange2 import document2_bytes as document_bytes
         from models.exchange2 import export2_all as export_all
         from models.exchange2 import export2_citizen as export_citizen
     with session_scope() as session:

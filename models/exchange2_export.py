@@ -21,6 +21,7 @@ from models.exchange2_spec import CITIZEN, CITIZEN_FIELDS, ENTITIES, FORMAT2, ID
 from models.tables import COPENHAGEN, Citizen, Department, UserAccount
 
 EXPORT_BATCH = 500
+READABLE_UP_TO = 20  # citizens in a file written indented
 _PERSON_CODE = re.compile(r"^person:(\d+)$")
 
 
@@ -68,7 +69,18 @@ def export2_ids(session: Session, citizen_ids: list[int]) -> dict[str, Any]:
 
 
 def document2_bytes(document: dict[str, Any]) -> bytes:
-    return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """The file: indented for a few citizens (people read those); above that one citizen per
+    line, each compact, since Python's indenting encoder took 4 s of a 1,000-citizen export and
+    the compact one is written in C. The same JSON either way."""
+    citizens = document.get("citizens", [])
+    if len(citizens) <= READABLE_UP_TO:
+        return (json.dumps(document, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    head = {k: v for k, v in document.items() if k != "citizens"}
+    lines = [json.dumps(head, ensure_ascii=False, indent=2)[:-2] + ',\n  "citizens": [']
+    compact = (json.dumps(c, ensure_ascii=False, separators=(",", ":")) for c in citizens)
+    lines.append(",\n".join("    " + line for line in compact))
+    lines.append("  ]\n}\n")
+    return "\n".join(lines).encode("utf-8")
 
 
 def time_text(value: datetime) -> str:
@@ -227,7 +239,8 @@ class _Builder:
 
     def fill(self, out: dict[str, Any], row: Any, fields: tuple[F, ...]) -> None:
         for field in fields:
-            value = self.value(field, row)
+            # Most fields are the value itself: no dispatch for half a million values.
+            value = getattr(row, field.col) if field.kind in _AS_IS else self.value(field, row)
             if value is not None:  # optional fields are left out, never null
                 out[field.name] = value
 
@@ -262,4 +275,5 @@ class _Builder:
 
 
 _ENTITY = {entity.kind: entity for entity in ENTITIES}
+_AS_IS = frozenset({"text", "line", "name", "email", "int", "bool", "enum"})
 _CORRECTED = set(next(f for f in _ENTITY["correction"].fields if f.name == "table").enum)

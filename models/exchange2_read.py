@@ -280,6 +280,8 @@ class _Reader:
 def _unknown_field(found: Found) -> Found:
     if found.key == "exchange.schema_unknown_field":
         return Found(found.path, "exchange2.unknown_field", found.params, from_schema=True)
+    if found.key == "exchange.schema_other":
+        return Found(found.path, "exchange2.more.schema_other", found.params, from_schema=True)
     return found
 
 

@@ -1,4 +1,4 @@
-"""Administration → Import: upload a samplan/1 file, with the same choice as `samplan import`
+"""Administration → Import: upload a samplan/2 or samplan/1 file, with the choice `samplan import` offers
 for citizens imported before: refuse and list them (the default), update them, or copies."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ SUMMARY_KEY = "_import_summary"  # what an --update changed, shown once after th
 
 def import_section(actor: Actor) -> None:
     _show_last_summary()
-    upload = st.file_uploader(t("admin.import_file"), type=["json"], key="import_file")
+    upload = st.file_uploader(t("exchange2.more.import_file"), type=["json"], key="import_file")
     if upload is None:
         return
     choice = st.radio(
