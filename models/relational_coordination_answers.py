@@ -24,7 +24,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 
-from sqlalchemy import delete, insert
+from sqlalchemy import insert, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -96,24 +96,26 @@ def submit_answers(
 
 
 def _write_mixed(session: Session, round_id: int, new: list[dict[str, int | None]]) -> None:
-    """Write the new ties among the round's earlier ones, all of them again in a random order.
+    """Write the new ties; on PostgreSQL, write all of the round's ties again in a random order.
 
     Why: PostgreSQL stamps every row with the transaction that wrote it (the `xmin` system
     column, readable with a plain SELECT) and stores rows in the order they come. Inserted on
     their own, one respondent's ties would share their transaction with that respondent's
-    rc_respondent row: a join on xmin would name them. Written again together, every tie of
-    the round carries the newest submit's transaction and a random place. The round's ties are
-    a few hundred rows; this costs milliseconds. On SQLite (no xmin; the random id is the rowid,
-    which orders the table) it changes nothing one can see, and runs the same way for simplicity.
-    Submits to one round take turns (the lock in submit_answers), so each sees every tie.
+    rc_respondent row: a join on xmin would name them. Moved again together in one statement
+    (server-side, no data through Python), every tie of the round carries the newest submit's
+    transaction and a random place. SQLite has no xmin and keeps the table in the order of the
+    random ids (the rowid), so there the new ties are simply inserted.
+    Submits to one round take turns (the lock in submit_answers), so each moves every tie.
     """
-    table = RcAnswer.__table__  # type: ignore[attr-defined]
-    earlier = session.execute(
-        delete(table).where(table.c.round_id == round_id).returning(*table.c)
-    ).mappings()
-    mixed: list[dict[str, object]] = [dict(row) for row in earlier] + [dict(row) for row in new]
-    secrets.SystemRandom().shuffle(mixed)
-    session.execute(insert(table), mixed)
+    session.execute(insert(RcAnswer), new)
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_MIX, {"round_id": round_id})
+
+
+_MIX = text(
+    "WITH gone AS (DELETE FROM rc_answer WHERE round_id = :round_id RETURNING *) "
+    "INSERT INTO rc_answer SELECT * FROM gone ORDER BY random()"
+)
 
 
 def has_answered(*, session: Session, user_id: int, round_id: int) -> bool:
