@@ -107,10 +107,11 @@ def save_settings(
     base_url: object,
     escalation_days: object,
 ) -> SmtpSettings:
-    """Check and store the SMTP settings (administrators only; audited as mail.settings)."""
+    """Check and store the SMTP settings (administrators only; audited as mail.settings). An
+    empty server name switches sending off: `samplan remind` then records and sends nothing."""
     _require_admin(session, actor, "mail.settings")
     host_text = clean_text(host, field="host", max_length=200, single_line=True).strip()
-    if not _HOST.fullmatch(host_text):
+    if host_text and not _HOST.fullmatch(host_text):
         raise UserError("remind.error.host")
     if security not in SMTP_SECURITY:
         raise UserError("remind.error.security")
@@ -121,13 +122,13 @@ def save_settings(
     if not _ENV_NAME.fullmatch(env):
         raise UserError("remind.error.password_env")
     from_address = clean_email(sender, field="sender")
-    if from_address is None:
+    if from_address is None and host_text:  # an empty server switches sending off
         raise UserError("remind.error.sender")
     link = clean_text(base_url, field="url", max_length=300, single_line=True).strip()
     if link and not re.fullmatch(r"https?://[^\s\"'<>]+", link):
         raise UserError("remind.error.base_url")
     values = {
-        "host": host_text,
+        "host": host_text or None,
         "port": _whole(port, low=1, high=65535, key="remind.error.port"),
         "security": str(security),
         "username": clean_text(username, field="user", max_length=200, single_line=True).strip() or None,

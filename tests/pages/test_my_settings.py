@@ -100,6 +100,13 @@ def test_a_bad_port_or_sender_is_refused_and_nothing_saved(open_page, ditte):
     assert not at.exception and at.error
     with session_scope() as s:
         assert load_settings(s).host is None
+    # An empty server name is allowed: it switches sending off.
+    at.text_input(key="mail-host").input("")
+    at.text_input(key="mail-sender").input("")
+    click(at, "Gem e-mailindstillinger")
+    assert not at.exception and not at.error
+    with session_scope() as s:
+        assert not load_settings(s).is_configured
 
 
 def test_only_an_administrator_may_change_the_mail_settings(ditte):
