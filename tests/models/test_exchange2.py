@@ -240,3 +240,14 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_refuses(change):
     except Exception:
         fast_valid = False
     assert fast_valid == (list(schema2_validator().iter_errors(doc)) == [])
+
+
+def test_update_from_a_samplan2_file_applies_what_samplan1_carries(db_url):
+    doc = every_field_document()
+    _import(doc)
+    doc["citizens"][0]["goals"][1]["own_words"] = "Arbejde, på deltid"
+    (updated,) = _import(doc, on_existing="update")
+    assert updated.updated and updated.changes
+    assert _export()["citizens"][0]["goals"][1]["own_words"] == "Arbejde, på deltid"
+    with session_scope() as s:  # no second citizen, no second copy of anyone
+        assert s.execute(select(func.count()).select_from(Citizen)).scalar_one() == 1
