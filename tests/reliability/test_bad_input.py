@@ -222,7 +222,7 @@ NOT_EXCHANGE_FILES = [
     b"[]",  # JSON, but not an object
     b'"samplan/1"',
     b"null",
-    b'{"format": "samplan/2", "citizens": []}',  # a future format
+    b'{"format": "samplan/3", "citizens": []}',  # a future format (samplan/2 is today's)
     b'{"format": "samplan/1"}',  # no citizens key
     b'{"format": "samplan/1", "citizens": {}}',
     b'{"format": "samplan/1", "citizens": [{"ref": "a"}]}',  # a citizen without a name
