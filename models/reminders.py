@@ -129,6 +129,10 @@ def _compose(
 ) -> list[_Mail]:
     sender, link, uid = settings.sender or "", settings.link, recipient.user_id
     mails: list[_Mail] = []
+    unwanted = [n for n in notices if not recipient.still_wants(n.kind)]
+    if unwanted:
+        mails.append(_Mail("none", tuple(unwanted), None))
+        notices = [n for n in notices if recipient.still_wants(n.kind)]
     owned = [n for n in notices if n.kind in OWNER_KINDS]
     if owned and uid is not None:
         content, gone = owner_mail(session, user_id=uid, notices=owned, on=on)

@@ -19,7 +19,7 @@ from sqlmodel import Session, col
 
 from models.access import write_audits
 from models.i18n import DEFAULT_LANGUAGE
-from models.mail_settings import load_preference
+from models.mail_settings import Preference, load_preference
 from models.reminders_due import on_team_now
 from models.reminders_escalation import EscalationLine, escalations, initials
 from models.reminders_ledger import ClaimedNotice
@@ -44,6 +44,19 @@ class Recipient:
     address: str
     language: str
     user_id: int | None = None
+    preference: Preference | None = None  # a user's choices as they are now (None: not a user)
+
+    def still_wants(self, kind: str) -> bool:
+        """A notice recorded before the user changed their mind is not sent."""
+        if self.preference is None:
+            return True
+        if kind in ("due_soon", "overdue"):
+            return self.preference.mode == "each"
+        if kind == "digest":
+            return self.preference.mode == "digest"
+        if kind == "escalation":
+            return self.preference.escalation
+        return True
 
 
 @dataclass(frozen=True)
@@ -92,7 +105,8 @@ def find_recipient(session: Session, recipient: str) -> Recipient | None:
         user = session.get(UserAccount, number)
         if user is None or not user.is_active or not is_plain_email(user.email):
             return None
-        return Recipient(user.email or "", load_preference(session, number).language, number)
+        preference = load_preference(session, number)
+        return Recipient(user.email or "", preference.language, number, preference)
     if kind == "person":
         person = session.get(Person, number)
         if person is None or person.removed_on is not None or not is_plain_email(person.email):

@@ -216,3 +216,11 @@ def test_the_command_line(world, capsys):
     assert "sendt" in capsys.readouterr().out
     assert cli.main(["remind"]) == 0
     assert capsys.readouterr() == ("", "")  # quiet when nothing was due: cron mails nobody
+
+
+def test_a_notice_recorded_before_the_owner_chose_nothing_is_not_sent(world):
+    with pytest.raises(KeyboardInterrupt):  # recorded, then stopped before sending
+        run_reminders(now=world.at(6), mailer=lambda s: _Never(s))
+    choose(world.owner_id, mode="none")
+    summary = run_reminders(now=world.at(6) + timedelta(minutes=5))
+    assert (summary.sent, summary.obsolete) == (0, 2) and world.server.messages == []
