@@ -238,7 +238,10 @@ def _change_map(comparison: Comparison) -> alt.LayerChart | None:
         color=alt.Color("v:Q", scale=alt.Scale(domain=[-2, 2], scheme="redblue"), legend=None),
         tooltip=["a:N", "b:N", alt.Tooltip("label:N", title=t("rc.col.change"))],
     )
-    text = base.mark_text(fontSize=14, color="black").encode(text="label:N")
+    # The scale's ends are dark red and dark blue: white text there, black near the pale middle.
+    text = base.mark_text(fontSize=14).encode(
+        text="label:N", color=alt.condition("abs(datum.v) > 1.1", alt.value("white"), alt.value("black"))
+    )
     return alt.layer(heat, text).properties(height=60 * max(3, len(comparison.after.departments)))
 
 
