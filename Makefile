@@ -12,7 +12,7 @@ CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 PORT ?= 8501
 
-.PHONY: help venv run upgrade demo test test-postgres chromium lint migration bench scaleout
+.PHONY: help venv run upgrade demo test test-postgres system chromium lint migration bench scaleout
 
 help:
 	@echo "make venv           create .venv and install samplan with [postgres,test] extras"
@@ -56,28 +56,28 @@ run: venv
 	fi
 	$(VENV)/bin/streamlit run server.py --server.port $(PORT)
 
-chromium:
-	if [ ! -x $(CHROMIUM) ]; then \
+# Debian packages the tests need beside Python's: chromium and an emoji font (end-to-end tests),
+# nginx (the scale-out test runs it as you), LibreOffice and poppler (Word documents laid out
+# and read back). Installed in one go when root, otherwise named.
+SYSTEM_PACKAGES := chromium fonts-noto-color-emoji nginx libreoffice-writer-nogui poppler-utils
+
+system:
+	missing=$$(for p in $(SYSTEM_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
 	    if [ "$$(id -u)" -eq 0 ]; then \
-	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji; \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	    else \
-	        echo "The end-to-end tests need Debian's chromium at $(CHROMIUM)." >&2; \
-	        echo "Install it as root:  apt-get install -y chromium fonts-noto-color-emoji" >&2; \
-	        echo "(playwright install does not work here.)" >&2; \
-	        exit 1; \
-	    fi; \
-	fi
-	if [ ! -x /usr/sbin/nginx ]; then \
-	    if [ "$$(id -u)" -eq 0 ]; then \
-	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
-	    else \
-	        echo "The scale-out test (tests/e2e/test_scaleout.py) needs Debian's nginx; it runs as you, no service." >&2; \
-	        echo "Install it as root:  apt-get install -y nginx" >&2; \
+	        echo "The tests need these Debian packages: "$$missing >&2; \
+	        echo "Install them as root:  apt-get install -y "$$missing >&2; \
+	        echo "(playwright install does not work here: the e2e tests use Debian's chromium.)" >&2; \
 	        exit 1; \
 	    fi; \
 	fi
 
-test: venv chromium
+chromium: system
+
+test: venv system
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
 # The e2e tests always run the app on SQLite, so they are not repeated here.
