@@ -193,13 +193,16 @@ def test_demo_on_a_fresh_installation_then_again_changes_nothing(database):
     )
     password = re.fullmatch(r"Fælles adgangskode til demobrugerne \(vises kun nu\): (\S+)", lines[1])
     assert password and len(password.group(1)) >= 10
-    citizens, users = count(database, "citizen"), count(database, "user_account")
+    citizens, users = count(database, "citizen"), count(database, "user_account WHERE is_active")
     assert (citizens, users) == (41, 7)
+    # Besides the seven who can log in: the relational coordination survey's fictional colleagues
+    # (issue 24), deactivated accounts that answered the demo's two rounds.
+    assert count(database, "user_account WHERE NOT is_active") == 30
 
     second = samplan("demo")
     assert second.returncode == 0, second.stderr
     assert second.stdout.strip() == "Demodata er allerede indlæst – intet er ændret."
-    assert (count(database, "citizen"), count(database, "user_account")) == (citizens, users)
+    assert (count(database, "citizen"), count(database, "user_account")) == (citizens, users + 30)
 
 
 # --- in-process: parsing and error handling -------------------------------------------
