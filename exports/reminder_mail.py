@@ -166,7 +166,7 @@ def escalation_message(mail: EscalationMail, *, sender: str, recipient: Recipien
         sender=sender,
         recipient=recipient,
         subject=translate("remind.mail.esc_subject", lang, count=len(lines)),
-        intro=translate("remind.mail.esc_intro", lang, days=mail.overdue_days),
+        intro=translate("remind.mail.esc_intro", lang, count=mail.overdue_days),
         sections=[section],
         link=link,
         kind="escalation",

@@ -97,12 +97,18 @@ CANNOT_BE_ONE = {
     "lead.needs_oldest": "shown",
     # The demo always loads its whole set of fictional citizens (more than one).
     "cli.demo_created": "citizens",
+    # A survey round's fixed limits (issue 24): at most MAX_DAYS days, at least MIN_DEPARTMENTS.
+    "rc.error.period_too_long": "days", "rc.error.departments": "count",
+    # A reminder's meeting lasts at least MIN_MINUTES, as every meeting does.
+    "remind.mail.meeting_when": "minutes",
 }  # fmt: skip
 PLURAL_WORD = {"da": re.compile(r"\b1 (\w+(?:er|e))\b"), "en": re.compile(r"\b1 (\w+s)\b")}
 
 
 def test_the_counts_that_cannot_be_one_really_cannot() -> None:
-    assert MIN_MINUTES > 1 and NEEDS_ON_SCREEN > 1
+    from models.relational_coordination_rounds import MAX_DAYS, MIN_DEPARTMENTS
+
+    assert MIN_MINUTES > 1 and NEEDS_ON_SCREEN > 1 and MAX_DAYS > 1 and MIN_DEPARTMENTS > 1
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
