@@ -1,4 +1,5 @@
-"""End-to-end fixtures: a real `streamlit run server.py` (app.py with its routes) and Debian's chromium through Playwright.
+"""End-to-end fixtures: a real `streamlit run server.py` (app.py with its routes) and Debian's
+chromium through Playwright.
 
 Every test gets its own server on a free port with its own empty SQLite database (migrated to
 head before the server starts, so a test may seed data first through models/). Starting a

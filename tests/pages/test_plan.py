@@ -33,7 +33,8 @@ def test_the_plan_shows_goals_agreements_downloads_and_history(open_page, ditte)
     assert "Ditte Mikkelsen selv" in list(agreements["Hvem gør det"])  # the citizen's own, marked
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == [
-        "Hent borgerens udgave (Word)", "Hent teamets udgave (Word)", "Hent planen som FHIR (til andre systemer)",
+        "Hent borgerens udgave (Word)", "Hent teamets udgave (Word)",
+        "Hent planen som FHIR (til andre systemer)",
     ]  # fmt: skip
     assert any("Der er endnu ingen gemte versioner" in c.value for c in at.caption)
     assert [w.value for w in at.warning if "LIX" in w.value] or [c for c in at.caption if "LIX" in c.value]
