@@ -71,48 +71,13 @@ class TlsClient(Client):
 
 async def _log_in(url: str, user: many.StaffUser, password: str) -> TlsClient:
     """bench/users.py's protocol login, through the proxy."""
-    client = TlsClient(url)
-    page = await client.open(f"citizen={user.citizen_id}")
-    name, secret = page.widget("login_username"), page.widget("login_password")
-    submit = page.widget("FormSubmitter:login*")
-    if name is None or secret is None or submit is None:
-        raise RuntimeError("no login form on the start page")
-    done = await client.press(submit, also=((name, {"string_value": user.username}),
-                                            (secret, {"string_value": password})))  # fmt: skip
-    if done.widget("logout") is None:
-        raise RuntimeError(f"{user.username} is not logged in after the form")
-    return client
+    return await many.log_in_over(TlsClient(url), user, password)
 
 
 async def _work(client: TlsClient, url: str, user: many.StaffUser, password: str, deadline: float,
                 rng: random.Random, think: tuple[float, float]) -> tuple[list[Sample], int]:  # fmt: skip
     """bench/users.py's protocol loop (same cycle and steps) with this run's think time."""
-    samples: list[Sample] = []
-    saved, step = 0, 0
-    try:
-        while time.monotonic() < deadline:
-            await asyncio.sleep(min(rng.uniform(*think), max(0.0, deadline - time.monotonic())))
-            if time.monotonic() >= deadline:
-                break
-            kind = many.CYCLE[step % len(many.CYCLE)]
-            try:
-                sample = await many._step_protocol(client, kind)
-            except Exception as error:  # noqa: BLE001 - a timeout or a closed socket is this step's error
-                sample = Sample(kind, False, f"{type(error).__name__}: {str(error)[:160]}", 0.0, 0.0)
-            samples.append(sample)
-            saved += kind == "save" and sample.ok
-            step += 1
-            if not sample.ok:
-                await client.close()
-                try:
-                    client = await _log_in(url, user, password)
-                except Exception:  # noqa: BLE001 - this user stops; the errors so far are counted
-                    samples.append(Sample("log in again", False, "could not log in again", 0.0, 0.0))
-                    break
-                step = 0
-    finally:
-        await client.close()
-    return samples, saved
+    return await many.work_over_protocol(client, lambda: _log_in(url, user, password), deadline, rng, think)
 
 
 class SetupMeter(many.Meter):

@@ -22,6 +22,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -209,9 +210,9 @@ class Meter:
 # --- one user ---------------------------------------------------------------------------------------
 
 
-async def _think(rng: random.Random, deadline: float) -> bool:
-    """Think 1-3 s; False when the level's time is up (no new step starts after it)."""
-    await asyncio.sleep(min(rng.uniform(*THINK_SECONDS), max(0.0, deadline - time.monotonic())))
+async def _think(rng: random.Random, deadline: float, think: tuple[float, float] = THINK_SECONDS) -> bool:
+    """Think 1-3 s (or `think`); False when the level's time is up (no new step starts after it)."""
+    await asyncio.sleep(min(rng.uniform(*think), max(0.0, deadline - time.monotonic())))
     return time.monotonic() < deadline
 
 
@@ -350,7 +351,12 @@ async def _log_in_protocol(server: Server, user: StaffUser, password: str) -> An
     """Open a tab on the wire with the user's citizen in the address and submit the login form."""
     from bench.protocol import Client
 
-    client = Client(server.url)
+    return await log_in_over(Client(server.url), user, password)
+
+
+async def log_in_over(client: Any, user: StaffUser, password: str) -> Any:
+    """Log `user` in on a fresh protocol client (bench/protocol.py's Client, or one through a
+    proxy): open the start page with their citizen in the address and submit the login form."""
     page = await client.open(f"citizen={user.citizen_id}")
     name, secret = page.widget("login_username"), page.widget("login_password")
     submit = page.widget("FormSubmitter:login*")
@@ -401,10 +407,19 @@ async def _step_protocol(client: Any, kind: str) -> Sample:
 async def _work_protocol(client: Any, server: Server, user: StaffUser, password: str, deadline: float,
                          rng: random.Random) -> tuple[list[Sample], int]:  # fmt: skip
     """`_work` over the protocol: the same cycle, think time and logging in again after an error."""
+    return await work_over_protocol(client, lambda: _log_in_protocol(server, user, password), deadline, rng)
+
+
+async def work_over_protocol(
+    client: Any, log_in_again: Callable[[], Awaitable[Any]], deadline: float, rng: random.Random,
+    think: tuple[float, float] = THINK_SECONDS,
+) -> tuple[list[Sample], int]:
+    """One protocol user's loop until the deadline (CYCLE, `think` seconds between steps; after an
+    error a new client from `log_in_again`); the interactions and how many saves showed done."""
     samples: list[Sample] = []
     saved, step = 0, 0
     try:
-        while await _think(rng, deadline):
+        while await _think(rng, deadline, think):
             kind = CYCLE[step % len(CYCLE)]
             try:
                 sample = await _step_protocol(client, kind)
@@ -416,7 +431,7 @@ async def _work_protocol(client: Any, server: Server, user: StaffUser, password:
             if not sample.ok:
                 await client.close()
                 try:
-                    client = await _log_in_protocol(server, user, password)
+                    client = await log_in_again()
                 except Exception:  # noqa: BLE001 - this user stops; the errors so far are counted
                     samples.append(Sample("log in again", False, "could not log in again", 0.0, 0.0))
                     break
