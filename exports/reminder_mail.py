@@ -10,6 +10,7 @@ parameter, as calendar clients expect) and as an attachment.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
@@ -86,23 +87,16 @@ def _message(
     return message
 
 
+def _agreement_sections(lang: str, *headed: tuple[str, Sequence[AgreementLine]]) -> list[Section]:
+    """A section per non-empty list of agreements, under its heading key (counted)."""
+    return [Section(translate(key, lang, count=len(items)), tuple(_agreement(x, lang) for x in items))
+            for key, items in headed if items]  # fmt: skip
+
+
 def owner_message(mail: OwnerMail, *, sender: str, recipient: Recipient, link: str) -> EmailMessage:
     lang = recipient.language
-    sections = []
-    if mail.overdue:
-        sections.append(
-            Section(
-                translate("remind.mail.overdue_heading", lang, count=len(mail.overdue)),
-                tuple(_agreement(x, lang) for x in mail.overdue),
-            )
-        )
-    if mail.due_soon:
-        sections.append(
-            Section(
-                translate("remind.mail.due_soon_heading", lang, count=len(mail.due_soon)),
-                tuple(_agreement(x, lang) for x in mail.due_soon),
-            )
-        )
+    sections = _agreement_sections(lang, ("remind.mail.overdue_heading", mail.overdue),
+                                   ("remind.mail.due_soon_heading", mail.due_soon))  # fmt: skip
     count = len(mail.overdue) + len(mail.due_soon)
     return _message(
         sender=sender,
@@ -117,21 +111,8 @@ def owner_message(mail: OwnerMail, *, sender: str, recipient: Recipient, link: s
 
 def digest_message(mail: DigestMail, *, sender: str, recipient: Recipient, link: str) -> EmailMessage:
     lang = recipient.language
-    sections = []
-    if mail.overdue:
-        sections.append(
-            Section(
-                translate("remind.mail.overdue_heading", lang, count=len(mail.overdue)),
-                tuple(_agreement(x, lang) for x in mail.overdue),
-            )
-        )
-    if mail.due_this_week:
-        sections.append(
-            Section(
-                translate("remind.mail.week_heading", lang, count=len(mail.due_this_week)),
-                tuple(_agreement(x, lang) for x in mail.due_this_week),
-            )
-        )
+    sections = _agreement_sections(lang, ("remind.mail.overdue_heading", mail.overdue),
+                                   ("remind.mail.week_heading", mail.due_this_week))  # fmt: skip
     if mail.more:
         sections.append(Section(translate("remind.mail.more", lang, count=mail.more), ()))
     return _message(
