@@ -260,8 +260,10 @@ os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
 """
 
 
-def start_streamlit(port: int, database_url: str, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "SAMPLAN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
+def start_streamlit(port: int, database_url: str, log: Path,
+                    extra_env: dict[str, str] | None = None) -> subprocess.Popen:  # fmt: skip
+    """`streamlit run server.py` on `port` (`extra_env` on top of this process's environment)."""
+    env = {**os.environ, **(extra_env or {}), "SAMPLAN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
     command = [
         sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()),
         "-m", "streamlit", "run", "server.py",
@@ -321,6 +323,20 @@ def e2e_database_url(tmp_path: Path) -> Iterator[str]:
         engine.dispose()
 
 
+@contextlib.contextmanager
+def running_server(database_url: str, log: Path, *, port: int | None = None,
+                   extra_env: dict[str, str] | None = None) -> Iterator[AppServer]:  # fmt: skip
+    """`streamlit run server.py` on `port` (a free one if not given), healthy, stopped afterwards."""
+    port = port or free_port()
+    started = time.monotonic()
+    process = start_streamlit(port, database_url, log, extra_env)
+    try:
+        wait_until_healthy(process, port, log)
+        yield AppServer(f"http://127.0.0.1:{port}/", database_url, time.monotonic() - started)
+    finally:
+        stop(process)
+
+
 @pytest.fixture
 def app_server(
     e2e_database_url: str,
@@ -332,16 +348,9 @@ def app_server(
     this test's own database; always stopped afterwards."""
     log = tmp_path / "streamlit.log"
     request.node.stash[SERVER_LOG] = log
-    port = free_port()
-    started = time.monotonic()
-    process = start_streamlit(port, e2e_database_url, log)
-    try:
-        wait_until_healthy(process, port, log)
-        start_seconds = time.monotonic() - started
-        record_property(START_TIME_PROPERTY, round(start_seconds, 3))
-        yield AppServer(f"http://127.0.0.1:{port}/", e2e_database_url, start_seconds)
-    finally:
-        stop(process)
+    with running_server(e2e_database_url, log) as server:
+        record_property(START_TIME_PROPERTY, round(server.start_seconds, 3))
+        yield server
 
 
 def wait_for_app(page: Page, timeout: float = SCRIPT_RUN_TIMEOUT_MS) -> None:

@@ -8,10 +8,6 @@ the login page; the cookie copied before the logout, put into a fresh browser �
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from models.db import session_scope
 from models.login_cookie import COOKIE_NAME
-from tests.e2e.conftest import ROOT, SERVER_LAUNCHER, AppServer, free_port, stop, wait_until_healthy
+from tests.e2e.conftest import ROOT, AppServer
 from tests.factories import PASSWORD, make_citizen, make_goal, make_membership, make_user
 
 SCREENS = ROOT / "out" / "screens" / "first-hour"
@@ -27,23 +23,9 @@ CITIZEN = "Kasper Bøgkær Ølgaard"
 
 
 @pytest.fixture
-def samplan_server(tmp_path: Path, e2e_database_url: str) -> Iterator[AppServer]:
-    """`streamlit run server.py` (not app.py alone, as the shared fixture runs)."""
-    port, log = free_port(), tmp_path / "streamlit.log"
-    env = {**os.environ, "SAMPLAN_DATABASE_URL": e2e_database_url, "PYTHONUNBUFFERED": "1"}
-    command = [
-        sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()), "-m", "streamlit", "run", "server.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)  # fmt: skip
-    try:
-        wait_until_healthy(process, port, log)
-        yield AppServer(url=f"http://127.0.0.1:{port}/", database_url=e2e_database_url, start_seconds=0.0)
-    finally:
-        stop(process)
+def samplan_server(app_server: AppServer) -> AppServer:
+    """The shared fixture's server: `streamlit run server.py`, with the login cookie's routes."""
+    return app_server
 
 
 def seed(database_url: str) -> None:

@@ -13,9 +13,6 @@ tests/models/test_oidc.py's.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +24,7 @@ from models.db import session_scope
 from models.login_cookie import COOKIE_NAME
 from models.tables import AuditEvent, LoginSession
 from tests.e2e.accessibility import findings
-from tests.e2e.conftest import ROOT, SERVER_LAUNCHER, AppServer, free_port, stop, wait_until_healthy
+from tests.e2e.conftest import ROOT, AppServer, free_port, running_server
 from tests.factories import make_user
 from tests.oidc_provider import OidcProvider, Person
 
@@ -45,22 +42,10 @@ def provider() -> Iterator[OidcProvider]:
 @pytest.fixture
 def sso_server(tmp_path: Path, e2e_database_url: str, provider: OidcProvider) -> Iterator[AppServer]:
     """`streamlit run server.py` with single sign-on beside local accounts, at the provider."""
-    port, log = free_port(), tmp_path / "streamlit.log"
+    port = free_port()
     sso = provider.environment(f"http://127.0.0.1:{port}/_samplan/sso/callback")
-    env = {**os.environ, **sso, "SAMPLAN_DATABASE_URL": e2e_database_url, "PYTHONUNBUFFERED": "1"}
-    command = [
-        sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()), "-m", "streamlit", "run", "server.py",
-        "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
-    ]  # fmt: skip
-    with log.open("wb") as output:
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT,
-                                   start_new_session=True)  # fmt: skip
-    try:
-        wait_until_healthy(process, port, log)
-        yield AppServer(url=f"http://127.0.0.1:{port}/", database_url=e2e_database_url, start_seconds=0.0)
-    finally:
-        stop(process)
+    with running_server(e2e_database_url, tmp_path / "streamlit.log", port=port, extra_env=sso) as server:
+        yield server
 
 
 def at_the_login_page(page: Page, wait_for_app) -> None:
