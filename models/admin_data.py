@@ -18,10 +18,9 @@ from models.exchange import (
     ImportedCitizen,
     ImportFailed,
     Problem,
-    document_bytes,
-    export_all,
     import_document,
 )
+from models.exchange2_export import document2_bytes, export2_all
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
@@ -58,10 +57,11 @@ def import_exchange_file(
 
 
 def export_all_json(*, actor: Actor) -> bytes:
-    """Every citizen the actor may open, as samplan/1 (one audit row per citizen)."""
+    """Every citizen the actor may open, as samplan/2: everything Samplan stores about them, so the
+    file moves them to another installation whole (one audit row per citizen)."""
     with session_scope(write=True) as session:
-        document = export_all(session=session, actor=actor)
-    return document_bytes(document)
+        document = export2_all(session=session, actor=actor)
+    return document2_bytes(document)
 
 
 def backup_possible() -> bool:

@@ -28,6 +28,7 @@ def test_a_good_file_is_imported_and_exported_again(admin):
     outcome = import_exchange_file(actor=admin, data=json.dumps(ditte_document()).encode())
     assert [c.name for c in outcome.citizens] == ["Ditte Mikkelsen"] and outcome.problems == ()
     exported = json.loads(export_all_json(actor=admin))
+    assert exported["format"] == "samplan/2"  # everything, for a move to another installation
     assert [c["name"] for c in exported["citizens"]] == ["Ditte Mikkelsen"]
 
 
