@@ -26,6 +26,7 @@ from models.reminders_content import (
     OwnerMail,
     Recipient,
 )
+from models.reminders_survey import SurveyMail
 
 
 @dataclass(frozen=True)
@@ -196,4 +197,20 @@ def trial_message(*, sender: str, recipient: Recipient) -> EmailMessage:
         sections=[],
         link="",
         kind="test",
+    )
+
+
+def survey_message(mail: SurveyMail, *, sender: str, recipient: Recipient, link: str) -> EmailMessage:
+    """The relational coordination survey: its name and last day, where to answer (issue 24)."""
+    lang = recipient.language
+    day = format_day(mail.ends_on, lang)
+    return _message(
+        sender=sender,
+        recipient=recipient,
+        subject=translate("remind.survey.last_subject" if mail.last_call else "remind.survey.subject", lang,
+                          name=mail.round_name),  # fmt: skip
+        intro=translate("remind.survey.intro", lang, name=mail.round_name, day=day),
+        sections=[],
+        link=link,
+        kind="survey",
     )

@@ -3,7 +3,8 @@
 A run has two halves, each in short transactions of its own:
 1. Record: read what is due (models/reminders_due.py: owners' notices and digests;
    models/reminders_escalation.py: the coordinators' daily escalation, once a day from
-   ESCALATION_HOUR; models/reminders_calendar.py: moved or cancelled meetings) with no write
+   ESCALATION_HOUR; models/reminders_calendar.py: moved or cancelled meetings;
+   models/reminders_survey.py: the relational coordination survey's non-respondents) with no write
    lock held, then add what the ledger lacks in one short write transaction.
 2. Send: per recipient, claim their pending notices (a lease), read what the mail says
    (models/reminders_content.py), send it (models/mail_send.py), mark the notices sent — or
@@ -50,6 +51,7 @@ from models.reminders_ledger import (
     release,
     waiting_recipients,
 )
+from models.reminders_survey import SURVEY_KINDS, survey_mail, survey_notices
 from models.tables import COPENHAGEN, utcnow
 
 ESCALATION_HOUR = 7  # Copenhagen time: the coordinators' mail comes with the working day
@@ -97,6 +99,7 @@ def _record_due(
     with session_scope() as session:
         known = known_keys(session, now=now)
         specs = owner_notices(session, on=on) + digest_notices(session, now=now)
+        specs += survey_notices(session, on=on)
         if now.astimezone(COPENHAGEN).hour >= ESCALATION_HOUR and scan_key not in known:
             scanned = escalations(session, on=on, overdue_days=settings.escalation_days)
             specs += [
@@ -163,6 +166,10 @@ def _compose(
                 message = reminder_mail.meeting_message(
                     meeting, sender=sender, recipient=recipient, link=link
                 )
+        elif notice.kind in SURVEY_KINDS and uid is not None:
+            survey = survey_mail(session, notice=notice, user_id=uid, on=on)
+            if survey is not None:
+                message = reminder_mail.survey_message(survey, sender=sender, recipient=recipient, link=link)
         elif notice.kind in OWNER_KINDS and uid is not None:
             continue
         mails.append(_Mail(notice.kind, (notice,), message))

@@ -56,6 +56,8 @@ class Recipient:
             return self.preference.mode == "digest"
         if kind == "escalation":
             return self.preference.escalation
+        if kind in ("survey", "survey_last"):  # "no mails" means none, the survey's included
+            return self.preference.mode != "none"
         return True
 
 
