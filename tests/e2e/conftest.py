@@ -392,7 +392,12 @@ def open_list(box: Locator) -> Locator:
         if time.monotonic() > deadline:
             raise AssertionError(f"the list of {combobox} did not open within {UI_TIMEOUT_MS / 1000:.0f} s")
         combobox.press("ArrowDown")
-    listbox = combobox.get_attribute("aria-controls")  # only this box's list, not one still closing
+    # Only this box's list, not one still closing. The attribute can come a moment after
+    # aria-expanded (seen in CI on a loaded machine: the locator became [id="None"]).
+    while (listbox := combobox.get_attribute("aria-controls")) is None:
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the list of {combobox} opened without saying which it is")
+        time.sleep(0.05)
     return box.page.locator(f'[id="{listbox}"]')
 
 
