@@ -11,8 +11,7 @@ Conventions:
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import (
     BigInteger,
@@ -21,7 +20,6 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
-    Text,
     UniqueConstraint,
     event,
 )
@@ -29,36 +27,13 @@ from sqlalchemy import false as sa_false
 from sqlalchemy.engine import Connection
 from sqlmodel import Field, SQLModel
 
-# Named constraints, so Alembic can alter them on SQLite (batch mode) and PostgreSQL alike.
-SQLModel.metadata.naming_convention = {
-    "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
-    "ck": "ck_%(table_name)s_%(constraint_name)s",
-    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-    "pk": "pk_%(table_name)s",
-}
-
-
-def utcnow() -> datetime:
-    """Aware UTC: SQLModel refuses naive datetimes, and UTC compares the same everywhere."""
-    return datetime.now(UTC)
-
-
-COPENHAGEN = ZoneInfo("Europe/Copenhagen")
-
-
-def today() -> date:
-    """Today's date where the municipality is (Europe/Copenhagen), not in UTC."""
-    return datetime.now(COPENHAGEN).date()
-
-
-def _text_column() -> Column:  # type: ignore[type-arg]
-    return Column(Text, nullable=True)
-
-
-def _required_text_column() -> Column:  # type: ignore[type-arg]
-    return Column(Text, nullable=False)
-
+from models.tables_common import (  # noqa: F401 - re-exported: everything imports them from here
+    COPENHAGEN,
+    _required_text_column,
+    _text_column,
+    today,
+    utcnow,
+)
 
 # --- People who use the system -------------------------------------------------------------
 
@@ -776,202 +751,18 @@ class CitizenMessage(SQLModel, table=True):
     read_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
 
 
-# --- Relational coordination between departments (issue 24) --------------------------------
-# A leader's survey round (models/relational_coordination_rounds.py). Anonymity is in the schema:
-# rc_answer holds no user id, no time and a random id (no order to set beside rc_respondent),
-# and rc_respondent says only THAT a user has answered a round, never what.
-
-RC_DIMENSIONS = (
-    "frequent", "timely", "accurate", "problem_solving", "shared_goals", "shared_knowledge", "mutual_respect",
-)  # fmt: skip
-
-
-class RcRound(SQLModel, table=True):
-    """A survey round: a name, a period (both days included) and its departments."""
-
-    __tablename__ = "rc_round"
-    __table_args__ = (CheckConstraint("ends_on >= starts_on", name="period"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    name: str = Field(max_length=200)
-    starts_on: date
-    ends_on: date
-    opened_by_user_id: int | None = Field(default=None, foreign_key="user_account.id", index=True)
-    opened_at: datetime = Field(default_factory=utcnow)
-    closed_at: datetime | None = None  # closed early by a leader; else it ends after ends_on
-
-
-class RcRoundDepartment(SQLModel, table=True):
-    __tablename__ = "rc_round_department"
-
-    round_id: int = Field(foreign_key="rc_round.id", primary_key=True)
-    department_id: int = Field(foreign_key="department.id", primary_key=True, index=True)
-
-
-class RcRespondent(SQLModel, table=True):
-    """That a user has answered a round (one row per user per round: the primary key), and for
-    which department; never what, never when. Reminders go to those without a row."""
-
-    __tablename__ = "rc_respondent"
-
-    round_id: int = Field(foreign_key="rc_round.id", primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", primary_key=True, index=True)
-    department_id: int = Field(foreign_key="department.id", index=True)
-
-
-class RcAnswer(SQLModel, table=True):
-    """One tie: a respondent of `from_department` about `about_department`, seven answers 1-5
-    (NULL: "ved ikke"). No user, no time; the id is random (on SQLite it is the rowid, so the
-    rows have no insertion order either), and one respondent's ties are not linked together."""
-
-    __tablename__ = "rc_answer"
-    __table_args__ = tuple(
-        CheckConstraint(f"{name} BETWEEN 1 AND 5", name=name) for name in RC_DIMENSIONS
-    )
-
-    id: int = Field(sa_column=Column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                     autoincrement=False))  # fmt: skip
-    round_id: int = Field(foreign_key="rc_round.id", index=True)
-    from_department_id: int = Field(foreign_key="department.id", index=True)
-    about_department_id: int = Field(foreign_key="department.id", index=True)
-    frequent: int | None = None
-    timely: int | None = None
-    accurate: int | None = None
-    problem_solving: int | None = None
-    shared_goals: int | None = None
-    shared_knowledge: int | None = None
-    mutual_respect: int | None = None
-
-
-# --- Reminders and e-mail (issue 21) --------------------------------------------------------
-# None of these rows holds text from a citizen's record: ids, dates, codes and staff addresses.
-
-REMINDER_MODES = ("each", "digest", "none")  # a notice per agreement, a weekly digest, nothing
-SMTP_SECURITY = ("starttls", "tls", "none")
-
-
-class ReminderPreference(SQLModel, table=True):
-    """What a user chose in "Mine indstillinger" (no row: the defaults below)."""
-
-    __tablename__ = "reminder_preference"
-    __table_args__ = (CheckConstraint("mode IN ('each', 'digest', 'none')", name="mode"),)
-
-    user_id: int = Field(foreign_key="user_account.id", primary_key=True)
-    mode: str = Field(default="each", max_length=10)
-    due_soon_days: int = 3
-    digest_weekday: int = 0  # Monday
-    digest_hour: int = 7  # Europe/Copenhagen
-    escalation: bool = True  # the coordinator's daily mail about their citizens
-    language: str = Field(default="da", max_length=5)
-    updated_at: datetime = Field(default_factory=utcnow)
-
-
-class MailSettings(SQLModel, table=True):
-    """The one SMTP server Samplan sends through (id 1), set by an administrator. The password is
-    never stored: `password_env` names the environment variable that holds it."""
-
-    __tablename__ = "mail_settings"
-    __table_args__ = (CheckConstraint("security IN ('starttls', 'tls', 'none')", name="security"),)
-
-    id: int = Field(default=1, primary_key=True)
-    host: str | None = Field(default=None, max_length=200)
-    port: int = 587
-    security: str = Field(default="starttls", max_length=10)
-    username: str | None = Field(default=None, max_length=200)
-    password_env: str = Field(default="SAMPLAN_SMTP_PASSWORD", max_length=100)
-    sender: str | None = Field(default=None, max_length=254)
-    base_url: str | None = Field(default=None, max_length=300)  # the link in every mail
-    escalation_days: int = 7
-    updated_at: datetime = Field(default_factory=utcnow)
-    updated_by_user_id: int | None = None
-
-
-class ReminderNotice(SQLModel, table=True):
-    """The ledger: one row per notice Samplan owes someone, unique by `key` (e.g.
-    "overdue:17:2026-12-01"), so a notice is owed once however many runs see it. A run claims
-    pending rows (`claimed_until`, a lease) before sending and marks them sent after: a run killed
-    in between leaves them pending again when the lease runs out."""
-
-    __tablename__ = "reminder_notice"
-
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=120, unique=True)
-    kind: str = Field(max_length=20)
-    recipient: str = Field(max_length=40)  # "user:5", "person:7" or "citizen:3"
-    entity_id: int | None = None  # the agreement or meeting (ids only, no FK: kept after erasure)
-    status: str = Field(default="pending", max_length=10)  # pending | sent | obsolete
-    attempts: int = 0
-    claimed_until: datetime | None = None
-    last_error: str | None = Field(default=None, max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-    sent_at: datetime | None = None
-
-
-Index(
-    "ix_reminder_notice_status",
-    ReminderNotice.status,  # type: ignore[arg-type]
-    ReminderNotice.recipient,  # type: ignore[arg-type]
-)
-
-
-class MailLog(SQLModel, table=True):
-    """Every attempt to send a mail: to whom, what kind, sent or why not. Never the body."""
-
-    __tablename__ = "mail_log"
-
-    id: int | None = Field(default=None, primary_key=True)
-    at: datetime = Field(default_factory=utcnow, index=True)
-    kind: str = Field(max_length=20)
-    address: str = Field(max_length=254)
-    outcome: str = Field(max_length=10)  # sent | failed
-    error: str | None = Field(default=None, max_length=200)
-    notices: int = 0
-
-
-class MeetingCalendar(SQLModel, table=True):
-    """What the participants' calendars were last told about a confirmed meeting (time, length,
-    status, SEQUENCE), so a move or a cancellation is noticed once. Ids only, no FK."""
-
-    __tablename__ = "meeting_calendar"
-
-    meeting_id: int = Field(primary_key=True)
-    starts_at: datetime
-    minutes: int
-    status: str = Field(max_length=12)
-    sequence: int = 0
-    updated_at: datetime = Field(default_factory=utcnow)
-
-
-# --- Single sign-on (issue 22) ---------------------------------------------------------------
-
-
-class SsoIdentity(SQLModel, table=True):
-    """A staff member's identity at the municipality's OpenID Connect provider: the provider
-    (issuer) and its stable subject id for the person, bound to one Samplan account at their
-    first single sign-on (models/oidc_accounts.py). `sub` is unique only per issuer, hence both."""
-
-    __tablename__ = "sso_identity"
-    __table_args__ = (UniqueConstraint("issuer", "subject", name="uq_sso_identity_issuer_subject"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    user_id: int = Field(foreign_key="user_account.id", index=True)
-    issuer: str = Field(max_length=500)
-    subject: str = Field(max_length=255)
-    created_at: datetime = Field(default_factory=utcnow)
-    last_login_at: datetime | None = None
-
-
-class SsoLogin(SQLModel, table=True):
-    """A login made through single sign-on, and its ID token until "Log ud" hands it to the
-    provider's logout (id_token_hint); then the token is removed."""
-
-    __tablename__ = "sso_login"
-
-    login_session_id: int = Field(foreign_key="login_session.id", primary_key=True)
-    identity_id: int = Field(foreign_key="sso_identity.id", index=True)
-    id_token: str | None = Field(default=None, sa_column=_text_column())
-
-
+# The tables of three later concepts live in modules of their own; everything imports them from here.
 # Every process that imports the tables writes overview_change rows with its commits (the
 # listeners are registered on import; the module needs the classes above, hence at the end).
 from models import overview_changes  # noqa: E402,F401
+from models.tables_mail import (  # noqa: E402,F401
+    REMINDER_MODES,
+    SMTP_SECURITY,
+    MailLog,
+    MailSettings,
+    MeetingCalendar,
+    ReminderNotice,
+    ReminderPreference,
+)
+from models.tables_sso import SsoIdentity, SsoLogin  # noqa: E402,F401
+from models.tables_survey import RC_DIMENSIONS, RcAnswer, RcRespondent, RcRound, RcRoundDepartment  # noqa: E402,F401
