@@ -25,6 +25,7 @@ from models.i18n import translate
 from models.overview import OVERALL, Figures, Overview, Period
 from models.overview_kept import KEEPER, KeptFigures
 from models.settings import database_url
+from ui.frames import as_text, mixed_columns
 
 
 @dataclass(frozen=True)
@@ -176,20 +177,9 @@ def _chart_shapes(lang: str) -> tuple[dict[str, dict[str, Any]], tuple[str, str,
 
 
 def _for_screen(frame: pd.DataFrame) -> pd.DataFrame:
-    """A column with "< 5" among its numbers as text (a table column on screen has one type);
-    the files keep the numbers as numbers."""
-    mixed = [
-        c for c in frame.columns
-        if frame[c].dtype == object and {type(v) for v in frame[c] if v is not None} - {str} and
-        any(isinstance(v, str) for v in frame[c])
-    ]  # fmt: skip
-    if not mixed:
-        return frame
-    shown = frame.copy()
-    for c in mixed:
-        shown[c] = ["" if v is None or (isinstance(v, float) and pd.isna(v)) else f"{v:g}"
-                    if isinstance(v, float) else str(v) for v in frame[c]]  # fmt: skip
-    return shown
+    """A column with "< 5" among its numbers as text; the others as they are."""
+    mixed = mixed_columns(frame)
+    return as_text(frame, number_format="{:g}", columns=mixed) if mixed else frame
 
 
 def _rounded(value: float | str | None) -> float | str:

@@ -31,6 +31,7 @@ from models.relational_coordination_results import (
 from models.relational_coordination_rounds import may_lead_rounds
 from models.tables import today
 from ui.downloads import download_button
+from ui.frames import as_text
 from ui.i18n import lang, t
 from ui.rc_rounds import rounds_panel
 from ui.safe import escape_markdown
@@ -130,16 +131,8 @@ def _figures(result: RoundResult, comparison: Comparison | None, frames: dict[st
 
 
 def _for_screen(frame: pd.DataFrame) -> pd.DataFrame:
-    """Numbers with "< 5" among them as text (a table column has one type); files keep numbers."""
-    shown = frame.copy()
-    for column in shown.columns:
-        shown[column] = [
-            ""
-            if v is None or (isinstance(v, float) and pd.isna(v))
-            else (f"{v:.2f}" if isinstance(v, float) else str(v))
-            for v in shown[column]
-        ]
-    return shown
+    """Numbers with "< 5" among them as text, two decimals; the files keep numbers."""
+    return as_text(frame, number_format="{:.2f}")
 
 
 def _chart(chart: alt.Chart | alt.LayerChart | None, title: str) -> None:
