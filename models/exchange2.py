@@ -22,11 +22,10 @@ from sqlmodel import Session
 
 from models import exchange2_import
 from models.access import Actor
-from models.errors import UserError
 from models.exchange2_export import document2_bytes, export2_all, export2_citizen, export2_ids
 from models.exchange2_read import check2, problems2, validate2
 from models.exchange2_spec import CITIZEN, FORMAT2
-from models.exchange_identity import AlreadyImported, describe, find_known
+from models.exchange_identity import known_for_import
 from models.exchange_read import check_document
 from models.exchange_schema import ImportedCitizen, ImportFailed
 
@@ -57,13 +56,7 @@ def import2(
             self.name, self.birth_date = str(values.get("name", "")), values.get("birth_date")
 
     named = [_Named(c.values) for c in read.citizens]
-    known = {k.position: k for k in find_known(session, named)}  # type: ignore[arg-type]
-    if known and on_existing == "refuse":
-        raise AlreadyImported(list(known.values()))
-    if on_existing == "update":
-        twice = [k for k in known.values() if len(k.existing_ids) > 1]
-        if twice:
-            raise UserError("exchange_identity.ambiguous", lines="; ".join(describe(k, lang) for k in twice))
+    known = known_for_import(session, named, on_existing=on_existing, lang=lang)  # type: ignore[arg-type]
     count = len(read.citizens)
     fresh = [n for n in range(count) if not (on_existing == "update" and n in known)]
     ids = [None if n in known else identities[n] for n in range(count)]

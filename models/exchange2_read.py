@@ -8,15 +8,14 @@ Problems come back as samplan/1's do: (JSON path, Danish sentence), all at once,
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from models.errors import UserError
 from models.exchange2_schema import schema2_errors
 from models.exchange2_spec import CITIZEN, CITIZEN_FIELDS, ENTITIES, ID_COLUMNS, PREFIXES, Entity, F
-from models.exchange_read import problems_in
+from models.exchange_read import Noting, problems_in
 from models.exchange_schema import Found, Path_, Problem, format_path, is_date, is_date_time, schema_findings
 from models.i18n import DEFAULT_LANGUAGE, translate
 from models.tables import MAX_ACTIVE_GOALS
@@ -51,22 +50,12 @@ def _objects(value: object) -> list[tuple[int, dict[str, Any]]]:
     return [(i, item) for i, item in enumerate(value) if isinstance(item, dict)]
 
 
-class _Reader:
+class _Reader(Noting):
     def __init__(self) -> None:
-        self.found: list[Found] = []
+        super().__init__()
         self.read = Read(items={"citizen": [], **{e.kind: [] for e in ENTITIES}})
         self.usernames: set[str] = set()
         self.department_names: set[str] = set()
-
-    def note(self, path: Path_, key: str, **params: Any) -> None:
-        self.found.append(Found(path, key, params))
-
-    def clean(self, fn: Callable[..., Any], value: object, path: Path_, **kwargs: Any) -> Any:
-        try:
-            return fn(value, **kwargs)
-        except UserError as error:
-            self.note(path, error.key, **error.params, **({"field": error.field} if error.field else {}))
-            return None
 
     def document(self, doc: object) -> None:
         if not isinstance(doc, dict):

@@ -83,6 +83,22 @@ def describe(known: KnownCitizen, lang: str = DEFAULT_LANGUAGE) -> str:
     return translate("exchange_identity.known", lang, name=known.name, born=born, ids=ids)
 
 
+def known_for_import(
+    session: Session, citizens: Iterable[CitizenIn], *, on_existing: str, lang: str = DEFAULT_LANGUAGE
+) -> dict[int, KnownCitizen]:
+    """The file's citizens already here, by their position in the file, for an import that chose
+    `on_existing`: "refuse" raises AlreadyImported if there are any; "update" refuses a citizen
+    found more than once (which one would it update?); "copy" takes them as they are."""
+    known = {k.position: k for k in find_known(session, citizens)}
+    if known and on_existing == "refuse":
+        raise AlreadyImported(list(known.values()))
+    if on_existing == "update":
+        twice = [k for k in known.values() if len(k.existing_ids) > 1]
+        if twice:
+            raise UserError("exchange_identity.ambiguous", lines="; ".join(describe(k, lang) for k in twice))
+    return known
+
+
 def find_known(session: Session, citizens: Iterable[CitizenIn]) -> list[KnownCitizen]:
     """The file's citizens already in the database, in file order (one indexed query)."""
     identities = [citizen_identity(c.name, c.birth_date) for c in citizens]

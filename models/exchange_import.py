@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 from models import team
 from models.access import Actor, refuse, write_audit
 from models.errors import UserError
-from models.exchange_identity import ON_EXISTING, AlreadyImported, citizen_identity, describe, find_known
+from models.exchange_identity import ON_EXISTING, citizen_identity, known_for_import
 from models.exchange_read import CitizenIn, check_document, parse_document, problems_in
 from models.exchange_schema import (
     CITIZEN_OWNER,
@@ -82,13 +82,7 @@ def import_document(
     found, citizens = check_document(doc)
     if found:
         raise ImportFailed(problems_in(doc, found, lang))
-    known = {k.position: k for k in find_known(session, citizens)}
-    if known and on_existing == "refuse":
-        raise AlreadyImported(list(known.values()))
-    if on_existing == "update":
-        twice = [k for k in known.values() if len(k.existing_ids) > 1]
-        if twice:
-            raise UserError("exchange_identity.ambiguous", lines="; ".join(describe(k, lang) for k in twice))
+    known = known_for_import(session, citizens, on_existing=on_existing, lang=lang)
     departments = _departments(session, {p.department for c in citizens for p in c.people if p.department})
     fresh = [n for n in range(len(citizens)) if not (on_existing == "update" and n in known)]
     created = _import_citizens(

@@ -149,11 +149,8 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-class _Reader:
-    """Walks a (possibly broken) document, cleaning what it can and noting every problem.
-
-    Defensive by design: wrong types are reported by the schema, so here they are skipped.
-    """
+class Noting:
+    """What both formats' readers do with a value: clean it, and note a problem by its path."""
 
     def __init__(self) -> None:
         self.found: list[Found] = []
@@ -167,6 +164,13 @@ class _Reader:
         except UserError as error:
             self.note(path, error.key, **error.params, **({"field": error.field} if error.field else {}))
             return None
+
+
+class _Reader(Noting):
+    """Walks a (possibly broken) document, cleaning what it can and noting every problem.
+
+    Defensive by design: wrong types are reported by the schema, so here they are skipped.
+    """
 
     def line(self, obj: Mapping[str, Any], name: str, path: Path_, max_length: int) -> str | None:
         value = obj.get(name)
