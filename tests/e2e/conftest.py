@@ -388,16 +388,22 @@ def open_list(box: Locator) -> Locator:
     """
     combobox = box.get_by_role("combobox")
     deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
-    while combobox.get_attribute("aria-expanded") != "true":
+    # Open, and saying which list is its own. The attribute can come a moment after aria-expanded
+    # (seen in CI on a loaded machine: the locator became [id="None"]), and a list can shut again
+    # before it comes (seen in CI: a late render of the box closed it), so look at both each turn
+    # and press again whenever it is shut.
+    while True:
+        expanded = combobox.get_attribute("aria-expanded") == "true"
+        listbox = combobox.get_attribute("aria-controls") if expanded else None
+        if listbox:
+            break
         if time.monotonic() > deadline:
-            raise AssertionError(f"the list of {combobox} did not open within {UI_TIMEOUT_MS / 1000:.0f} s")
-        combobox.press("ArrowDown")
-    # Only this box's list, not one still closing. The attribute can come a moment after
-    # aria-expanded (seen in CI on a loaded machine: the locator became [id="None"]).
-    while (listbox := combobox.get_attribute("aria-controls")) is None:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the list of {combobox} opened without saying which it is")
-        time.sleep(0.05)
+            state = "opened without saying which it is" if expanded else "did not open"
+            raise AssertionError(f"the list of {combobox} {state} within {UI_TIMEOUT_MS / 1000:.0f} s")
+        if expanded:
+            time.sleep(0.05)
+        else:
+            combobox.press("ArrowDown")
     return box.page.locator(f'[id="{listbox}"]')
 
 
