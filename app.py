@@ -11,7 +11,7 @@ from models.overview import may_see_overview
 from models.settings import database_url
 from models.users import has_users
 from ui.context import resolve_actor
-from ui.feedback import show_unexpected_error, show_user_error
+from ui.feedback import failure_text, show_user_error
 from ui.gc_policy import after_script_run
 from ui.i18n import t
 from ui.page_language import set_page_language
@@ -93,7 +93,7 @@ except UserError as error:
 except Exception as error:
     # Anything else a page did not catch: the Danish "something went wrong", the cause in the log.
     # (st.stop and st.rerun are BaseExceptions and pass through.)
-    show_unexpected_error(error)
+    st.error(failure_text(error), icon="⚠️")
 finally:
     # <html lang> and Streamlit's own words in the user's language, on every page (the room
     # screen's language is set by its page, which has run by now).

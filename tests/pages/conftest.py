@@ -14,6 +14,7 @@ later runs (clicks, switch_page) execute the page script alone. So what app.py d
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -143,6 +144,18 @@ def choose_agreement(at: AppTest, action: Action) -> AppTest:
     for table in agreement_tables(at).values():
         texts = table.value["Aftale"].tolist()
         if action.text in texts:
-            at.session_state[table.key] = {"selection": {"rows": [texts.index(action.text)], "columns": []}}
-            return at.run()
+            return select_in_table(at, table.key, {"rows": [texts.index(action.text)], "columns": []})
     raise AssertionError(f"{action.text!r} is in no table")
+
+
+def select_in_table(at: AppTest, key: str, selection: dict) -> AppTest:
+    """Run with a table's selection as the browser sends it: the dataframe's widget state, a JSON
+    string, beside every other widget's value. AppTest has no way to choose in a table, and
+    writing the key in session_state runs no on_select callback (the page chooses in one);
+    this is what the frontend sends (bench/protocol.py does the same over the websocket)."""
+    table = next(t for t in at.dataframe if t.key == key)
+    states = at._tree.get_widget_states()  # noqa: SLF001 - what AppTest.run would send
+    state = states.widgets.add()
+    state.id = table.proto.id
+    state.string_value = json.dumps({"selection": selection})
+    return at._run(states)  # noqa: SLF001

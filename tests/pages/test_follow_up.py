@@ -16,6 +16,7 @@ from models.tables import Action, ActionEvent, AuditEvent, today
 from tests.factories import make_action, make_citizen, make_membership, make_person, make_user
 from tests.pages.conftest import agreement_tables as tables
 from tests.pages.conftest import choose_agreement as choose
+from tests.pages.conftest import select_in_table
 from tests.pages.conftest import table_rows as rows
 
 PAGE = "pages/follow_up.py"
@@ -348,8 +349,7 @@ def test_choosing_a_row_opens_its_card_and_one_card_at_a_time(open_page, ditte, 
     at.button(key=f"fu_toggle_m{later.id}").click().run()
     assert open_cards(at) == [] and tables(at)["upcoming"].key == "fu_rows_upcoming_None"
     choose(at, overdue)
-    at.session_state["fu_rows_overdue_0"] = {"selection": {"rows": [], "columns": []}}
-    at.run()
+    select_in_table(at, "fu_rows_overdue_0", {"rows": [], "columns": []})
     assert open_cards(at) == [] and tables(at)["overdue"].key == "fu_rows_overdue_None"
 
 
@@ -381,13 +381,10 @@ def test_clicking_an_agreements_text_opens_it_not_only_the_box(open_page, ditte,
     key = tables(at)["overdue"].key
     texts = tables(at)["overdue"].value["Aftale"].tolist()
     clicked = [[texts.index(overdue.text), "Aftale"]]  # the text's cell
-    at.session_state[key] = {"selection": {"rows": [], "columns": [], "cells": clicked}}
-    at.run()
+    select_in_table(at, key, {"rows": [], "columns": [], "cells": clicked})
     assert not at.exception
     assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
     assert tables(at)["overdue"].key == "fu_rows_overdue_0"  # shown chosen, as a click on the box does
     # Another click in the open row's cells keeps it open (no flicker, no second card).
-    again = {"selection": {"rows": [0], "columns": [], "cells": [[0, "Status"]]}}
-    at.session_state["fu_rows_overdue_0"] = again
-    at.run()
+    select_in_table(at, "fu_rows_overdue_0", {"rows": [0], "columns": [], "cells": [[0, "Status"]]})
     assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
