@@ -20,6 +20,7 @@ from models.plans import (
     UnmetNeedView,
     load_joint_plan,
 )
+from models.room_links import open_room_link_ids
 from models.tables import (
     ActionEvent,
     Decision,
@@ -89,6 +90,7 @@ class MeetingScreen:
     plan: JointPlan
     meeting: LiveMeeting | None
     attendees: tuple[Attendee, ...]
+    open_room_links: frozenset[int] = frozenset()  # the running meeting's room links not ended
 
     @property
     def present(self) -> tuple[Attendee, ...]:
@@ -197,7 +199,9 @@ def load_meeting_screen(
     # The invited first (in invitation order), then the rest of the network.
     order = {pid: n for n, pid in enumerate(invited)}
     attendees.sort(key=lambda a: (a.person_id not in order, order.get(a.person_id, 0), a.name))
-    return MeetingScreen(plan=plan, meeting=meeting, attendees=tuple(attendees))
+    running = row.status == "in_progress"
+    links = open_room_link_ids(session=session, meeting_id=view.id) if running else frozenset()
+    return MeetingScreen(plan=plan, meeting=meeting, attendees=tuple(attendees), open_room_links=links)
 
 
 def seconds_between(later: datetime, earlier: datetime | None) -> int:

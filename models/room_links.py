@@ -151,13 +151,14 @@ def end_room_links(*, session: Session, actor: Actor | None, meeting_id: int) ->
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def room_link_usable(*, session: Session, actor: Actor | None, meeting_id: int, link_id: int) -> bool:
-    """Whether a link the leader's page created is still usable (so the page may show it again)."""
-    _running_meeting(session, actor, meeting_id, "room_link.read")
-    return _usable_access(session, RoomLink.id == link_id) is not None and bool(
+def open_room_link_ids(*, session: Session, meeting_id: int) -> frozenset[int]:
+    """The room links of a meeting that are not ended, for the leader's page to know whether the
+    link it keeps may be shown again. Part of reading the meeting (models.meeting_read), which has
+    authorised and audited that read; a link is usable while it is open and the meeting runs."""
+    return frozenset(
         session.execute(
-            select(RoomLink.id).where(RoomLink.id == link_id, RoomLink.meeting_id == meeting_id)  # type: ignore[call-overload]
-        ).first()
+            select(RoomLink.id).where(RoomLink.meeting_id == meeting_id, RoomLink.ended_at.is_(None))  # type: ignore[call-overload,union-attr]
+        ).scalars()
     )
 
 

@@ -63,7 +63,7 @@ if meeting is None:
     st.stop()
 if meeting.is_running:
     with room_col:
-        render_room_controls(actor, meeting.id)
+        render_room_controls(actor, meeting.id, screen.open_room_links)
 
 panel = Panel(actor=actor, screen=screen)
 show_messages()

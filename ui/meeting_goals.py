@@ -207,8 +207,13 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
             disabled=now_score is None,
             help=t("goal.next_step_help"),
         )
-        with st.expander(t("goal.edit")):
-            _edit(panel, goal, keys)
+        # Drawn only when unfolded: folded, its five fields were a quarter of the goals step's
+        # script and elements on every rerun of the meeting (issue 16). Unfolding reruns; the
+        # fields then start from the saved goal.
+        edit = st.expander(t("goal.edit"), key=f"meet_goal_edit_{goal.id}", on_change="rerun")
+        if edit.open:
+            with edit:
+                _edit(panel, goal, keys)
 
 
 def _add_form(panel: Panel) -> None:
@@ -254,8 +259,10 @@ def render_goals(panel: Panel) -> None:
     for goal in panel.plan.active_goals:
         render_goal(panel, goal)
     others = [g for g in panel.plan.goals if g.status != "active"]
-    if others:
-        with st.expander(t("goal.others", count=len(others))):
-            for goal in others:
-                render_goal(panel, goal)
+    if others:  # drawn only when unfolded, as a goal's edit fields are
+        folded = st.expander(t("goal.others", count=len(others)), key="meet_goal_others", on_change="rerun")
+        if folded.open:
+            with folded:
+                for goal in others:
+                    render_goal(panel, goal)
     _add_form(panel)

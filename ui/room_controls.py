@@ -1,6 +1,7 @@
 """The leader's room-screen controls for Mødet: open the room screen, its short code, end it.
 
-`render_room_controls(actor, meeting_id)` is all a page calls. The token and code exist only
+`render_room_controls(actor, meeting_id, open_links)` is all a page calls (`open_links`: the
+meeting's room links not ended, read with the meeting: models.meeting_read). The token and code exist only
 when a link is created (models.room_links stores their hashes), so this tab keeps them in its
 session state for as long as the link is usable and shows them again on every rerun; another
 tab (or a reload) gets a new link. Ending ends every room link of the meeting.
@@ -18,7 +19,7 @@ import streamlit as st
 from models.access import Actor
 from models.db import session_scope
 from models.errors import UserError
-from models.room_links import create_room_link, end_room_links, room_link_usable
+from models.room_links import create_room_link, end_room_links
 from ui.feedback import show_user_error
 from ui.i18n import t
 from ui.safe import escape_markdown
@@ -27,17 +28,14 @@ _STATE = "room_link_{meeting_id}"  # {"id", "token", "code", "code_shown"} of th
 _ENDED = "room_ended_{meeting_id}"  # the leader ended the room screen in this tab
 
 
-def _shown_link(actor: Actor, meeting_id: int) -> dict | None:
+def _shown_link(meeting_id: int, open_links: frozenset[int]) -> dict | None:
+    """This tab's link, if it is still open (ended elsewhere, or the meeting closed: forgotten)."""
     key = _STATE.format(meeting_id=meeting_id)
     link = st.session_state.get(key)
-    if not link:
-        return None
-    with session_scope() as session:
-        usable = room_link_usable(session=session, actor=actor, meeting_id=meeting_id, link_id=link["id"])
-    if not usable:
+    if link and link["id"] not in open_links:
         st.session_state.pop(key, None)
         return None
-    return link
+    return link or None
 
 
 def _create(actor: Actor, meeting_id: int) -> None:
@@ -76,7 +74,7 @@ def _entry_address() -> str:
     return f"{base}/?room="
 
 
-def render_room_controls(actor: Actor, meeting_id: int) -> None:
+def render_room_controls(actor: Actor, meeting_id: int, open_links: frozenset[int]) -> None:
     """One block: "Åbn rumskærm" (the link, opened in a new window with one click), the short
     code in large type for a meeting-room PC, and "Afslut rumskærm"."""
     with st.container(key=f"room-controls-{meeting_id}"):
@@ -85,10 +83,10 @@ def render_room_controls(actor: Actor, meeting_id: int) -> None:
             show_user_error(error)
         if st.session_state.pop("room_controls_ended", False):
             st.success(t("room.controls.ended"))
-        link = _shown_link(actor, meeting_id)
+        link = _shown_link(meeting_id, open_links)
         if link is None and not st.session_state.get(_ENDED.format(meeting_id=meeting_id)):
             _create(actor, meeting_id)
-            link = _shown_link(actor, meeting_id)
+            link = st.session_state.get(_STATE.format(meeting_id=meeting_id))  # made just now
         if link is None:
             st.button(
                 t("room.controls.open"), key=f"room_open_{meeting_id}", icon="🖥️",

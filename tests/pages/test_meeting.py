@@ -176,6 +176,9 @@ def test_a_stale_goal_edit_is_refused_in_danish_and_the_text_is_kept(at, ditte):
     _step(at, "goals")
     with session_scope() as s:
         goal = s.exec(select(Goal)).first()
+    assert not [a for a in at.text_area if a.key == f"meet_goal_words_{goal.id}"]  # folded: not drawn
+    at.session_state[f"meet_goal_edit_{goal.id}"] = True  # "Redigér mål" unfolded
+    at.run()
     # Someone else saves the goal on another device after this screen loaded it.
     with session_scope(write=True) as s:
         row = s.get(Goal, goal.id)

@@ -14,9 +14,16 @@ from tests.pages.conftest import TIMEOUT
 
 
 def controls(actor, meeting_id) -> None:  # noqa: ANN001  (the function is run as a script of its own)
+    from models.db import session_scope
+    from models.meeting_read import load_meeting_screen
+    from models.tables import Meeting
     from ui.room_controls import render_room_controls
 
-    render_room_controls(actor, meeting_id)
+    with session_scope() as session:  # as Mødet reads it: the meeting, with its open room links
+        citizen_id = session.get(Meeting, meeting_id).citizen_id
+        screen = load_meeting_screen(session=session, actor=actor, citizen_id=citizen_id,
+                                     meeting_id=meeting_id)  # fmt: skip
+    render_room_controls(actor, meeting_id, screen.open_room_links)
 
 
 def test_open_shows_the_link_and_a_code_that_works_and_end_ends_it(ditte):
