@@ -171,16 +171,19 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
         st.session_state[keys["seen"]] = goal.version
     meeting_id = panel.meeting.id
     with st.container(border=True, key=f"meet-goal-{goal.id}"):
-        with st.container(key=f"meet-goal-text-{goal.id}"):
-            show_text(goal.own_words, key=f"own-words-goal-{goal.id}")
+        show_text(goal.own_words, key=f"own-words-goal-{goal.id}")
+        now_score, before = score_at(goal, meeting_id), previous_score(goal, meeting_id)
+        # Area, status and last time's score on one line under the words; then the score (0-10
+        # side by side) and the next step. One line, not a row of columns: each element and
+        # column is drawn anew on every rerun of the meeting (issue 16).
+        last = (t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at)) if before
+                else t("goal.no_previous_score"))  # fmt: skip
         area = t(f"goal.area.{goal.area}") if goal.area else ""
-        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}")) if x))
+        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}"), last) if x))
         if goal.professional_note:
             with st.container(key=f"meet-staff-note-{goal.id}"):
                 staff_only(t("meetpanel2.note_caption"))
                 show_text(goal.professional_note)
-        now_score, before = score_at(goal, meeting_id), previous_score(goal, meeting_id)
-        # The score on one line (0-10 side by side), then last time's score and the next step.
         st.session_state.setdefault(f"meet_score_{goal.id}", now_score.score if now_score else None)
         st.radio(
             t("goal.score_label"),
@@ -190,16 +193,10 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
             on_change=_score_changed,
             args=(panel, goal),
         )
-        before_col, step_col = st.columns([2, 3], vertical_alignment="bottom")
-        before_col.caption(
-            t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at))
-            if before
-            else t("goal.no_previous_score")
-        )
         st.session_state.setdefault(
             f"meet_step_up_{goal.id}", (now_score.next_step if now_score else "") or ""
         )
-        step_col.text_input(
+        st.text_input(
             t("goal.next_step"),
             key=f"meet_step_up_{goal.id}",
             on_change=_score_changed,
