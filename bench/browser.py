@@ -297,18 +297,12 @@ async def navigate(page: Any, title: str, expected: tuple[str, str | None], *, s
 
 
 async def choose_first_row(page: Any, *, server: Server | None = None) -> Sample:
-    """Opfølgning: choose the first row of the first table with no row chosen (its card opens)."""
-    unchosen = '[class*="st-key-fu_rows_"][class*="_None"]'
-    table = page.locator(f'{unchosen} [data-testid="stDataFrameResizable"]').first
-    await table.scroll_into_view_if_needed()
-    box = await table.bounding_box()
-    if box is None:
-        return Sample("choose a row", False, "no table of agreements", 0.0, 0.0)
-
-    async def click() -> None:
-        await page.mouse.click(box["x"] + 15, box["y"] + 35 + 17)  # header 35 px, a row 35 px
-
-    return await interact(page, "choose a row in Opfølgning", click,
+    """Opfølgning: click the first row not chosen (a button; its agreement's card opens)."""
+    row = page.locator('[class*="st-key-fu-rows-"] [data-testid="stBaseButton-tertiary"]').first
+    if not await row.count():
+        return Sample("choose a row", False, "no list of agreements", 0.0, 0.0)
+    await row.scroll_into_view_if_needed()
+    return await interact(page, "choose a row in Opfølgning", row.click,
                           [('[class*="st-key-fu_save_m"] button', None)], server=server)  # fmt: skip
 
 

@@ -18,7 +18,6 @@ widget is on the page, as Streamlit's frontend does; buttons are triggers, sent 
 from __future__ import annotations
 
 import asyncio
-import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -118,11 +117,6 @@ class Client:
         for other, value in also:
             self.values[other.id] = WidgetState(id=other.id, **value)
         return await self.rerun(trigger=WidgetState(id=element.id, trigger_value=True))
-
-    async def choose_row(self, table: Element, row: int) -> Run:
-        """Choose a row of a dataframe with on_select: its selection, as the grid sends it."""
-        selection = {"selection": {"rows": [row], "columns": [], "cells": []}}
-        return await self.set(table, string_value=json.dumps(selection))
 
     async def poll(self, fragment_id: str) -> Run:
         """What the frontend does when a fragment's run_every timer fires: rerun that fragment."""

@@ -386,11 +386,11 @@ async def _step_protocol(client: Any, kind: str) -> Sample:
 
     began = time.time()
     if kind == "choose":
-        table = client.last.widget("fu_rows_*", "dataframe") if client.last else None
-        if table is None:
-            return Sample("choose a row in Opfølgning", False, "no table of agreements", 0.0, 0.0,
+        row = client.last.widget("fu_row_*", "button") if client.last else None
+        if row is None:
+            return Sample("choose a row in Opfølgning", False, "no list of agreements", 0.0, 0.0,
                           started=began)  # fmt: skip
-        run = await client.choose_row(table, 0)
+        run = await client.press(row)
         return _checked("choose a row in Opfølgning", run, began, run.widget("fu_save_*") is not None,
                         "no agreement opened")  # fmt: skip
     if kind == "save":

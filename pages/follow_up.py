@@ -1,10 +1,10 @@
 """Opfølgning: "Mine opgaver" (every agreement I own, overdue first) and the coordinator's view.
 
 The start page of someone with hundreds of agreements: the overdue ones, then those coming up
-(this week and later, soonest first), each section one table (a page of rows at a time, "Vis
-flere"); choosing a row opens that agreement's card with its actions under the table. The
-finished ones are one table, folded away until asked for; a search covers citizen, text and
-goal. Only the open tab's content runs.
+(this week and later, soonest first), each section a list with a row per agreement (a page of
+rows at a time, "Vis flere"); a click on a row opens that agreement's card with its actions
+under the list. The finished ones are one table, folded away until asked for; a search covers
+citizen, text and goal. Only the open tab's content runs.
 Changes go through models.actions (authorised, sanitised, versioned, with history); a save after
 someone else's save is refused with the Danish message, and what the user typed stays.
 """

@@ -1,5 +1,6 @@
-"""The follow-up page's pieces: a section's table of agreements, the card of the one chosen with its
-update panel, and the compact table of finished agreements. Only pages/follow_up.py uses them.
+"""The follow-up page's pieces: a section's list of agreements (a row each), the card of the one
+chosen with its update panel, and the compact table of finished agreements. Only
+pages/follow_up.py uses them.
 
 Widget keys name the panel: "m12" is agreement 12 in "Mine opgaver", "c12" the same agreement
 in the coordinator's view. The version the user saw is kept per panel when it opens; a save
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
-from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -208,12 +208,9 @@ def agreement_card(item: MyAgreement, *, actor: Actor, words: Words) -> None:
                          due_on=item.due_on)  # fmt: skip
 
 
-def agreements_table(items: Iterable[MyAgreement], words: Words, *, key: str | None = None,
-                     chosen: int | None = None, on_select: Any = "rerun") -> Any:  # fmt: skip
-    """Many agreements as one compact, sortable table: one element however many rows, so a page
-    of them costs what a page of three does. With a `key` a row can be chosen (single row); the
-    row at position `chosen` is shown chosen, and `on_select` is called on a choice.
-    Returns the table's selection event (or None)."""
+def agreements_table(items: Iterable[MyAgreement], words: Words) -> None:
+    """Many agreements as one compact, sortable table to read (the finished ones): one element
+    however many rows, so a page of them costs what a page of three does."""
     rows = list(items)
     when, due = words("followup.col_when"), words("followup.col_due")
     # An Arrow table, as Streamlit sends it: a pandas frame in between cost more than the rows.
@@ -229,24 +226,7 @@ def agreements_table(items: Iterable[MyAgreement], words: Words, *, key: str | N
             words("followup.col_goal"): [i.goal_words or "" for i in rows],
         }
     )
-    config: dict[str, Any] = {}
-    if key is None:
-        return st.dataframe(frame, hide_index=True, column_config=config)
-    default = None if chosen is None else {"selection": {"rows": [chosen], "columns": []}}
-    # A row is chosen by its box at the left, or by clicking any of its cells (a cell selection
-    # names its row): the text is where people click (issue 25).
-    return st.dataframe(frame, hide_index=True, column_config=config, key=key, on_select=on_select,
-                        selection_mode=["single-row", "single-cell"],
-                        selection_default=default)  # fmt: skip
-
-
-def picked_rows(selection: Any) -> list[int]:
-    """The row a table's selection points to: a clicked cell's row wins (it is the newest click:
-    the table comes back fresh after every choice), else the chosen row, if any."""
-    cells = selection.get("cells") or []
-    if cells:
-        return [int(cells[0][0])]
-    return list(selection.get("rows") or [])
+    st.dataframe(frame, hide_index=True)
 
 
 def chosen_agreement_id() -> int | None:
@@ -255,27 +235,39 @@ def chosen_agreement_id() -> int | None:
     return int(panel[1:]) if panel.startswith("m") else None
 
 
+def row_label(item: MyAgreement, say: Words) -> str:
+    """One agreement on one line, in the order the eye needs it: how urgent (the colour's dot and
+    its words), what, for whom, by when, and "I gang" if it is. Plain text: the caller escapes it."""
+    parts = [f"{DOTS[item.bucket]} {badge_text(item.bucket, item.status, item.due_on, say)}", item.text,
+             item.citizen_name, say("followup.due", date=say.day(item.due_on)) if item.due_on
+             else say("followup.no_due")]  # fmt: skip
+    if item.status == "in_progress":
+        parts.append(say("action.status_in_progress"))
+    return " · ".join(parts)
+
+
 def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, section: str) -> MyAgreement | None:
-    """A section's agreements as one table whose rows can be chosen; the chosen agreement (to show
-    its card under the table), or None. Choosing a row opens its card and closes any other.
+    """A section's agreements as a list, a row each, and the chosen agreement (to show its card
+    under the list), or None. A row is one button: a click opens that agreement's card and closes
+    any other; a click on the open one closes it. The chosen row is drawn as the primary button.
 
-    The chosen row's position is part of the table's key, so a table whose row is no longer
-    chosen (another was, or the card was closed or saved) comes back with no row chosen. The
-    choice is taken in the table's callback, before the script runs: one run draws the card (taken
-    in the script, it needed a second run, st.rerun: 30-50 ms more per choice, issue 16)."""
+    Buttons, not a table whose rows can be chosen: Streamlit's data grid holds every selection
+    back 150 ms (it waits for a second click) before it even asks for the rerun, more than the
+    whole rerun of this page takes. A button asks at once (issue 16, choosing a row in the
+    browser at full scale: 262 -> 115 ms median). A button is also a real control for the
+    keyboard and a screen reader, where the grid is a canvas."""
     chosen = chosen_agreement_id()
-    position = next((n for n, item in enumerate(rows) if item.id == chosen), None)
-    key = f"fu_rows_{section}_{position}"
-    picked = partial(_row_chosen, key, tuple(item.id for item in rows), position)
-    agreements_table(rows, words, key=key, chosen=position, on_select=picked)
-    return None if position is None else rows[position]
+    with st.container(key=f"fu-rows-{section}", gap=None):
+        for item in rows:
+            is_chosen = item.id == chosen
+            st.button(escape_markdown(row_label(item, words)), key=f"fu_row_{item.id}", width="stretch",
+                      type="primary" if is_chosen else "tertiary", on_click=_row_clicked,
+                      args=(item.id, is_chosen))  # fmt: skip
+    return next((item for item in rows if item.id == chosen), None)
 
 
-def _row_chosen(key: str, ids: tuple[int, ...], position: int | None) -> None:
-    picked = picked_rows(st.session_state[key].selection)
-    if picked == ([] if position is None else [position]):
-        return
-    if picked:
-        st.session_state[SELECTED] = f"m{ids[picked[0]]}"
+def _row_clicked(agreement_id: int, was_chosen: bool) -> None:
+    if was_chosen:
+        clear_panel(f"m{agreement_id}")
     else:
-        clear_panel(f"m{ids[position]}")
+        st.session_state[SELECTED] = f"m{agreement_id}"

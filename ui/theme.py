@@ -64,6 +64,17 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 [class*="st-key-meet-goal"] [data-testid="stRadio"] label p { font-size: 1.5rem; }
 [class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
 /* Follow-up cards: a coloured edge per bucket (the badge says the same in words). */
+/* Opfølgning's lists (ui/agreement_cards.chosen_row): each agreement a full-width button that
+   reads as a row, text from the left, a line between rows; the chosen one on the accent tint
+   with a bar at its edge (#0B1F33 on #E3ECF5 is 14:1). */
+[class*="st-key-fu-rows-"] button { justify-content: flex-start; text-align: left; border-radius: 0;
+  border: 0; border-bottom: 1px solid #D5DCE4; padding: 0.45rem 0.75rem; min-height: 2.5rem; }
+[class*="st-key-fu-rows-"] button > div, [class*="st-key-fu-rows-"] button p { justify-content: flex-start;
+  text-align: left; }
+[class*="st-key-fu-rows-"] button[data-testid="stBaseButton-tertiary"] { color: #1A1A1A; }
+[class*="st-key-fu-rows-"] button[data-testid="stBaseButton-tertiary"]:hover { background: #F1F4F8; }
+[class*="st-key-fu-rows-"] button[data-testid="stBaseButton-primary"] { background: #E3ECF5;
+  color: #0B1F33; border-left: 6px solid #1F4E79; font-weight: 600; }
 [class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
 [class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
 [class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }

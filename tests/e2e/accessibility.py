@@ -10,7 +10,6 @@ axe-core (axe-playwright-python bundles it) with the WCAG 2.0/2.1/2.2 A and AA r
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -88,19 +87,9 @@ def meeting_step(kind: str) -> Callable[[Page, Callable[[Page], None], str], Non
 
 
 def open_first_card(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
-    """Opfølgning: a click in the middle of the first overdue row opens its card (a grid drawn a
-    moment ago may not take the click yet: click again until the card shows, within 30 s)."""
-    grid = page.locator(".st-key-fu_rows_overdue_None").get_by_test_id("stDataFrameResizable")
-    card = page.locator('[class*="st-key-fu-overdue-"]').first
-    expect(grid).to_be_visible()
-    deadline = time.monotonic() + 30
-    while grid.is_visible() and not card.is_visible():
-        assert time.monotonic() < deadline, "no agreement card opened from the overdue table"
-        box = grid.bounding_box()  # None while the grid is being drawn again
-        if box is not None:
-            page.mouse.click(box["x"] + box["width"] / 2, box["y"] + 35 + 17)
-        wait_for_app(page)
-    expect(card).to_be_visible()
+    """Opfølgning: a click on the first overdue row (a button) opens its card."""
+    _click(page, wait_for_app, page.locator(".st-key-fu-rows-overdue").get_by_role("button").first)
+    expect(page.locator('[class*="st-key-fu-overdue-"]').first).to_be_visible()
 
 
 def login_language(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:

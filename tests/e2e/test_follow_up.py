@@ -18,7 +18,6 @@ from models.follow_up import my_agreements
 from models.tables import Action, UserAccount
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
-ROW_HEADER, ROW_HEIGHT = 35, 35  # st.dataframe's header and row height in pixels
 
 
 @pytest.fixture
@@ -72,16 +71,17 @@ def test_marking_an_overdue_agreement_done_updates_my_list_and_the_overview(
     overdue_heading = page.get_by_role("heading", name=f"Overskredet ({overdue_count})")
     expect(overdue_heading).to_be_visible()
     wait_for_app(page)
-    # The oldest overdue agreement is the table's first row: a click in the middle of the row (on its
-    # text, not the row marker at the left edge) opens its card (issue 25).
-    table = page.locator(".st-key-fu_rows_overdue_None")
-    expect(table.get_by_test_id("stDataFrameResizable")).to_be_visible()
-    box = table.get_by_test_id("stDataFrameResizable").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + ROW_HEADER + ROW_HEIGHT // 2)
+    # The oldest overdue agreement is the list's first row, one button: a click on its text (the
+    # agreement's words, in the middle of the line) opens its card (issue 25).
+    row = page.locator(".st-key-fu-rows-overdue").get_by_role("button").first
+    expect(row).to_be_visible()
+    with session_scope(url=app_server.database_url) as s:
+        text = s.get(Action, action_id).text
+    row.get_by_text(text, exact=False).click()
     card = page.locator(f".st-key-fu-overdue-{action_id}")
     expect(card.get_by_text(re.compile(r"Overskredet med \d+ dag"))).to_be_visible()
-    expect(page.locator(".st-key-fu_rows_overdue_0")).to_be_visible()  # the row is shown chosen
+    chosen = page.locator(f".st-key-fu_row_{action_id}").get_by_test_id("stBaseButton-primary")
+    expect(chosen).to_be_visible()  # the row is shown chosen
     expect(card.get_by_text("Markér som udført")).to_be_visible()
     wait_for_app(page)
     card.get_by_text("Markér som udført").click()

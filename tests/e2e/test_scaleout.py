@@ -43,7 +43,6 @@ from tests.e2e.conftest import ROOT, SERVER_START_TIMEOUT, _log_tail
 from tests.factories import PASSWORD, make_action, make_citizen, make_membership, make_person, make_user
 
 CITIZEN = "Kasper Bøgkær Ølgaard"
-ROW_HEADER, ROW_HEIGHT = 35, 35  # st.dataframe's header and row height in pixels
 HEADERS = {"x-frame-options": "DENY", "referrer-policy": "no-referrer", "x-content-type-options": "nosniff"}
 
 
@@ -106,12 +105,10 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def mark_first_overdue_done(page: Page, action_id: int, wait_for_app) -> None:
-    table = page.locator(".st-key-fu_rows_overdue_None")
-    expect(table.get_by_test_id("stDataFrameResizable")).to_be_visible()
+    row = page.locator(f".st-key-fu_row_{action_id}").get_by_role("button")
+    expect(row).to_be_visible()
     wait_for_app(page)
-    box = table.get_by_test_id("stDataFrameResizable").bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + ROW_HEADER + ROW_HEIGHT // 2)
+    row.click()
     card = page.locator(f".st-key-fu-overdue-{action_id}")
     expect(card.get_by_text("Markér som udført")).to_be_visible()
     wait_for_app(page)

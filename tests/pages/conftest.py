@@ -14,7 +14,6 @@ later runs (clicks, switch_page) execute the page script alone. So what app.py d
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
+from sqlmodel import select
 from streamlit.testing.v1 import AppTest
 
 from models.access import Actor
@@ -124,38 +124,41 @@ def ditte(db_url: str) -> Team:
     return Team(citizen=citizen, admin=admin, staff_user=staff, outsider=outsider, coordinator=coordinator)
 
 
-def agreement_tables(at: AppTest) -> dict:
-    """Opfølgning's tables in "Mine opgaver" by bucket ("overdue", ...), one per bucket with agreements."""
-    found = {}
-    for table in at.dataframe:
-        match = re.fullmatch(r"fu_rows_(\w+?)_(None|\d+)", table.key or "")
-        if match:
-            found[match.group(1)] = table
+def agreement_rows(at: AppTest) -> dict[str, list]:
+    """Opfølgning's lists in "Mine opgaver" by bucket ("overdue", ...): each row's button, in order."""
+    found: dict[str, list] = {}
+
+    def walk(node: object) -> None:
+        for child in getattr(node, "children", {}).values():
+            match = re.fullmatch(r"fu-rows-(\w+)", getattr(child, "key", None) or "")
+            if match:
+                rows = [b for b in child.children.values() if (b.key or "").startswith("fu_row_")]
+                found[match.group(1)] = rows
+            else:
+                walk(child)
+
+    walk(at._tree)  # noqa: SLF001 - AppTest finds a container by key only by walking its tree
     return found
 
 
+def row_ids(at: AppTest, bucket: str) -> list[int]:
+    return [int(button.key.removeprefix("fu_row_")) for button in agreement_rows(at).get(bucket, [])]
+
+
 def table_rows(at: AppTest, bucket: str) -> list[str]:
-    table = agreement_tables(at).get(bucket)
-    return [] if table is None else table.value["Aftale"].tolist()
+    """The agreements' texts in a bucket's list, in order (each row says more: see row_label)."""
+    ids = row_ids(at, bucket)
+    with session_scope() as session:
+        texts = {a.id: a.text for a in session.exec(select(Action).where(Action.id.in_(ids)))}  # type: ignore[union-attr]
+    return [texts[i] for i in ids]
+
+
+def chosen_rows(at: AppTest) -> list[int]:
+    """The agreements whose row is shown chosen (the primary button)."""
+    return [int(b.key.removeprefix("fu_row_")) for rows in agreement_rows(at).values() for b in rows
+            if b.proto.type == "primary"]  # fmt: skip
 
 
 def choose_agreement(at: AppTest, action: Action) -> AppTest:
-    """A click on the agreement's row in its bucket's table: its card with the actions opens."""
-    for table in agreement_tables(at).values():
-        texts = table.value["Aftale"].tolist()
-        if action.text in texts:
-            return select_in_table(at, table.key, {"rows": [texts.index(action.text)], "columns": []})
-    raise AssertionError(f"{action.text!r} is in no table")
-
-
-def select_in_table(at: AppTest, key: str, selection: dict) -> AppTest:
-    """Run with a table's selection as the browser sends it: the dataframe's widget state, a JSON
-    string, beside every other widget's value. AppTest has no way to choose in a table, and
-    writing the key in session_state runs no on_select callback (the page chooses in one);
-    this is what the frontend sends (bench/protocol.py does the same over the websocket)."""
-    table = next(t for t in at.dataframe if t.key == key)
-    states = at._tree.get_widget_states()  # noqa: SLF001 - what AppTest.run would send
-    state = states.widgets.add()
-    state.id = table.proto.id
-    state.string_value = json.dumps({"selection": selection})
-    return at._run(states)  # noqa: SLF001
+    """A click on the agreement's row: its card with the actions opens (a second click closes it)."""
+    return at.button(key=f"fu_row_{action.id}").click().run()

@@ -209,15 +209,15 @@ def test_the_citizens_link_page_links_the_statement_and_it_opens_without_login(d
 
 
 def test_an_agreement_without_a_date_says_so_in_danish_in_opfolgning(open_page, ditte):
-    """Streamlit's grid writes an empty date as "None"; the table says "ingen dato endnu"."""
+    """An agreement without a date says "Ingen frist" in its row, never "None"."""
     from tests.factories import make_action
-    from tests.pages.conftest import agreement_tables
+    from tests.pages.conftest import agreement_rows
 
     with session_scope(write=True) as s:
         action = make_action(s, citizen=ditte.citizen, owner=ditte.coordinator, text="Ringe til Solsikken.")
         action.due_on = None  # the factory gives a date by default
     at = open_page("pages/follow_up.py", user=ditte.staff_user)
     assert not at.exception
-    due = [value for table in agreement_tables(at).values() for value in table.value["Frist"].tolist()]
-    assert "ingen dato endnu" in due
-    assert not [value for value in due if value is None or str(value) in ("None", "NaT", "nan")]
+    labels = [button.label for rows in agreement_rows(at).values() for button in rows]
+    assert [label for label in labels if "Ringe til Solsikken" in label and label.endswith(" · Ingen frist")]
+    assert not [label for label in labels if any(word in label for word in ("None", "NaT", "nan"))]

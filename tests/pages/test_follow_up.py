@@ -12,12 +12,13 @@ from bench.counting import count_statements
 from models.access import Actor
 from models.actions import set_action_status
 from models.db import get_engine, session_scope
+from models.formatting import format_day
 from models.tables import Action, ActionEvent, AuditEvent, today
 from tests.factories import make_action, make_citizen, make_membership, make_person, make_user
-from tests.pages.conftest import agreement_tables as tables
+from tests.pages.conftest import agreement_rows, chosen_rows
 from tests.pages.conftest import choose_agreement as choose
-from tests.pages.conftest import select_in_table
 from tests.pages.conftest import table_rows as rows
+from ui.safe import escape_markdown
 
 PAGE = "pages/follow_up.py"
 COORDINATOR_TAB = "Koordinators overblik"
@@ -66,12 +67,11 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
     assert at.tabs[0].label == "Mine opgaver"
     assert headings(at)[:2] == ["Overskredet (1)", "Kommende (1)"]
     assert at.subheader[0].value == ":red[Overskredet] (1)"  # the bucket's colour, and its words
-    overdue_table = tables(at)["overdue"].value
-    # The meaning in words, not only in colour.
-    assert overdue_table["Hvornår"].tolist() == ["🔴 Overskredet med 3 dage"]
-    assert overdue_table["Aftale"].tolist() == ["Søge om bostøtte."]
-    assert overdue_table["Borger"].tolist() == ["Ditte Mikkelsen"]
-    assert overdue_table["Status"].tolist() == ["Ikke startet"]
+    # A row in words, not only in colour: how urgent, what, for whom, by when.
+    due = format_day(today() - timedelta(days=3), "da")
+    labels = [b.label for b in agreement_rows(at)["overdue"]]
+    line = f"🔴 Overskredet med 3 dage · Søge om bostøtte. · Ditte Mikkelsen · Frist: {due}"
+    assert labels == [escape_markdown(line)]
     assert rows(at, "upcoming") == ["Undersøge praktikpladser i børnehaver i nærheden."]
     assert not [w for w in at.text_input if w.key == "fu_search"]  # every row fits: no search needed
     assert not at.text_area  # no card is open until a row is chosen
@@ -266,7 +266,8 @@ def test_done_ones_are_listed_in_one_table_when_unfolded(open_page, ditte, overd
                     status="done", done_on=today() - timedelta(days=2))  # fmt: skip
     at = open_page(PAGE, user=ditte.staff_user)
     assert headings(at) == ["Overskredet (1)", "Kommende (1)", "Udført eller droppet (1)"]
-    assert len(at.dataframe) == 2  # the overdue and the coming ones; the finished ones are folded
+    assert set(agreement_rows(at)) == {"overdue", "upcoming"}  # the finished ones are folded away
+    assert len(at.dataframe) == 0
     assert at.expander[0].label == ":green[Vis de udførte og droppede aftaler]"  # words and colour
     unfold_done(at)
     table = at.dataframe[-1].value
@@ -335,22 +336,21 @@ def test_choosing_a_row_opens_its_card_and_one_card_at_a_time(open_page, ditte, 
         later = s.execute(select(Action).where(Action.owner_person_id == ditte.coordinator.id,
                                                Action.id != overdue.id)).scalar_one()  # fmt: skip
     at = open_page(PAGE, user=ditte.staff_user)
-    assert open_cards(at) == []
+    assert open_cards(at) == [] and chosen_rows(at) == []
     choose(at, overdue)
     assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
-    assert tables(at)["overdue"].key == "fu_rows_overdue_0"  # shown chosen
+    assert chosen_rows(at) == [overdue.id]  # shown chosen
     assert at.button(key=f"fu_toggle_m{overdue.id}").label == "Luk"
-    # Another row, in another table: that card opens, the first closes and is no longer chosen.
+    # Another row, in another list: that card opens, the first closes and is no longer chosen.
     choose(at, later)
     assert open_cards(at) == [f"fu-later-{later.id}"]
-    keys = (tables(at)["overdue"].key, tables(at)["upcoming"].key)
-    assert keys == ("fu_rows_overdue_None", "fu_rows_upcoming_0")
-    # "Luk" closes it; so does choosing the row again (no row chosen).
+    assert chosen_rows(at) == [later.id]
+    # "Luk" closes it; so does a second click on the chosen row.
     at.button(key=f"fu_toggle_m{later.id}").click().run()
-    assert open_cards(at) == [] and tables(at)["upcoming"].key == "fu_rows_upcoming_None"
+    assert open_cards(at) == [] and chosen_rows(at) == []
     choose(at, overdue)
-    select_in_table(at, "fu_rows_overdue_0", {"rows": [], "columns": []})
-    assert open_cards(at) == [] and tables(at)["overdue"].key == "fu_rows_overdue_None"
+    choose(at, overdue)
+    assert open_cards(at) == [] and chosen_rows(at) == []
 
 
 def test_after_a_save_the_card_closes_and_no_row_is_chosen(open_page, ditte, overdue):
@@ -358,33 +358,18 @@ def test_after_a_save_the_card_closes_and_no_row_is_chosen(open_page, ditte, ove
     at.radio(key=f"fu_op_m{overdue.id}").set_value("in_progress").run()
     at.button(key=f"fu_save_m{overdue.id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som i gang."
-    assert open_cards(at) == []
-    assert tables(at)["overdue"].key == "fu_rows_overdue_None"
-    assert tables(at)["overdue"].value["Status"].tolist() == ["I gang"]
+    assert open_cards(at) == [] and chosen_rows(at) == []
+    assert agreement_rows(at)["overdue"][0].label.endswith(" · I gang")
 
 
-def test_the_tables_show_agreements_as_plain_text(open_page, ditte):
-    """A table cell is text: Markdown and HTML in an agreement stay as typed."""
+def test_the_lists_show_agreements_as_plain_text(open_page, ditte):
+    """A row is a button whose label is escaped: Markdown and HTML in an agreement stay as typed."""
     with session_scope(write=True) as s:
         hostile = make_action(s, citizen=ditte.citizen, owner=ditte.coordinator,
                               text="**fed** <b>x</b> [a](b)", due_on=today() - timedelta(days=1))  # fmt: skip
     at = open_page(PAGE, user=ditte.staff_user)
     assert rows(at, "overdue") == ["**fed** <b>x</b> [a](b)"]
+    label = agreement_rows(at)["overdue"][0].label
+    assert escape_markdown("· **fed** <b>x</b> [a](b) ·") in label  # shown as typed, not as bold or a link
     choose(at, hostile)
     assert "**fed** <b>x</b> [a](b)" in [t.value for t in at.text]  # the card: st.text, not Markdown
-
-
-def test_clicking_an_agreements_text_opens_it_not_only_the_box(open_page, ditte, overdue):
-    """Issue 25: a click on any cell of a row (here its text) chooses that row. The browser sends
-    such a click as a cell selection; with row selection alone it was ignored."""
-    at = open_page(PAGE, user=ditte.staff_user)
-    key = tables(at)["overdue"].key
-    texts = tables(at)["overdue"].value["Aftale"].tolist()
-    clicked = [[texts.index(overdue.text), "Aftale"]]  # the text's cell
-    select_in_table(at, key, {"rows": [], "columns": [], "cells": clicked})
-    assert not at.exception
-    assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
-    assert tables(at)["overdue"].key == "fu_rows_overdue_0"  # shown chosen, as a click on the box does
-    # Another click in the open row's cells keeps it open (no flicker, no second card).
-    select_in_table(at, "fu_rows_overdue_0", {"rows": [0], "columns": [], "cells": [[0, "Status"]]})
-    assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
