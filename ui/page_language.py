@@ -10,6 +10,12 @@ The same script keeps a saved form's confirmation within reach (ui/feedback.py):
 drop the keyboard focus to the page body; then the confirmation next to the form takes the focus
 (a screen reader reads it out), and its text is also copied into one live region that lives as
 long as the tab, so it is announced even when the focus stayed on the button.
+
+And it keeps the keyboard focus where it was when a rerun draws the focused control anew (a
+row of Opfølgning's lists turns from a plain into the chosen button and back: Streamlit replaces
+the element, and the focus fell to the page body, so a keyboard user had to start over from the
+top). Only then: the control that had the focus is gone from the page, nothing else has it, and
+a control with the same key is there again.
 """
 
 from __future__ import annotations
@@ -49,6 +55,19 @@ _SCRIPT = """<script>
   host.attachShadow({ mode: "closed" }).appendChild(live);
   document.body.appendChild(host);
   const seen = new WeakSet();
+  let lastFocused = null, lastKey = null;
+  document.addEventListener("focusin", (event) => {
+    lastFocused = event.target;
+    const keyed = event.target.closest ? event.target.closest('[class*="st-key-"]') : null;
+    lastKey = keyed ? [...keyed.classList].find((c) => c.startsWith("st-key-")) : null;
+  });
+  const keepFocus = () => {
+    const active = document.activeElement;
+    if ((active && active !== document.body) || !lastFocused || lastFocused.isConnected || !lastKey) return;
+    const again = document.querySelector("." + CSS.escape(lastKey));
+    const control = again && again.querySelector("button, input, textarea, select, a[href]");
+    if (control) control.focus({ preventScroll: true });
+  };
   const fix = () => {
     const words = window.__samplanWords;
     // Only the text nodes' values change: React keeps its nodes and may set them again.
@@ -71,6 +90,7 @@ _SCRIPT = """<script>
         box.focus({ preventScroll: false });
       }
     }
+    keepFocus();
   };
   window.__samplanFix = fix;
   window.__samplanObserver = new MutationObserver(fix);

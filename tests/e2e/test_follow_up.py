@@ -115,3 +115,34 @@ def test_marking_an_overdue_agreement_done_updates_my_list_and_the_overview(
     expect(page.get_by_role("heading", name="Kræver opmærksomhed nu")).to_be_visible()
     wait_for_app(page)
     page.screenshot(path=str(SCREENSHOTS / "koordinator.png"), full_page=True)
+
+
+def test_a_row_opens_and_closes_with_the_keyboard(demo_password, app_server, page: Page,
+                                                  wait_for_app) -> None:  # fmt: skip
+    """A row is a button: Tab reaches it with a visible focus ring, Enter opens its agreement's
+    card, Enter again closes it (the page's own list, not a canvas grid a keyboard cannot read)."""
+    from tests.e2e.test_keyboard import Keyboard
+
+    action_id, _, _ = first_overdue_of(app_server.database_url, "rasmus")
+    page.set_viewport_size({"width": 1400, "height": 1000})
+    page.goto(app_server.url)
+    page.get_by_label("Brugernavn").fill("rasmus")
+    page.get_by_label("Adgangskode").fill(demo_password)
+    page.get_by_role("button", name="Log ind").click()
+    overdue = page.locator(".st-key-fu-rows-overdue")
+    expect(overdue.get_by_role("button").first).to_be_visible()
+    wait_for_app(page)
+    row = page.locator(f".st-key-fu_row_{action_id}")
+    page.locator(".st-key-fu-summary").click()  # the focus starts just above the lists
+    keys = Keyboard(page, wait_for_app)
+    keys.tab_to(row, limit=40)
+    keys.press("Enter", reruns=True)
+    card = page.locator(f".st-key-fu-overdue-{action_id}")
+    expect(card.get_by_text("Markér som udført")).to_be_visible()
+    expect(row.get_by_test_id("stBaseButton-primary")).to_be_visible()  # shown chosen
+    # The focus stayed on the row (drawn anew as the chosen one): Enter again closes the card.
+    assert row.evaluate("(el) => el.contains(document.activeElement)")
+    keys.press("Enter", reruns=True)
+    expect(card).to_have_count(0)
+    expect(row.get_by_test_id("stBaseButton-tertiary")).to_be_visible()
+    assert row.evaluate("(el) => el.contains(document.activeElement)")
