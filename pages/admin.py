@@ -12,6 +12,7 @@ from models.users import create_user, list_users
 from ui.admin_departments import department_section
 from ui.admin_import import import_section
 from ui.admin_mail import mail_section
+from ui.admin_sso import sso_section
 from ui.context import current_actor, selected_citizen_id
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
@@ -90,6 +91,7 @@ with form("leader"):
 
 department_section(actor)
 mail_section(actor)  # SMTP server, test mail, send log (issue 21)
+sso_section(actor)  # single sign-on's bindings, and removing a wrong one (issue 22)
 
 st.subheader(t("admin.data"), anchor=False)
 st.caption(t("admin.data_intro"))
