@@ -371,6 +371,18 @@ def wait_for_app(page: Page, timeout: float = SCRIPT_RUN_TIMEOUT_MS) -> None:
         raise AssertionError(f"no finished script run within {timeout / 1000:.0f} s: {state}") from None
 
 
+def log_in(page: Page, url: str, username: str, password: str) -> None:
+    """The login form, filled as a user does; returns when the logged-in page's run has finished
+    (the sidebar's "Log ud" is on the page: attached, since a phone folds the sidebar away)."""
+    page.goto(url)
+    wait_for_app(page)
+    page.get_by_label("Brugernavn").fill(username)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.locator(".st-key-logout")).to_be_attached()
+    wait_for_app(page)
+
+
 @pytest.fixture(name="wait_for_app")
 def wait_for_app_fixture() -> Callable[..., None]:
     return wait_for_app

@@ -14,19 +14,10 @@ from models.db import session_scope
 from models.demo import DEMO_ADMIN, load_demo
 from models.tables import Citizen
 from tests.e2e.accessibility import STATES, choose_language, findings, visit
+from tests.e2e.conftest import log_in
 
 USERS = {"staff": "rasmus", "leader": "mette", "admin": DEMO_ADMIN}
 OUT = Path(__file__).resolve().parents[2] / "out" / "axe"
-
-
-def _log_in(page: Page, url: str, username: str, password: str, wait_for_app) -> None:
-    page.goto(url)
-    wait_for_app(page)
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_test_id("stSidebar")).to_be_visible()
-    wait_for_app(page)
 
 
 
@@ -65,7 +56,7 @@ def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wai
                 page.goto(app_server.url)
                 wait_for_app(page)
             else:
-                _log_in(page, address, USERS[state.who], demo.password, wait_for_app)
+                log_in(page, address, USERS[state.who], demo.password)
                 if lang != "da":
                     choose_language(page, lang, wait_for_app)
             pages[state.who] = page

@@ -16,6 +16,7 @@ from models.db import session_scope
 from models.demo import load_demo
 from models.follow_up import my_agreements
 from models.tables import Action, UserAccount
+from tests.e2e.conftest import log_in
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 
@@ -53,12 +54,7 @@ def test_marking_an_overdue_agreement_done_updates_my_list_and_the_overview(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     action_id, overdue_count, done_count = first_overdue_of(app_server.database_url, "rasmus")
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(app_server.url)
-    page.get_by_label("Brugernavn").fill("rasmus")
-    page.get_by_label("Adgangskode").fill(demo_password)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_test_id("stSidebar")).to_be_visible()
-    wait_for_app(page)
+    log_in(page, app_server.url, "rasmus", demo_password)
 
     page.get_by_role("link", name="Overblik").click()
     expect(page.get_by_role("heading", name="Overblik for ledelsen")).to_be_visible()
@@ -125,13 +121,8 @@ def test_a_row_opens_and_closes_with_the_keyboard(demo_password, app_server, pag
 
     action_id, _, _ = first_overdue_of(app_server.database_url, "rasmus")
     page.set_viewport_size({"width": 1400, "height": 1000})
-    page.goto(app_server.url)
-    page.get_by_label("Brugernavn").fill("rasmus")
-    page.get_by_label("Adgangskode").fill(demo_password)
-    page.get_by_role("button", name="Log ind").click()
-    overdue = page.locator(".st-key-fu-rows-overdue")
-    expect(overdue.get_by_role("button").first).to_be_visible()
-    wait_for_app(page)
+    log_in(page, app_server.url, "rasmus", demo_password)
+    expect(page.locator(".st-key-fu-rows-overdue").get_by_role("button").first).to_be_visible()
     row = page.locator(f".st-key-fu_row_{action_id}")
     page.locator(".st-key-fu-summary").click()  # the focus starts just above the lists
     keys = Keyboard(page, wait_for_app)

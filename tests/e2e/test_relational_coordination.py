@@ -19,6 +19,7 @@ from models.relational_coordination import DIMENSIONS
 from models.relational_coordination_rounds import open_round
 from models.tables import Department, RcAnswer, RcRespondent, UserAccount, today
 from tests.e2e.accessibility import findings
+from tests.e2e.conftest import log_in
 
 SCREENS = Path(__file__).resolve().parents[2] / "out" / "screens" / "rc"
 
@@ -37,16 +38,6 @@ def demo_round(e2e_database_url: str) -> str:
     return result.password
 
 
-def _log_in(page: Page, url: str, username: str, password: str, wait_for_app) -> None:
-    page.goto(url)
-    wait_for_app(page)
-    page.get_by_label("Brugernavn").fill(username)
-    page.get_by_label("Adgangskode").fill(password)
-    page.get_by_role("button", name="Log ind").click()
-    expect(page.get_by_role("heading", level=1).first).to_be_visible()
-    wait_for_app(page)
-
-
 def _blocking(page: Page) -> list:
     return [(f["rule"], f["count"], f["where"][:1]) for f in findings(page)]
 
@@ -55,7 +46,7 @@ def test_a_phone_answer_and_the_leaders_figures(demo_round, app_server, new_cont
                                                 choose_option) -> None:  # fmt: skip
     SCREENS.mkdir(parents=True, exist_ok=True)
     phone = new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True).new_page()
-    _log_in(phone, app_server.url, "rasmus", demo_round, wait_for_app)
+    log_in(phone, app_server.url, "rasmus", demo_round)
     survey = phone.locator("[class*='st-key-rc-survey-']")
     expect(survey.get_by_text("Kort spørgeskema: samarbejdet mellem afdelingerne")).to_be_visible()
     survey.get_by_text("Svar på spørgeskemaet").click()
@@ -86,7 +77,7 @@ def test_a_phone_answer_and_the_leaders_figures(demo_round, app_server, new_cont
     assert len(mine) >= 1
 
     desk = new_context(viewport={"width": 1440, "height": 1000}).new_page()
-    _log_in(desk, app_server.url, "mette", demo_round, wait_for_app)
+    log_in(desk, app_server.url, "mette", demo_round)
     desk.get_by_test_id("stSidebarNav").get_by_role("link", name="Overblik", exact=True).click()
     section = desk.get_by_role("heading", name="Samarbejde mellem afdelinger (relationel koordinering)")
     expect(section).to_be_visible()
