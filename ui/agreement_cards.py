@@ -177,11 +177,16 @@ def toggle_button(panel: str) -> bool:
     return is_open
 
 
+def _due_words(item: MyAgreement, say: Words) -> str:
+    """"Frist: 3. december 2026", or "Ingen frist": the card and its row say it alike."""
+    return say("followup.due", date=say.day(item.due_on)) if item.due_on else say("followup.no_due")
+
+
 def _facts(item: MyAgreement, say: Words) -> str:
     """Citizen, date, status and meeting on one line (goal on a second), as escaped Markdown."""
     facts = [
         item.citizen_name,
-        say("followup.due", date=say.day(item.due_on)) if item.due_on else say("followup.no_due"),
+        _due_words(item, say),
         say("followup.status", status=say(f"action.status_{item.status}")),
         say("followup.meeting", date=say.day(item.meeting_starts_at)) if item.meeting_starts_at
         else say("followup.no_meeting"),
@@ -239,8 +244,7 @@ def row_label(item: MyAgreement, say: Words) -> str:
     """One agreement on one line, in the order the eye needs it: how urgent (the colour's dot and
     its words), what, for whom, by when, and "I gang" if it is. Plain text: the caller escapes it."""
     parts = [f"{DOTS[item.bucket]} {badge_text(item.bucket, item.status, item.due_on, say)}", item.text,
-             item.citizen_name, say("followup.due", date=say.day(item.due_on)) if item.due_on
-             else say("followup.no_due")]  # fmt: skip
+             item.citizen_name, _due_words(item, say)]  # fmt: skip
     if item.status == "in_progress":
         parts.append(say("action.status_in_progress"))
     return " · ".join(parts)
