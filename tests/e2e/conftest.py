@@ -53,6 +53,7 @@ CHROMIUM = Path(os.environ.get("SAMPLAN_CHROMIUM", "/usr/bin/chromium"))
 # Bounds, not expectations: a step normally takes well under a second even on a loaded machine.
 UI_TIMEOUT_MS = 30_000  # every expect(), click, fill and page.goto
 SCRIPT_RUN_TIMEOUT_MS = 120_000  # one script run, e.g. loading the demo data on a loaded machine
+OPTION_CLICK_MS = 5_000  # one try at an option in an open list (see choose_option)
 SERVER_START_TIMEOUT = 120.0  # seconds until /_stcore/health says ok (2-4 s when the machine is idle)
 SERVER_STOP_TIMEOUT = 10.0
 HEALTH_POLL_SECONDS = 0.1  # spent waiting on the server process itself, so an early exit shows at once
@@ -420,8 +421,23 @@ def open_list(box: Locator) -> Locator:
 
 
 def choose_option(box: Locator, option: str, *, exact: bool = False) -> None:
-    """Pick `option` in a selectbox or multiselect (see open_list)."""
-    open_list(box).get_by_role("option", name=option, exact=exact).click()
+    """Pick `option` in a selectbox or multiselect (see open_list).
+
+    An open list can still shut before the click lands (seen in CI on a phone beside busy cores:
+    the option was covered by the page while the expander above it settled, then the list was
+    gone and the click waited 30 s for a detached option). So a click that has not landed within
+    OPTION_CLICK_MS opens the list again and clicks again, within UI_TIMEOUT_MS. A click that
+    fails this way never reached the option, so trying again cannot pick it twice.
+    """
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while True:
+        target = open_list(box).get_by_role("option", name=option, exact=exact)
+        try:
+            target.click(timeout=OPTION_CLICK_MS)
+            return
+        except PlaywrightTimeout:
+            if time.monotonic() > deadline:
+                raise
 
 
 @pytest.fixture(name="open_list")
