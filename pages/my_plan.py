@@ -17,6 +17,7 @@ from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor
 from ui.i18n import lang, t
 from ui.safe import escape_markdown, show_text
+from ui.text_table import show_table
 from ui.widgets import day, goal_words, person_line
 
 
@@ -91,7 +92,7 @@ with st.container(key="big-my-plan"):
                 )
                 show_text(t("planview.score_series", number=numbers[goal.id], scores=steps))
         frame[meeting_col] = [day(value) for value in frame[meeting_col]]
-        st.dataframe(frame, hide_index=True)
+        show_table({name: list(frame[name]) for name in frame.columns}, key="my-plan-scores")
 
     open_actions = [a for a in plan.actions if a.is_open]
     mine = [a for a in open_actions if a.owner_is_citizen]

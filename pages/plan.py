@@ -36,6 +36,7 @@ from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import lang, t
 from ui.safe import show_text
+from ui.text_table import show_table
 from ui.widgets import choose, citizen_header, day, form, goal_words, moment
 
 actor = current_actor()
@@ -102,18 +103,16 @@ def owner_label(action: ActionView) -> str:
     return action.owner_name or t("plan.no_owner")
 
 
-def action_table(actions: list[ActionView]) -> None:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("plan.col_action"): [a.text for a in actions],
-                t("plan.col_owner"): [owner_label(a) for a in actions],
-                t("plan.col_due"): [day(a.due_on) for a in actions],
-                t("plan.col_status"): [t(f"action.status_{a.status}") for a in actions],
-                t("planview.col_trial"): [t("planview.yes") if a.trial else "" for a in actions],
-            }
-        ),
-        hide_index=True,
+def action_table(actions: list[ActionView], key: str) -> None:
+    show_table(
+        {
+            t("plan.col_action"): [a.text for a in actions],
+            t("plan.col_owner"): [owner_label(a) for a in actions],
+            t("plan.col_due"): [day(a.due_on) for a in actions],
+            t("plan.col_status"): [t(f"action.status_{a.status}") for a in actions],
+            t("planview.col_trial"): [t("planview.yes") if a.trial else "" for a in actions],
+        },
+        key=key,
     )
 
 
@@ -131,14 +130,14 @@ for goal in plan.active_goals:
         st.caption(" · ".join(facts))
     actions = [a for a in plan.actions_for_goal(goal.id) if a.status != "cancelled"]
     if actions:
-        action_table(actions)
+        action_table(actions, key=f"plan-actions-{goal.id}")
 
 others = [
     a for a in plan.actions if (a.goal_id is None or a.goal_id not in numbers) and a.status != "cancelled"
 ]
 if others:
     st.subheader(t("planview.other_actions"), anchor=False)
-    action_table(others)
+    action_table(others, key="plan-actions-other")
 
 held = plan.last_held_meeting
 if held is not None and held.decisions:
@@ -213,15 +212,13 @@ with session_scope() as session:
 if not versions:
     st.caption(t("history.none"))
 else:
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("history.col_number"): [v.number for v in versions],
-                t("history.col_created"): [moment(v.created_at) for v in versions],
-                t("history.col_by"): [v.created_by or "" for v in versions],
-            }
-        ),
-        hide_index=True,
+    show_table(
+        {
+            t("history.col_number"): [v.number for v in versions],
+            t("history.col_created"): [moment(v.created_at) for v in versions],
+            t("history.col_by"): [v.created_by or "" for v in versions],
+        },
+        key="plan-versions",
     )
     if len(versions) > 1:
         labels = {v.id: t("history.option", number=v.number, date=day(v.created_at)) for v in versions}
@@ -300,16 +297,14 @@ else:
             return t("link.status_revoked")
         return t("link.status_active") if link.is_active() else t("link.status_expired")
 
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("link.col_created"): [moment(link.created_at) for link in links],
-                t("link.col_by"): [link.created_by or "" for link in links],
-                t("link.col_expires"): [moment(link.expires_at) for link in links],
-                t("link.col_status"): [link_status(link) for link in links],
-            }
-        ),
-        hide_index=True,
+    show_table(
+        {
+            t("link.col_created"): [moment(link.created_at) for link in links],
+            t("link.col_by"): [link.created_by or "" for link in links],
+            t("link.col_expires"): [moment(link.expires_at) for link in links],
+            t("link.col_status"): [link_status(link) for link in links],
+        },
+        key="plan-links",
     )
     active = {
         link.id: t("link.option", created=moment(link.created_at), expires=day(link.expires_at))

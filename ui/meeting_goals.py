@@ -214,10 +214,22 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
 
 
 def _add_form(panel: Panel) -> None:
-    gen = generation("goal")
     show_flash(at="meet-goal")  # the confirmation by the form that saved (issue 18)
-    with form("meet_new_goal", border=True):
-        st.markdown(f"**{t('goal.add_title')}**")
+    # Folded, and drawn only when unfolded, as a goal's edit fields are: its two text areas and
+    # two select boxes were the heaviest part of the goals step, drawn anew on every rerun of the
+    # meeting, while the room mostly scores the goals it has (issue 16). A citizen without goals
+    # when the step is first shown finds it unfolded, and it stays so after the first save, for the
+    # next goal (the default is kept: a changed default would make it a new, folded expander).
+    unfolded = st.session_state.setdefault(f"meet_new_goal_first_{panel.plan.citizen.id}", not panel.plan.goals)
+    folded = st.expander(t("goal.add_title"), expanded=unfolded, key="meet_new_goal_open", on_change="rerun")
+    if folded.open:
+        with folded:
+            _add_fields(panel)
+
+
+def _add_fields(panel: Panel) -> None:
+    gen = generation("goal")
+    with form("meet_new_goal", border=False):  # the expander frames it
         st.text_area(
             t("goal.own_words"), key=fresh("meet_new_goal_words", "goal"), help=t("goal.own_words_help")
         )

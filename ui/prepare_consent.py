@@ -6,7 +6,6 @@ a team member's department match by construction), with "Andet (skriv selv)" for
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from models import consent as consent_rules
@@ -14,6 +13,7 @@ from models.tables import today
 from ui import widgets
 from ui.i18n import t
 from ui.prepare_shared import Prep, department_names, nonce, write
+from ui.text_table import show_table
 from ui.widgets import choose, day
 
 
@@ -23,20 +23,18 @@ def _history(prep: Prep) -> None:
     if not plan.consents:
         st.warning(t("prepare.no_consent"))
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("prepare.col_consent_kind"): [t(f"consent.kind_{c.kind}") for c in plan.consents],
-                t("prepare.col_status"): [t(f"consent.status_{c.status(on_day)}") for c in plan.consents],
-                t("prepare.col_parties"): [", ".join(c.parties) for c in plan.consents],
-                t("before.col_scope"): [c.scope or "" for c in plan.consents],
-                t("before.col_form"): [t(f"before.form_{c.form}") if c.form else "" for c in plan.consents],
-                t("prepare.col_given"): [day(c.given_on) for c in plan.consents],
-                t("prepare.col_expires"): [day(c.expires_on) for c in plan.consents],
-                t("before.col_withdrawn"): [day(c.withdrawn_on) for c in plan.consents],
-            }
-        ),
-        hide_index=True,
+    show_table(
+        {
+            t("prepare.col_consent_kind"): [t(f"consent.kind_{c.kind}") for c in plan.consents],
+            t("prepare.col_status"): [t(f"consent.status_{c.status(on_day)}") for c in plan.consents],
+            t("prepare.col_parties"): [", ".join(c.parties) for c in plan.consents],
+            t("before.col_scope"): [c.scope or "" for c in plan.consents],
+            t("before.col_form"): [t(f"before.form_{c.form}") if c.form else "" for c in plan.consents],
+            t("prepare.col_given"): [day(c.given_on) for c in plan.consents],
+            t("prepare.col_expires"): [day(c.expires_on) for c in plan.consents],
+            t("before.col_withdrawn"): [day(c.withdrawn_on) for c in plan.consents],
+        },
+        key="prep-consents",
     )
 
 

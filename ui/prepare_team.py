@@ -6,7 +6,6 @@ professional's department is picked from the municipality's list (ui.prepare_sha
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from models import people
@@ -15,6 +14,7 @@ from models.plans import PersonView
 from ui import prepare_team_edit
 from ui.i18n import t
 from ui.prepare_shared import Prep, chosen_department, department_picker, nonce, write
+from ui.text_table import show_table
 from ui.widgets import choose, day, form
 
 
@@ -39,35 +39,31 @@ def _tables(prep: Prep) -> None:
         return ", ".join(m for m in found if m)
 
     if active:
-        st.dataframe(
-            pd.DataFrame(
-                {
-                    t("prepare.col_name"): [p.name for p in active],
-                    t("prepare.col_kind"): [t(f"person.kind_{p.kind}") for p in active],
-                    t("prepare.col_role"): [p.title or p.relation or "" for p in active],
-                    t("prepare.col_department"): [p.department or "" for p in active],
-                    t("before.col_consent"): [prep.flag(p) for p in active],
-                    t("before.col_marks"): [marks(p) for p in active],
-                    t("before.col_contact"): [" · ".join(x for x in (p.phone, p.email) if x) for p in active],
-                }
-            ),
-            hide_index=True,
+        show_table(
+            {
+                t("prepare.col_name"): [p.name for p in active],
+                t("prepare.col_kind"): [t(f"person.kind_{p.kind}") for p in active],
+                t("prepare.col_role"): [p.title or p.relation or "" for p in active],
+                t("prepare.col_department"): [p.department or "" for p in active],
+                t("before.col_consent"): [prep.flag(p) for p in active],
+                t("before.col_marks"): [marks(p) for p in active],
+                t("before.col_contact"): [" · ".join(x for x in (p.phone, p.email) if x) for p in active],
+            },
+            key="prep-team",
         )
     else:
         st.info(t("prepare.no_people"))
     if len(active) != len(plan.people):
         with st.expander(t("before.team_history")):
-            st.dataframe(
-                pd.DataFrame(
-                    {
-                        t("prepare.col_name"): [p.name for p in plan.people],
-                        t("prepare.col_role"): [p.title or p.relation or "" for p in plan.people],
-                        t("prepare.col_department"): [p.department or "" for p in plan.people],
-                        t("before.col_added"): [day(p.added_on) for p in plan.people],
-                        t("before.col_removed"): [day(p.removed_on) for p in plan.people],
-                    }
-                ),
-                hide_index=True,
+            show_table(
+                {
+                    t("prepare.col_name"): [p.name for p in plan.people],
+                    t("prepare.col_role"): [p.title or p.relation or "" for p in plan.people],
+                    t("prepare.col_department"): [p.department or "" for p in plan.people],
+                    t("before.col_added"): [day(p.added_on) for p in plan.people],
+                    t("before.col_removed"): [day(p.removed_on) for p in plan.people],
+                },
+                key="prep-team-history",
             )
 
 

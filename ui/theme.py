@@ -75,6 +75,15 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 [class*="st-key-fu-rows-"] button[data-testid="stBaseButton-tertiary"]:hover { background: #F1F4F8; }
 [class*="st-key-fu-rows-"] button[data-testid="stBaseButton-primary"] { background: #E3ECF5;
   color: #0B1F33; border-left: 6px solid #1F4E79; font-weight: 600; }
+/* Small tables to read (ui/text_table.py): Streamlit's own look, text wrapping in its cell. */
+.sp-table { width: 100%; border-collapse: collapse; font-size: 0.95rem; line-height: 1.45;
+  margin: 0.25rem 0 0.75rem; color: #1A1A1A; }
+.sp-table caption { text-align: left; font-weight: 600; padding-bottom: 0.3rem; }
+.sp-table th { text-align: left; font-weight: 600; background: #F1F4F8; border-bottom: 2px solid #6B7280;
+  padding: 0.4rem 0.6rem; vertical-align: bottom; }
+.sp-table td { border-bottom: 1px solid #D5DCE4; padding: 0.4rem 0.6rem; vertical-align: top;
+  white-space: pre-wrap; overflow-wrap: break-word; }
+@media (max-width: 640px) { .sp-table td { overflow-wrap: anywhere; } }
 [class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
 [class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
 [class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }

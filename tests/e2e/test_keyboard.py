@@ -94,10 +94,14 @@ def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server,
     assert page.evaluate("document.documentElement.lang") == "da"
     SCREENS.mkdir(parents=True, exist_ok=True)
 
-    # A goal: Tab to the words, type them, Tab to "Tilføj mål", Enter.
+    # A goal: Tab to "Nyt mål" and unfold it with Enter, Tab to the words, type them, Tab to
+    # "Tilføj mål", Enter.
     _start_of_step(page, "3 Mål", wait_for_app)
     keys = Keyboard(page, wait_for_app)
-    goal_form = page.get_by_test_id("stForm").filter(has_text="Nyt mål")
+    adder = page.get_by_test_id("stExpander").filter(has_text="Nyt mål")
+    keys.tab_to(adder.locator("summary"))
+    keys.press("Enter", reruns=True)
+    goal_form = adder.get_by_test_id("stForm")
     keys.tab_to(goal_form.get_by_role("textbox").first)
     page.keyboard.type("Jeg vil gå en tur med hunden hver morgen")
     page.screenshot(path=str(SCREENS / "focus-ring-goal-words.png"))

@@ -153,7 +153,10 @@ def test_a_whole_meeting_for_ditte_ends_in_a_stored_plan_version(
 
     # A new goal in her own words, with æøå and an emoji.
     step(page, "3 Mål", wait_for_app)
-    form = page.get_by_test_id("stForm").filter(has_text="Nyt mål")
+    adder = page.get_by_test_id("stExpander").filter(has_text="Nyt mål")  # folded: she has goals
+    adder.get_by_text("Nyt mål", exact=True).click()
+    wait_for_app(page)
+    form = adder.get_by_test_id("stForm")
     form.get_by_role("textbox", name="Målet med borgerens egne ord").fill(NEW_GOAL)
     form.get_by_role("button", name="Tilføj mål").click()
     expect(page.get_by_text(NEW_GOAL, exact=True).first).to_be_visible()

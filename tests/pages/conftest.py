@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from io import StringIO
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from sqlmodel import select
@@ -122,6 +124,16 @@ def ditte(db_url: str) -> Team:
         make_meeting(s, citizen=citizen, status="planned", participants=(coordinator, mother),
                      preparation={"matters_most": "At komme ud af huset hver dag."})
     return Team(citizen=citizen, admin=admin, staff_user=staff, outsider=outsider, coordinator=coordinator)
+
+
+def text_tables(at: AppTest) -> list[pd.DataFrame]:
+    """Every small table the page shows (ui/text_table.py), in order, as the browser reads its HTML:
+    headings as columns, every cell its text (an empty cell is "")."""
+    return [
+        pd.read_html(StringIO(html.value), flavor="lxml", keep_default_na=False, thousands=None)[0].astype(str)
+        for html in at.get("html")
+        if 'class="sp-table"' in html.value
+    ]
 
 
 def agreement_rows(at: AppTest) -> dict[str, list]:

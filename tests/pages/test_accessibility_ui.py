@@ -16,7 +16,7 @@ from models.db import session_scope
 from models.tables import Action
 from tests.pages.conftest import ROOT
 from tests.pages.test_meeting import PAGE as MEETING
-from tests.pages.test_meeting import _start, _step
+from tests.pages.test_meeting import _start, _step, _unfold_new_goal
 
 
 @pytest.fixture
@@ -124,6 +124,7 @@ def test_the_statement_is_in_every_logged_in_menu(open_page, ditte):
 def test_a_new_goals_confirmation_is_by_the_add_form_not_at_the_top(panel):
     at = panel
     _step(at, "goals")
+    _unfold_new_goal(at)
     at.text_area(key="meet_new_goal_words_0").input("Jeg vil cykle til Marstal")
     at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
     assert not at.exception

@@ -62,6 +62,13 @@ def _step(at, step):
     assert not at.exception
 
 
+def _unfold_new_goal(at):
+    """Unfold "Nyt mål" (folded while the citizen has goals: drawn only when unfolded, issue 16)."""
+    at.session_state["meet_new_goal_open"] = True
+    at.run()
+    assert not at.exception
+
+
 def test_before_opening_the_citizens_name_contact_and_words_are_on_top(at):
     assert at.header[0].value == "Ditte Mikkelsen"
     texts = _texts(at)
@@ -131,6 +138,10 @@ def test_status_round_marks_an_earlier_agreement_done(at, ditte):
 def test_a_new_goal_with_a_score_and_the_fourth_goal_asks_which_to_pause(at, ditte):
     _start(at)
     _step(at, "goals")
+    # Ditte has goals: "Nyt mål" is folded and its fields are not drawn until it is unfolded.
+    assert [e.label for e in at.expander if e.label == "Nyt mål"] == ["Nyt mål"]
+    assert not [a for a in at.text_area if (a.key or "").startswith("meet_new_goal_words")]
+    _unfold_new_goal(at)
     at.text_area(key="meet_new_goal_words_0").input("Jeg vil lære at cykle på Ærø 🚲")
     at.selectbox(key="meet_new_goal_area_0").set_value("daily_life")
     at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
@@ -299,6 +310,25 @@ def test_starting_early_asks_first_and_the_meeting_records_the_day_it_was_held(a
     assert held_on == today()  # the plan and the Word plan now carry the day it was held
 
 
+def test_a_citizen_without_goals_finds_the_new_goal_form_unfolded(open_page, ditte):
+    with session_scope(write=True) as s:
+        for score in s.exec(select(GoalScore)).all():
+            s.delete(score)
+        for action in s.exec(select(Action).where(Action.goal_id.is_not(None))).all():  # type: ignore[union-attr]
+            action.goal_id = None
+        s.flush()
+        for goal in s.exec(select(Goal).where(Goal.citizen_id == ditte.citizen.id)).all():
+            s.delete(goal)
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    _start(at)
+    _step(at, "goals")
+    at.text_area(key="meet_new_goal_words_0").input("Mit første mål")
+    at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
+    assert not at.exception and [s.value for s in at.success] == ["Målet er gemt."]
+    # After the first goal the form stays open for the next, with an empty box.
+    assert at.text_area(key="meet_new_goal_words_1").value == ""
+
+
 @pytest.mark.parametrize(
     ("form", "text_key", "submit", "table"),
     [
@@ -313,6 +343,8 @@ def test_an_add_form_clears_after_saving_and_a_resubmit_or_rerun_saves_nothing_m
 ):
     _start(at)
     _step(at, {"goal": "goals", "ag": "agreements"}.get(form, "decisions"))
+    if form == "goal":
+        _unfold_new_goal(at)
     words = "Ditte tager bussen alene til Solsikken 🚌"
     with session_scope() as s:
         before = len(s.exec(select(table)).all())

@@ -10,7 +10,7 @@ from models.citizen_links import create_citizen_link
 from models.db import session_scope
 from models.tables import Goal, Meeting, UnmetNeed
 from tests.factories import make_actor
-from tests.pages.conftest import APP, TIMEOUT
+from tests.pages.conftest import APP, TIMEOUT, text_tables
 
 PAGE = "pages/my_plan.py"
 GOAL = "Jeg vil gerne i praktik i en børnehave 🌱"
@@ -61,7 +61,7 @@ def assert_the_plan_is_shown(at) -> None:
     spec = json.loads(charts[0].proto.spec)
     assert spec["mark"]["type"] == "line" and spec["encoding"]["y"]["scale"]["domain"] == [0, 10]
     assert any(text.startswith("Mål 1: 4 den ") for text in shown)
-    assert list(at.dataframe[0].value.columns) == ["Mål", "Møde", "Skalering (0–10)"]
+    assert list(text_tables(at)[0].columns) == ["Mål", "Møde", "Skalering (0–10)"]
     # The citizen's version: no notes for the team, no unmet needs.
     assert "Kun til teamet." not in "\n".join(shown)
     assert "Et uløst behov." not in "\n".join(shown)

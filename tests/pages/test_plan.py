@@ -12,6 +12,7 @@ from models.db import session_scope
 from models.plans import load_joint_plan, plan_to_json
 from models.tables import Action, AuditEvent, CitizenLink, Goal, PlanVersion
 from tests.factories import make_actor
+from tests.pages.conftest import text_tables
 
 PAGE = "pages/plan.py"
 
@@ -27,7 +28,7 @@ def test_the_plan_shows_goals_agreements_downloads_and_history(open_page, ditte)
     assert "Jeg vil gerne i praktik i en børnehave 🌱" in texts(at)
     assert "Ditte får en mentor." in texts(at)
     assert any(text.endswith("kl. 10.00") or " kl. " in text for text in texts(at))  # next meeting, as text
-    frames = [df.value for df in at.dataframe]
+    frames = text_tables(at)
     agreements = frames[0]
     assert "Ringe til børnehaven Solsikken." in list(agreements["Aftale"])
     assert "Ditte Mikkelsen selv" in list(agreements["Hvem gør det"])  # the citizen's own, marked
@@ -73,11 +74,11 @@ def test_a_link_is_created_shown_once_and_revoked(open_page, ditte):
     # The URL is shown in that one run only; after any other action it is gone for good.
     at.run()
     assert not at.code
-    assert list(at.dataframe[-1].value["Status"]) == ["Aktivt"]
+    assert list(text_tables(at)[-1]["Status"]) == ["Aktivt"]
     at.button(key="link-revoke").click().run()
     assert not at.exception
     assert at.success[0].value == "Linket er tilbagekaldt og virker ikke mere."
-    assert list(at.dataframe[-1].value["Status"]) == ["Tilbagekaldt"]
+    assert list(text_tables(at)[-1]["Status"]) == ["Tilbagekaldt"]
     with session_scope() as s:
         assert load_plan_for_link(session=s, token=token) is None
 
@@ -119,6 +120,6 @@ def test_someone_outside_the_team_sees_nothing_of_the_plan(open_page, ditte):
     assert not at.exception
     assert "Jeg vil gerne i praktik i en børnehave 🌱" not in texts(at)
     assert not at.get("download_button")
-    assert not at.dataframe
+    assert not text_tables(at)
     # The sidebar offers only the user's own citizens, so a forged choice is simply dropped.
     assert at.info[0].value == "Vælg en borger i menuen til venstre."

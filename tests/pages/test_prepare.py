@@ -9,6 +9,7 @@ from sqlmodel import select
 from models.db import session_scope
 from models.tables import Citizen, Consent, Meeting, Person, Preparation, today
 from tests.factories import make_consent, make_person, make_user
+from tests.pages.conftest import text_tables
 
 
 def plain(text: str) -> str:
@@ -104,7 +105,7 @@ def test_step_3_team_shows_consent_flags_and_adds_people(open_page, ditte):
     at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
                    "3 · Team og netværk")
     assert any("Sara Berg: ingen gyldigt samtykke" in plain(w.value) for w in at.warning)
-    table = at.dataframe[0].value
+    table = text_tables(at)[0]
     flags = dict(zip(table["Navn"], table["Samtykke"], strict=True))
     assert flags["Sara Berg"].startswith("⚠️") and flags["Rasmus Holm"] == "✓ Dækket"
     at.text_input(key="pro-name-0").input("Ali Khan")

@@ -23,6 +23,7 @@ from models.tables import (
 )
 from tests.factories import make_actor, make_department, make_user
 from tests.pages.test_prepare import _button, open_step
+from tests.pages.conftest import text_tables
 
 PAGE = "pages/prepare.py"
 
@@ -49,7 +50,7 @@ def test_a_new_citizen_with_yes_puts_the_creator_on_the_team_as_coordinator(open
     assert membership.person_id == me.id and {"citizen.create", "team.add", "person.add"} <= audited
     # The page now shows the citizen, and the team step lists the creator as coordinator.
     open_step(at, "3 · Team og netværk")
-    table = at.dataframe[0].value
+    table = text_tables(at)[0]
     assert table["Navn"].tolist() == ["Rasmus Holm"] and table["Afdeling"].tolist() == ["Jobcenter"]
     assert not any("koordinerende sagsbehandler" in w.value for w in at.warning)  # no "no coordinator"
 
@@ -88,7 +89,7 @@ def test_a_typed_department_that_is_on_the_list_is_the_lists_own(open_page, ditt
     assert not at.exception and not at.error
     with session_scope() as s:
         assert [d.name for d in s.execute(select(Department)).scalars()] == ["Jobcenter"]
-    table = at.dataframe[0].value
+    table = text_tables(at)[0]
     flags = dict(zip(table["Navn"], table["Samtykke"], strict=True))
     assert flags["Ali Khan"] == "✓ Dækket"  # the fixture's consent names Jobcenter
 
