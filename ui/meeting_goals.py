@@ -30,6 +30,7 @@ from ui.meeting_common import (
 from ui.safe import show_text
 from ui.widgets import choose, day, form
 
+SCORING = "meet_scoring_goal"  # the goal whose scale is drawn (see scoring_goal_id)
 NEW = ("meet_new_goal_words", "meet_new_goal_area", "meet_new_goal_note", "meet_new_goal_pause")
 
 
@@ -93,6 +94,7 @@ def _status_changed(panel: Panel, goal: GoalView) -> None:
 
 
 def _score_changed(panel: Panel, goal: GoalView) -> None:
+    st.session_state[SCORING] = goal.id  # the scale stays on the goal being scored
     attempt(
         panel,
         score_goal,
@@ -103,11 +105,34 @@ def _score_changed(panel: Panel, goal: GoalView) -> None:
     )
 
 
+def _score_this(goal_id: int) -> None:
+    st.session_state[SCORING] = goal_id
+
+
+def scoring_goal_id(panel: Panel) -> int | None:
+    """The one goal whose 0-10 scale is drawn: the one the leader picked ("Skalér dette mål"),
+    else the first focus goal not scored at this meeting yet, else the first focus goal.
+
+    One scale at a time, not one per goal: each of its eleven options is drawn through Streamlit's
+    Markdown component, and three scales were ~45 ms of every rerun of the goals step (161 -> 115
+    ms median without them, issue 16). The room scores one goal at a time anyway. The scale stays
+    where it is after a score, so a keyboard user's arrow keys (each one saves) keep their place.
+    """
+    ids = {g.id for g in panel.plan.goals}
+    picked = st.session_state.get(SCORING)
+    if picked in ids:
+        return picked
+    active = panel.plan.active_goals
+    unscored = [g for g in active if score_at(g, panel.meeting.id) is None]
+    first = unscored or active
+    return first[0].id if first else None
+
+
 def _add_goal(panel: Panel, gen: int) -> None:
     words = st.session_state.get(fresh("meet_new_goal_words", "goal", gen), "")
     if second_click("goal", words):
         return
-    _, ok = attempt(
+    added, ok = attempt(
         panel,
         add_goal,
         citizen_id=panel.plan.citizen.id,
@@ -120,6 +145,7 @@ def _add_goal(panel: Panel, gen: int) -> None:
     if ok:
         saved("goal", gen, *NEW)
         flash("meet.goal_added", at="meet-goal")
+        st.session_state[SCORING] = added.id  # a new goal is scored next
     else:
         error_to_form("goal")
 
@@ -164,7 +190,7 @@ def _edit(panel: Panel, goal: GoalView, keys: dict[str, str]) -> None:
     )
 
 
-def render_goal(panel: Panel, goal: GoalView) -> None:
+def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
     keys = _keys(goal)
     if keys["words"] not in st.session_state:  # the text and the version the user sees, together
         st.session_state[keys["words"]] = goal.own_words
@@ -179,31 +205,37 @@ def render_goal(panel: Panel, goal: GoalView) -> None:
         last = (t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at)) if before
                 else t("goal.no_previous_score"))  # fmt: skip
         area = t(f"goal.area.{goal.area}") if goal.area else ""
-        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}"), last) if x))
+        today_words = "" if scoring else (t("goal.score_now", score=now_score.score) if now_score
+                                          else t("goal.not_scored_today"))  # fmt: skip
+        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}"), today_words, last) if x))
         if goal.professional_note:
             with st.container(key=f"meet-staff-note-{goal.id}"):
                 staff_only(t("meetpanel2.note_caption"))
                 show_text(goal.professional_note)
-        st.session_state.setdefault(f"meet_score_{goal.id}", now_score.score if now_score else None)
-        st.radio(
-            t("goal.score_label"),
-            list(range(11)),
-            key=f"meet_score_{goal.id}",
-            horizontal=True,
-            on_change=_score_changed,
-            args=(panel, goal),
-        )
-        st.session_state.setdefault(
-            f"meet_step_up_{goal.id}", (now_score.next_step if now_score else "") or ""
-        )
-        st.text_input(
-            t("goal.next_step"),
-            key=f"meet_step_up_{goal.id}",
-            on_change=_score_changed,
-            args=(panel, goal),
-            disabled=now_score is None,
-            help=t("goal.next_step_help"),
-        )
+        if scoring:
+            st.session_state.setdefault(f"meet_score_{goal.id}", now_score.score if now_score else None)
+            st.radio(
+                t("goal.score_label"),
+                list(range(11)),
+                key=f"meet_score_{goal.id}",
+                horizontal=True,
+                on_change=_score_changed,
+                args=(panel, goal),
+            )
+        else:
+            label = t("goal.score_change" if now_score else "goal.score_this")
+            st.button(label, key=f"meet_score_pick_{goal.id}", on_click=_score_this, args=(goal.id,))
+        # The next step belongs to today's score: its field comes with the score (a field that
+        # cannot be used yet is only noise on the leader's screen, and one more input to draw).
+        if now_score is not None:
+            st.session_state.setdefault(f"meet_step_up_{goal.id}", now_score.next_step or "")
+            st.text_input(
+                t("goal.next_step"),
+                key=f"meet_step_up_{goal.id}",
+                on_change=_score_changed,
+                args=(panel, goal),
+                help=t("goal.next_step_help"),
+            )
         # Drawn only when unfolded: folded, its five fields were a quarter of the goals step's
         # script and elements on every rerun of the meeting (issue 16). Unfolding reruns; the
         # fields then start from the saved goal.
@@ -220,7 +252,8 @@ def _add_form(panel: Panel) -> None:
     # meeting, while the room mostly scores the goals it has (issue 16). A citizen without goals
     # when the step is first shown finds it unfolded, and it stays so after the first save, for the
     # next goal (the default is kept: a changed default would make it a new, folded expander).
-    unfolded = st.session_state.setdefault(f"meet_new_goal_first_{panel.plan.citizen.id}", not panel.plan.goals)
+    first_key = f"meet_new_goal_first_{panel.plan.citizen.id}"
+    unfolded = st.session_state.setdefault(first_key, not panel.plan.goals)
     folded = st.expander(t("goal.add_title"), expanded=unfolded, key="meet_new_goal_open", on_change="rerun")
     if folded.open:
         with folded:
@@ -265,13 +298,14 @@ def _add_fields(panel: Panel) -> None:
 def render_goals(panel: Panel) -> None:
     st.subheader(t("meet.step.goals"), anchor=False)
     st.caption(t("goal.focus_hint", max=MAX_ACTIVE_GOALS))
+    scoring = scoring_goal_id(panel)
     for goal in panel.plan.active_goals:
-        render_goal(panel, goal)
+        render_goal(panel, goal, scoring=goal.id == scoring)
     others = [g for g in panel.plan.goals if g.status != "active"]
     if others:  # drawn only when unfolded, as a goal's edit fields are
         folded = st.expander(t("goal.others", count=len(others)), key="meet_goal_others", on_change="rerun")
         if folded.open:
             with folded:
                 for goal in others:
-                    render_goal(panel, goal)
+                    render_goal(panel, goal, scoring=goal.id == scoring)
     _add_form(panel)

@@ -14,6 +14,7 @@ from models.meeting_mode import STEP_KINDS
 from models.tables import (
     COPENHAGEN,
     Action,
+    Citizen,
     Decision,
     Goal,
     GoalScore,
@@ -24,6 +25,7 @@ from models.tables import (
     today,
 )
 from models.text import TEXT_MAX
+from tests.factories import make_goal
 
 PAGE = "pages/meeting.py"
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -308,6 +310,38 @@ def test_starting_early_asks_first_and_the_meeting_records_the_day_it_was_held(a
     _start(at)
     held_on = _meeting(ditte).starts_at.astimezone(COPENHAGEN).date()
     assert held_on == today()  # the plan and the Word plan now carry the day it was held
+
+
+def _scales(at):
+    """The goals whose 0-10 scale is drawn, by id."""
+    return [int(r.key.removeprefix("meet_score_")) for r in at.radio if (r.key or "").startswith("meet_score_")]
+
+
+def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, ditte):
+    with session_scope(write=True) as s:
+        second = make_goal(s, citizen=s.get(Citizen, ditte.citizen.id), own_words="Jeg vil sove om natten",
+                           position=10**9)  # after the first
+        first = s.exec(select(Goal).where(Goal.id != second.id)).one()
+        first_id, second_id = first.id, second.id
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    _start(at)
+    _step(at, "goals")
+    assert _scales(at) == [first_id]  # the first goal not scored at this meeting
+    assert at.button(key=f"meet_score_pick_{second_id}").label == "Skalér dette mål"
+    at.radio(key=f"meet_score_{first_id}").set_value(7).run()
+    assert _scales(at) == [first_id]  # the scale stays where it was used (arrow keys keep their place)
+    at.button(key=f"meet_score_pick_{second_id}").click().run()
+    assert not at.exception and _scales(at) == [second_id]
+    # The first goal now says today's score in words, with a way back to its scale.
+    assert any("I dag: 7 af 10" in c.value for c in at.caption)
+    assert at.button(key=f"meet_score_pick_{first_id}").label == "Ret dagens skalering"
+    assert not any("Ikke skaleret i dag" in c.value for c in at.caption)  # the second has the scale
+    at.radio(key=f"meet_score_{second_id}").set_value(2).run()
+    with session_scope() as s:
+        scores = {g.goal_id: g.score for g in s.exec(select(GoalScore).where(GoalScore.meeting_id.is_not(None)))}
+    assert scores[first_id] == 7 and scores[second_id] == 2
+    at.button(key=f"meet_score_pick_{first_id}").click().run()
+    assert _scales(at) == [first_id] and at.radio(key=f"meet_score_{first_id}").value == 7
 
 
 def test_a_citizen_without_goals_finds_the_new_goal_form_unfolded(open_page, ditte):
