@@ -15,7 +15,8 @@ And it keeps the keyboard focus where it was when a rerun draws the focused cont
 row of Opfølgning's lists turns from a plain into the chosen button and back: Streamlit replaces
 the element, and the focus fell to the page body, so a keyboard user had to start over from the
 top). Only then: the control that had the focus is gone from the page, nothing else has it, and
-a control with the same key is there again.
+a control with the same key is there again, or else the nearest keyed container that held it
+(a goal's "Skalér dette mål" button gives way to the goal's scale: the focus goes to the scale).
 """
 
 from __future__ import annotations
@@ -55,18 +56,29 @@ _SCRIPT = """<script>
   host.attachShadow({ mode: "closed" }).appendChild(live);
   document.body.appendChild(host);
   const seen = new WeakSet();
-  let lastFocused = null, lastKey = null;
+  let lastFocused = null, lastKeys = [];
   document.addEventListener("focusin", (event) => {
     lastFocused = event.target;
-    const keyed = event.target.closest ? event.target.closest('[class*="st-key-"]') : null;
-    lastKey = keyed ? [...keyed.classList].find((c) => c.startsWith("st-key-")) : null;
+    lastKeys = [];  // the keys of the focused control's keyed containers, innermost first
+    for (let el = event.target.closest ? event.target.closest('[class*="st-key-"]') : null; el;
+         el = el.parentElement && el.parentElement.closest('[class*="st-key-"]')) {
+      const key = [...el.classList].find((c) => c.startsWith("st-key-"));
+      if (key) lastKeys.push(key);
+    }
   });
   const keepFocus = () => {
     const active = document.activeElement;
-    if ((active && active !== document.body) || !lastFocused || lastFocused.isConnected || !lastKey) return;
-    const again = document.querySelector("." + CSS.escape(lastKey));
-    const control = again && again.querySelector("button, input, textarea, select, a[href]");
-    if (control) control.focus({ preventScroll: true });
+    if ((active && active !== document.body) || !lastFocused || lastFocused.isConnected) return;
+    // The same control again, else the first control of the nearest container still there (a
+    // goal's "Skalér dette mål" gives way to its scale: the focus goes to the scale's choice).
+    for (const key of lastKeys) {
+      const again = document.querySelector("." + CSS.escape(key));
+      if (!again) continue;
+      const control = again.querySelector("input:checked")
+        || again.querySelector("button, input, textarea, select, a[href]");
+      if (control) control.focus({ preventScroll: true });
+      return;
+    }
   };
   const fix = () => {
     const words = window.__samplanWords;

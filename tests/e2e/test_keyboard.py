@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from models.db import session_scope
-from models.tables import Action, Goal
+from models.tables import Action, Goal, GoalScore
 from tests.e2e.test_meeting import log_in, seed
 
 BUDGET = 25
@@ -88,7 +88,7 @@ def _start_of_step(page: Page, name: str, wait_for_app) -> None:
 
 
 def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server, wait_for_app, choose_option):
-    seed(app_server.database_url, running=True)
+    ids = seed(app_server.database_url, running=True)
     page.set_viewport_size({"width": 1440, "height": 900})
     log_in(page, app_server.url, "rasmus", wait_for_app, choose_option)
     assert page.evaluate("document.documentElement.lang") == "da"
@@ -114,6 +114,23 @@ def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server,
     with session_scope(url=app_server.database_url) as s:
         assert s.exec(select(Goal).where(Goal.own_words == "Jeg vil gå en tur med hunden hver morgen")).one()
     page.screenshot(path=str(SCREENS / "goal-saved-confirmation.png"))
+
+    # A score for another goal (the new one has the scale now): Tab to the first goal's "Skalér
+    # dette mål", Enter; the focus goes to that goal's scale, and an arrow key gives a score.
+    _start_of_step(page, "3 Mål", wait_for_app)
+    keys = Keyboard(page, wait_for_app)
+    first = page.locator(f".st-key-meet-goal-{ids['goal_id']}")
+    keys.tab_to(first.get_by_role("button", name="Skalér dette mål"))
+    keys.press("Enter", reruns=True)
+    scale = first.locator('[class*="st-key-meet_score_"]')
+    expect(scale).to_be_visible()
+    assert scale.evaluate("(el) => el.contains(document.activeElement)"), "the focus is on the goal's scale"
+    keys.press("ArrowRight", reruns=True)  # from nothing chosen to the next option: a score is saved
+    with session_scope(url=app_server.database_url) as s:
+        scores = s.exec(select(GoalScore).where(GoalScore.goal_id == ids["goal_id"])).all()
+        assert len(scores) == 2, "the held meeting's score and today's"
+    assert scale.evaluate("(el) => el.contains(document.activeElement)"), "the focus stays on the scale"
+    page.screenshot(path=str(SCREENS / "focus-ring-goal-scale.png"))
 
     # An agreement: the words, who (the citizen: the first in the list), then "Tilføj aftale".
     _start_of_step(page, "4 Nye aftaler", wait_for_app)
