@@ -224,7 +224,7 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
             )
         else:
             label = t("goal.score_change" if now_score else "goal.score_this")
-            st.button(label, key=f"meet_score_pick_{goal.id}", on_click=_score_this, args=(goal.id,))
+            st.button(label, key=f"meet_pick_score_{goal.id}", on_click=_score_this, args=(goal.id,))
         # The next step belongs to today's score: its field comes with the score (a field that
         # cannot be used yet is only noise on the leader's screen, and one more input to draw).
         if now_score is not None:

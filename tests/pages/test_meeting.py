@@ -327,20 +327,20 @@ def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, dit
     _start(at)
     _step(at, "goals")
     assert _scales(at) == [first_id]  # the first goal not scored at this meeting
-    assert at.button(key=f"meet_score_pick_{second_id}").label == "Skalér dette mål"
+    assert at.button(key=f"meet_pick_score_{second_id}").label == "Skalér dette mål"
     at.radio(key=f"meet_score_{first_id}").set_value(7).run()
     assert _scales(at) == [first_id]  # the scale stays where it was used (arrow keys keep their place)
-    at.button(key=f"meet_score_pick_{second_id}").click().run()
+    at.button(key=f"meet_pick_score_{second_id}").click().run()
     assert not at.exception and _scales(at) == [second_id]
     # The first goal now says today's score in words, with a way back to its scale.
     assert any("I dag: 7 af 10" in c.value for c in at.caption)
-    assert at.button(key=f"meet_score_pick_{first_id}").label == "Ret dagens skalering"
+    assert at.button(key=f"meet_pick_score_{first_id}").label == "Ret dagens skalering"
     assert not any("Ikke skaleret i dag" in c.value for c in at.caption)  # the second has the scale
     at.radio(key=f"meet_score_{second_id}").set_value(2).run()
     with session_scope() as s:
         scores = {g.goal_id: g.score for g in s.exec(select(GoalScore).where(GoalScore.meeting_id.is_not(None)))}
     assert scores[first_id] == 7 and scores[second_id] == 2
-    at.button(key=f"meet_score_pick_{first_id}").click().run()
+    at.button(key=f"meet_pick_score_{first_id}").click().run()
     assert _scales(at) == [first_id] and at.radio(key=f"meet_score_{first_id}").value == 7
 
 
