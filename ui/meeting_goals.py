@@ -93,16 +93,27 @@ def _status_changed(panel: Panel, goal: GoalView) -> None:
     st.session_state.pop(_keys(goal)["words"], None)
 
 
-def _score_changed(panel: Panel, goal: GoalView) -> None:
-    st.session_state[SCORING] = goal.id  # the scale stays on the goal being scored
+def _save_score(panel: Panel, goal: GoalView, score: object) -> None:
     attempt(
         panel,
         score_goal,
         goal_id=goal.id,
         meeting_id=panel.meeting.id,
-        score=st.session_state[f"meet_score_{goal.id}"],
+        score=score,
         next_step=st.session_state.get(f"meet_step_up_{goal.id}"),
     )
+
+
+def _score_changed(panel: Panel, goal: GoalView) -> None:
+    st.session_state[SCORING] = goal.id  # the scale stays on the goal being scored
+    _save_score(panel, goal, st.session_state[f"meet_score_{goal.id}"])
+
+
+def _step_up_changed(panel: Panel, goal: GoalView) -> None:
+    """The next step of today's score, saved with it; the goal's scale may be drawn elsewhere."""
+    shown = st.session_state.get(f"meet_score_{goal.id}")
+    now = score_at(goal, panel.meeting.id)
+    _save_score(panel, goal, shown if shown is not None else (now.score if now else None))
 
 
 def _score_this(goal_id: int) -> None:
@@ -232,7 +243,7 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
             st.text_input(
                 t("goal.next_step"),
                 key=f"meet_step_up_{goal.id}",
-                on_change=_score_changed,
+                on_change=_step_up_changed,
                 args=(panel, goal),
                 help=t("goal.next_step_help"),
             )

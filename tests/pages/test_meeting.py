@@ -314,7 +314,8 @@ def test_starting_early_asks_first_and_the_meeting_records_the_day_it_was_held(a
 
 def _scales(at):
     """The goals whose 0-10 scale is drawn, by id."""
-    return [int(r.key.removeprefix("meet_score_")) for r in at.radio if (r.key or "").startswith("meet_score_")]
+    keys = [r.key or "" for r in at.radio]
+    return [int(key.removeprefix("meet_score_")) for key in keys if key.startswith("meet_score_")]
 
 
 def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, ditte):
@@ -337,9 +338,17 @@ def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, dit
     assert at.button(key=f"meet_pick_score_{first_id}").label == "Ret dagens skalering"
     assert not any("Ikke skaleret i dag" in c.value for c in at.caption)  # the second has the scale
     at.radio(key=f"meet_score_{second_id}").set_value(2).run()
+    today_id = _meeting(ditte).id
     with session_scope() as s:
-        scores = {g.goal_id: g.score for g in s.exec(select(GoalScore).where(GoalScore.meeting_id.is_not(None)))}
-    assert scores[first_id] == 7 and scores[second_id] == 2
+        scores = {g.goal_id: g for g in s.exec(select(GoalScore).where(GoalScore.meeting_id == today_id))}
+    assert scores[first_id].score == 7 and scores[second_id].score == 2
+    # The first goal's next step, typed while the scale is on the second: saved with its 7.
+    at.text_input(key=f"meet_step_up_{first_id}").input("Søge to praktikpladser").run()
+    assert not at.exception and _scales(at) == [second_id]
+    with session_scope() as s:
+        query = select(GoalScore).where(GoalScore.goal_id == first_id, GoalScore.meeting_id == today_id)
+        saved = s.exec(query).one()
+    assert (saved.score, saved.next_step) == (7, "Søge to praktikpladser")
     at.button(key=f"meet_pick_score_{first_id}").click().run()
     assert _scales(at) == [first_id] and at.radio(key=f"meet_score_{first_id}").value == 7
 
