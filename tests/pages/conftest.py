@@ -129,8 +129,9 @@ def ditte(db_url: str) -> Team:
 def text_tables(at: AppTest) -> list[pd.DataFrame]:
     """Every small table the page shows (ui/text_table.py), in order, as the browser reads its HTML:
     headings as columns, every cell its text (an empty cell is "")."""
+    read = {"flavor": "lxml", "keep_default_na": False, "thousands": None}
     return [
-        pd.read_html(StringIO(html.value), flavor="lxml", keep_default_na=False, thousands=None)[0].astype(str)
+        pd.read_html(StringIO(html.value), **read)[0].astype(str)
         for html in at.get("html")
         if 'class="sp-table"' in html.value
     ]

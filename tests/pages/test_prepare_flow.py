@@ -22,8 +22,8 @@ from models.tables import (
     TeamMembership,
 )
 from tests.factories import make_actor, make_department, make_user
-from tests.pages.test_prepare import _button, open_step
 from tests.pages.conftest import text_tables
+from tests.pages.test_prepare import _button, open_step
 
 PAGE = "pages/prepare.py"
 
