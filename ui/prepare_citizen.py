@@ -130,5 +130,9 @@ def show(prep: Prep) -> None:
     words = next_meeting_words(prep.meeting, lang())
     show_text(words.text if words else t("prepare.no_meeting"), key="next-meeting-words")
 
-    with st.expander(t("before.new_citizen")):
-        new_citizen_form(prep.actor)
+    # Drawn only when unfolded: folded, its form was a third of this step's fields, drawn on every
+    # visit to Forberedelse (issue 16). With no citizen chosen the page shows the form at once.
+    folded = st.expander(t("before.new_citizen"), key="prep_new_citizen_open", on_change="rerun")
+    if folded.open:
+        with folded:
+            new_citizen_form(prep.actor)

@@ -80,6 +80,21 @@ def test_step_1_edit_citizen_and_see_the_contact_person_chosen_in_step_3(open_pa
         assert s.get(Citizen, cid).email == "ditte@example.dk"
 
 
+def test_step_1_creates_another_citizen_from_its_folded_form(open_page, ditte):
+    at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    assert [e.label for e in at.expander] == ["Opret en ny borger"]
+    assert not [w for w in at.text_input if (w.key or "").startswith("nc-")]  # folded: not drawn
+    at.session_state["prep_new_citizen_open"] = True  # unfolded
+    at.run()
+    at.text_input(key="nc-name-0").input("Jonas Berg")
+    at.radio(key="nc-coordinator-0").set_value("no")
+    _button(at, "Opret borger").click().run()
+    assert not at.exception and "Borgeren Jonas Berg er oprettet" in at.success[0].value
+    with session_scope() as s:
+        jonas = s.execute(select(Citizen).where(Citizen.name == "Jonas Berg")).scalar_one()
+    assert at.session_state["citizen_id"] == jonas.id
+
+
 def test_step_2_consent_is_recorded_and_a_missing_party_is_explained(open_page, ditte):
     at = open_step(open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id),
                    "2 · Samtykke")
