@@ -9,6 +9,7 @@ nginx: tests/e2e/test_scaleout.py.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import subprocess
@@ -160,6 +161,14 @@ def test_the_apps_own_responses_carry_the_headers(server_url: str) -> None:
         assert {k: headers.get(k) for k in EXPECTED} == EXPECTED, path
         assert "frame-ancestors 'none'" in headers.get("content-security-policy", ""), path
         assert headers.get("strict-transport-security") == HSTS, path
+
+
+def test_no_other_page_may_steer_the_app_by_post_message(server_url: str) -> None:
+    """Streamlit's browser code opens its host channel (stop or rerun a script, an auth token)
+    only for the origins the server names; Samplan names none (.streamlit/config.toml)."""
+    status, _, body = _headers(server_url + "/_stcore/host-config")
+    assert status == 200
+    assert json.loads(body)["allowedOrigins"] == []
 
 
 def test_several_processes_without_a_cookie_secret_refuse_to_start(tmp_path: Path) -> None:
