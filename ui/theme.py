@@ -84,6 +84,7 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 .sp-table td { border-bottom: 1px solid #D5DCE4; padding: 0.4rem 0.6rem; vertical-align: top;
   white-space: pre-wrap; overflow-wrap: break-word; }
 @media (max-width: 640px) { .sp-table td { overflow-wrap: anywhere; } }
+[class*="st-key-big"] .sp-table { font-size: 1.3rem; }  /* Min plan reads large */
 [class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
 [class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
 [class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }
