@@ -128,6 +128,8 @@ STATES: tuple[State, ...] = (
     State("statement", "staff", "a11y.nav_title"),
     State("my_settings", "staff", "remind.settings.nav_title"),  # issue 21
     *(State(f"prepare · {s}", "staff", "nav.prepare", (tab(f"before.tab_{s}"),)) for s in PREPARE_STEPS),
+    State("prepare · citizen · new citizen", "staff", "nav.prepare",
+          (tab("before.tab_citizen"), expander("before.new_citizen"))),  # drawn only when unfolded
     State("prepare · consent · withdraw", "staff", "nav.prepare",
           (tab("before.tab_consent"), expander("before.withdraw_title"))),
     State("follow_up · coordinator", "staff", "nav.follow_up", (tab("followup.tab_citizen"),)),
@@ -137,6 +139,8 @@ STATES: tuple[State, ...] = (
     State("meeting · started", "staff", "nav.meeting", (start_meeting,)),
     *(State(f"meeting · {kind}", "staff", "nav.meeting", (meeting_step(kind),)) for kind in MEETING_STEPS),
     State("meeting · goals · edit", "staff", "nav.meeting", (meeting_step("goals"), expander("goal.edit"))),
+    State("meeting · goals · new goal", "staff", "nav.meeting",
+          (meeting_step("goals"), expander("goal.add_title"))),  # drawn only when unfolded (issue 16)
     State("meeting · status · changes", "staff", "nav.meeting",
           (meeting_step("status"), expander("meet.review.change_details"))),
 )
