@@ -41,7 +41,7 @@ from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import t
 from ui.rc_survey import surveys
 from ui.safe import escape_markdown, show_text
-from ui.widgets import day, form, person_line, rows_shown, show_more_button
+from ui.widgets import day, form, person_line, rows_shown, show_more_button, unfolded
 
 actor = current_actor()
 st.title(t("followup.title"))
@@ -74,9 +74,8 @@ def done_section(section, words, searching):
         agreements_table(section.items, words)
         return
     label = f":{COLOURS['done']}[{t('followup_more.show_done')}]"  # in its colour and in words
-    folded = st.expander(label, icon=ICONS["done"], key="fu_unfold_done", on_change="rerun")
-    if folded.open:
-        with folded:
+    if (box := unfolded(label, icon=ICONS["done"], key="fu_unfold_done")) is not None:
+        with box:
             agreements_table(section.items, words)
 
 

@@ -28,7 +28,7 @@ from ui.meeting_common import (
     write,
 )
 from ui.safe import show_text
-from ui.widgets import choose, day, form
+from ui.widgets import choose, day, form, unfolded
 
 SCORING = "meet_scoring_goal"  # the goal whose scale is drawn (see scoring_goal_id)
 NEW = ("meet_new_goal_words", "meet_new_goal_area", "meet_new_goal_note", "meet_new_goal_pause")
@@ -216,9 +216,10 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
         last = (t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at)) if before
                 else t("goal.no_previous_score"))  # fmt: skip
         area = t(f"goal.area.{goal.area}") if goal.area else ""
-        today_words = "" if scoring else (t("goal.score_now", score=now_score.score) if now_score
-                                          else t("goal.not_scored_today"))  # fmt: skip
-        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}"), today_words, last) if x))
+        today = ""  # a drawn scale shows today's score itself
+        if not scoring:
+            today = t("goal.score_now", score=now_score.score) if now_score else t("goal.not_scored_today")
+        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}"), today, last) if x))
         if goal.professional_note:
             with st.container(key=f"meet-staff-note-{goal.id}"):
                 staff_only(t("meetpanel2.note_caption"))
@@ -250,8 +251,7 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
         # Drawn only when unfolded: folded, its five fields were a quarter of the goals step's
         # script and elements on every rerun of the meeting (issue 16). Unfolding reruns; the
         # fields then start from the saved goal.
-        edit = st.expander(t("goal.edit"), key=f"meet_goal_edit_{goal.id}", on_change="rerun")
-        if edit.open:
+        if (edit := unfolded(t("goal.edit"), key=f"meet_goal_edit_{goal.id}")) is not None:
             with edit:
                 _edit(panel, goal, keys)
 
@@ -264,10 +264,9 @@ def _add_form(panel: Panel) -> None:
     # when the step is first shown finds it unfolded, and it stays so after the first save, for the
     # next goal (the default is kept: a changed default would make it a new, folded expander).
     first_key = f"meet_new_goal_first_{panel.plan.citizen.id}"
-    unfolded = st.session_state.setdefault(first_key, not panel.plan.goals)
-    folded = st.expander(t("goal.add_title"), expanded=unfolded, key="meet_new_goal_open", on_change="rerun")
-    if folded.open:
-        with folded:
+    first = st.session_state.setdefault(first_key, not panel.plan.goals)
+    if (box := unfolded(t("goal.add_title"), key="meet_new_goal_open", expanded=first)) is not None:
+        with box:
             _add_fields(panel)
 
 
@@ -313,10 +312,9 @@ def render_goals(panel: Panel) -> None:
     for goal in panel.plan.active_goals:
         render_goal(panel, goal, scoring=goal.id == scoring)
     others = [g for g in panel.plan.goals if g.status != "active"]
-    if others:  # drawn only when unfolded, as a goal's edit fields are
-        folded = st.expander(t("goal.others", count=len(others)), key="meet_goal_others", on_change="rerun")
-        if folded.open:
-            with folded:
-                for goal in others:
-                    render_goal(panel, goal, scoring=goal.id == scoring)
+    box = unfolded(t("goal.others", count=len(others)), key="meet_goal_others") if others else None
+    if box is not None:
+        with box:
+            for goal in others:
+                render_goal(panel, goal, scoring=goal.id == scoring)
     _add_form(panel)

@@ -21,7 +21,7 @@ from ui.feedback import attempt, flash
 from ui.i18n import lang, t
 from ui.prepare_shared import Prep, department_names, go_to_step, next_nonce, nonce, seen, write
 from ui.safe import show_text
-from ui.widgets import form, person_line
+from ui.widgets import form, person_line, unfolded
 
 YES, NO = "yes", "no"
 
@@ -132,7 +132,6 @@ def show(prep: Prep) -> None:
 
     # Drawn only when unfolded: folded, its form was a third of this step's fields, drawn on every
     # visit to Forberedelse (issue 16). With no citizen chosen the page shows the form at once.
-    folded = st.expander(t("before.new_citizen"), key="prep_new_citizen_open", on_change="rerun")
-    if folded.open:
-        with folded:
+    if (box := unfolded(t("before.new_citizen"), key="prep_new_citizen_open")) is not None:
+        with box:
             new_citizen_form(prep.actor)

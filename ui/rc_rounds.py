@@ -26,7 +26,7 @@ from models.tables import today
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import t
 from ui.safe import escape_markdown
-from ui.widgets import choose_many, day, form
+from ui.widgets import choose_many, day, form, unfolded
 
 PLACE = "rc-rounds"
 
@@ -44,11 +44,10 @@ def rounds_panel(actor: Actor) -> list[RoundView]:
     with session_scope() as session:
         rounds = list_rounds(session=session, actor=actor)
         answered = respondent_counts(session=session, round_ids=[r.id for r in rounds])
-    folded = st.expander(t("rc.lead.open_title"), key="rc_open_unfold", on_change="rerun")
-    if folded.open:  # the department list is read only when the form is open
-        with session_scope() as session:
+    if (box := unfolded(t("rc.lead.open_title"), key="rc_open_unfold")) is not None:
+        with session_scope() as session:  # the department list is read only when the form is open
             departments = list_departments(session=session)
-        with folded:
+        with box:
             _open_form(actor, {d.id: d.name for d in departments})
     st.markdown(f"#### {t('rc.lead.rounds_title')}")
     if not rounds:

@@ -22,7 +22,7 @@ from models.relational_coordination_rounds import MyRound, my_open_rounds
 from ui.feedback import attempt, flash, show_flash, show_user_error
 from ui.i18n import lang, t
 from ui.safe import escape_markdown, show_text
-from ui.widgets import choose_many, day, form
+from ui.widgets import choose_many, day, form, unfolded
 
 DONT_KNOW = "dont_know"
 PLACE = "rc-survey"
@@ -58,10 +58,10 @@ def _survey(actor: Actor, item: MyRound) -> None:
     view = item.round
     st.subheader(t("rc.survey.title"), anchor=False)
     st.write(t("rc.survey.intro", name=escape_markdown(view.name), date=day(view.ends_on)))
-    folded = st.expander(t("rc.survey.open"), key=f"rc_unfold_{view.id}", on_change="rerun")
-    if not folded.open:
+    box = unfolded(t("rc.survey.open"), key=f"rc_unfold_{view.id}")
+    if box is None:
         return
-    with folded:
+    with box:
         st.write(t("rc.survey.anonymous"))
         names = dict(item.others)
         chosen = st.multiselect(

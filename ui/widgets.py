@@ -87,3 +87,17 @@ def form(key: str, **options: Any) -> Any:  # noqa: ANN401 - Streamlit's form co
     in the user's language by ui/page_language.py)."""
     options.setdefault("enter_to_submit", False)
     return st.form(key, **options)
+
+
+def unfolded(label: str, *, key: str, expanded: bool = False, icon: str | None = None) -> Any | None:  # noqa: ANN401
+    """An expander whose content is drawn only while it is open: its container when open, else None.
+
+    Streamlit draws a plain expander's content on every rerun, folded or not, and each element
+    costs the browser a millisecond or more (issue 16). Unfolding or folding this one reruns the
+    page (`on_change="rerun"`); its open state lives in st.session_state[key].
+        if (box := unfolded(t("goal.edit"), key=...)) is not None:
+            with box:
+                ...
+    """
+    box = st.expander(label, expanded=expanded, key=key, icon=icon, on_change="rerun")
+    return box if box.open else None
