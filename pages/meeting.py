@@ -23,7 +23,8 @@ from ui.meeting_decisions import render_decisions
 from ui.meeting_goals import render_goals
 from ui.meeting_status import render_status
 from ui.room_controls import render_room_controls
-from ui.safe import escape_markdown, show_text
+from ui.safe import show_text
+from ui.text_block import Line, show_lines
 from ui.widgets import moment, person_line
 
 STEPS = {
@@ -49,15 +50,18 @@ plan, meeting = screen.plan, screen.meeting
 
 panel_style()
 head_col, room_col = st.columns([3, 2], vertical_alignment="bottom")
-with head_col, st.container(key="meet-head"):
-    st.header(escape_markdown(plan.citizen.name), anchor=False)
+with head_col:
     contact = plan.contact_person
+    who = None
     if contact is not None:
         who = " · ".join(x for x in (person_line(contact), contact.phone, contact.email) if x)
-        st.caption(escape_markdown(t("meetpanel2.contact", who=who)))
+    when = None
     if meeting is not None:
         when = t("meet.when", when=moment(meeting.starts_at), minutes=meeting.minutes)
-        st.caption(escape_markdown(when + (f" · {meeting.place}" if meeting.place else "")))
+        when += f" · {meeting.place}" if meeting.place else ""
+    # One element for the name and its two lines (ui/text_block.py: each element costs the browser).
+    show_lines([("heading", plan.citizen.name), ("caption", who and t("meetpanel2.contact", who=who)),
+                ("caption", when)], key="meet-head")  # fmt: skip
 if meeting is None:
     st.info(t("meeting.none"))
     st.stop()
@@ -73,17 +77,17 @@ if not meeting.is_running:
 
 step_col, side_col = st.columns([5, 2], gap="large")
 with side_col, st.container(key="meet-side"):
-    # The citizen's own words stay in sight whatever the step.
+    # The citizen's own words stay in sight whatever the step: one element (ui/text_block.py).
     prep = next((m.preparation for m in plan.meetings if m.id == meeting.id), None)
+    own: list[Line] = []
     for field in ("matters_most", "dream", "questions"):
         words = getattr(prep, field) if prep is not None else None
         if words:
-            st.caption(t(f"preparation.{field}"))
-            show_text(words, key=f"own-words-prep-{field}")
+            own += [("caption", t(f"preparation.{field}")), ("words", words)]
     if step not in ("goals", "close") and plan.active_goals:
-        st.caption(t("plan.what_matters"))
-        for goal in plan.active_goals:
-            show_text(goal.own_words, key=f"own-words-head-{goal.id}")
+        own += [("caption", t("plan.what_matters")), *(("words", g.own_words) for g in plan.active_goals)]
+    if own:
+        show_lines(own, key="meet-own-words")
     if prep is not None and prep.not_to_raise:
         with st.container(key="meet-staff-not-to-raise"):
             staff_only(t("preparation.not_to_raise"))

@@ -21,7 +21,8 @@ from models.meeting_timeline import known_step, step_kinds
 from models.tables import utcnow
 from ui.i18n import t
 from ui.meeting_common import CITIZEN, Panel, attempt
-from ui.safe import escape_markdown, show_text
+from ui.safe import escape_markdown
+from ui.text_block import Line, show_lines
 
 PICKER = "meet_step"
 
@@ -42,8 +43,8 @@ def _clock(panel: Panel, live: LiveMeeting) -> None:
     position = meeting_position(live)
     talk = speaking_time(live, now=now)
     agenda_col, talk_col = st.columns([3, 2])
-    with agenda_col, st.container(key="meet-agenda"):
-        # One line of where and how long, then the item's title.
+    with agenda_col:
+        # One line of where and how long, then the item's title: one element (ui/text_block.py).
         where = t("meet.agenda.current", number=position.index, count=position.count)
         total = t(
             "meet.agenda.total",
@@ -51,7 +52,7 @@ def _clock(panel: Panel, live: LiveMeeting) -> None:
             planned=progress.meeting_planned_seconds // 60,
         )
         if progress.current is None:
-            st.caption(f"{where} · {t('meet.agenda.all_done')} · {total}")
+            line: Line = ("caption", f"{where} · {t('meet.agenda.all_done')} · {total}")
         else:
             item = t(
                 "meet.agenda.item_time",
@@ -59,20 +60,21 @@ def _clock(panel: Panel, live: LiveMeeting) -> None:
                 count=progress.time_box_seconds // 60,
             )
             if progress.over_time:
-                st.markdown(f"{where} · :orange[{item} · {t('meet.agenda.over')}] · {total}")
+                line = ("late", f"{where} · {item} · {t('meet.agenda.over')} · {total}")
             else:
-                st.caption(f"{where} · {item} · {total}")
-        show_text(position.title, key="meet-agenda-title")
-    with talk_col, st.container(key="meet-talk"):
-        st.caption(t("meet.talk.title"))
+                line = ("caption", f"{where} · {item} · {total}")
+        show_lines([line, ("text", position.title)], key="meet-agenda")
+    with talk_col:
         # One truth: who has the word now, else the share so far, else that nobody has spoken.
         speaker = _speaker_name(panel, live) if talk.someone_speaks else None
-        if speaker:
-            st.markdown(escape_markdown(t("meet.talk.now", name=speaker)))
-        elif talk.nobody_yet:
-            st.markdown(t("meet.talk.none"))
+        now = t("meet.talk.now", name=speaker) if speaker else None
+        if speaker is None and talk.nobody_yet:
+            now = t("meet.talk.none")
+        share = None
         if talk.citizen_share is not None:
-            st.markdown(t("meet.talk.share", percent=round(talk.citizen_share * 100)))
+            share = t("meet.talk.share", percent=round(talk.citizen_share * 100))
+        show_lines([("caption", t("meet.talk.title")), ("text", now), ("text", share)], key="meet-talk")
+        if talk.citizen_share is not None:
             st.progress(talk.citizen_share)
 
 

@@ -156,7 +156,8 @@ def staff_only(what: str) -> None:
 # The panel is a laptop screen: less empty space above the meeting than a reading page has.
 _CSS = """<style>
 [data-testid="stMainBlockContainer"] { padding-top: 2.5rem; }
-[class*="st-key-meet-side"] [data-testid="stText"] { font-size: 1.1rem; }
+[class*="st-key-meet-side"] [data-testid="stText"],
+[class*="st-key-meet-side"] .sp-words { font-size: 1.1rem; }
 </style>"""
 
 

@@ -28,6 +28,7 @@ from ui.meeting_common import (
     write,
 )
 from ui.safe import show_text
+from ui.text_block import show_lines
 from ui.widgets import choose, day, form, unfolded
 
 SCORING = "meet_scoring_goal"  # the goal whose scale is drawn (see scoring_goal_id)
@@ -208,18 +209,18 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
         st.session_state[keys["seen"]] = goal.version
     meeting_id = panel.meeting.id
     with st.container(border=True, key=f"meet-goal-{goal.id}"):
-        show_text(goal.own_words, key=f"own-words-goal-{goal.id}")
         now_score, before = score_at(goal, meeting_id), previous_score(goal, meeting_id)
-        # Area, status and last time's score on one line under the words; then the score (0-10
-        # side by side) and the next step. One line, not a row of columns: each element and
-        # column is drawn anew on every rerun of the meeting (issue 16).
+        # The words, then area, status and last time's score on one line under them: one element
+        # (ui/text_block.py), not a row of columns: each element is drawn anew on every rerun of
+        # the meeting (issue 16). Then the score (0-10 side by side) and the next step.
         last = (t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at)) if before
                 else t("goal.no_previous_score"))  # fmt: skip
         area = t(f"goal.area.{goal.area}") if goal.area else ""
         today = ""  # a drawn scale shows today's score itself
         if not scoring:
             today = t("goal.score_now", score=now_score.score) if now_score else t("goal.not_scored_today")
-        st.caption(" · ".join(x for x in (area, t(f"goal.status.{goal.status}"), today, last) if x))
+        about = " · ".join(x for x in (area, t(f"goal.status.{goal.status}"), today, last) if x)
+        show_lines([("words", goal.own_words), ("caption", about)], key=f"meet-goal-words-{goal.id}")
         if goal.professional_note:
             with st.container(key=f"meet-staff-note-{goal.id}"):
                 staff_only(t("meetpanel2.note_caption"))
@@ -306,8 +307,7 @@ def _add_fields(panel: Panel) -> None:
 
 
 def render_goals(panel: Panel) -> None:
-    st.subheader(t("meet.step.goals"), anchor=False)
-    st.caption(t("goal.focus_hint", max=MAX_ACTIVE_GOALS))
+    show_lines([("subheading", t("meet.step.goals")), ("caption", t("goal.focus_hint", max=MAX_ACTIVE_GOALS))])
     scoring = scoring_goal_id(panel)
     for goal in panel.plan.active_goals:
         render_goal(panel, goal, scoring=goal.id == scoring)

@@ -22,7 +22,7 @@ from models.errors import UserError
 from models.room_links import create_room_link, end_room_links
 from ui.feedback import show_user_error
 from ui.i18n import t
-from ui.safe import escape_markdown
+from ui.text_block import show_lines
 
 _STATE = "room_link_{meeting_id}"  # {"id", "token", "code", "code_shown"} of this tab's link
 _ENDED = "room_ended_{meeting_id}"  # the leader ended the room screen in this tab
@@ -96,11 +96,9 @@ def render_room_controls(actor: Actor, meeting_id: int, open_links: frozenset[in
         # A relative address: the app's root under whatever path it is served from; a new window.
         st.link_button(t("room.controls.open"), f"./?room={link['token']}", type="primary", icon="🖥️",
                        help=t("room.controls.open_help"))  # fmt: skip
-        st.caption(t("room.controls.code_help", address=escape_markdown(_entry_address())))
-        # The code is from models.room_links' fixed alphabet (letters and digits only): no user text.
-        st.html(
-            '<p class="room-code" style="font-size:2.4rem;font-weight:700;letter-spacing:0.2em;'
-            f'margin:0;font-family:monospace">{link["code_shown"]}</p>'
-        )
+        # The help and the code as one element (ui/text_block.py). The code is from models.room_links'
+        # fixed alphabet (letters and digits only), escaped all the same.
+        show_lines([("caption", t("room.controls.code_help", address=_entry_address())),
+                    ("code", link["code_shown"])])  # fmt: skip
         st.button(t("room.controls.end"), key=f"room_end_{meeting_id}", on_click=_end,
                   args=(actor, meeting_id))  # fmt: skip

@@ -85,6 +85,27 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   white-space: pre-wrap; overflow-wrap: break-word; }
 @media (max-width: 640px) { .sp-table td { overflow-wrap: anywhere; } }
 [class*="st-key-big"] .sp-table { font-size: 1.3rem; }  /* Min plan reads large */
+/* Lines to read as one element (ui/text_block.py): st.header's, st.caption's and st.text's look,
+   and the own-words box, without an element each. */
+.sp-lines { color: #1A1A1A; }
+.sp-lines p { margin: 0 0 0.5rem; }
+.sp-lines p:last-child { margin-bottom: 0; }
+.sp-lines .sp-heading { font-size: 2.25rem; font-weight: 600; line-height: 1.2; margin: 0 0 0.6rem;
+  padding: 0; }
+.sp-lines .sp-subheading { font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0 0 0.4rem;
+  padding: 0; }
+.sp-lines .room-code { font-size: 2.4rem; font-weight: 700; letter-spacing: 0.2em; margin: 0.3rem 0 0;
+  font-family: monospace; }
+.sp-caption, .sp-late { font-size: 0.875rem; line-height: 1.5; color: #4A4A4A; }
+.sp-late { color: #8A4B00; font-weight: 600; }  /* over time: 6.3:1 on white */
+.sp-text, .sp-words, .sp-staff { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.05rem;
+  line-height: 1.5; }
+.sp-lines .sp-words { font-size: 1.35rem; font-weight: 500; background: #F1F4F8;
+  border-left: 6px solid #1F4E79; padding: 0.6rem 1rem; border-radius: 4px; }
+[class*="st-key-big"] .sp-words { font-size: 2.5rem; font-weight: 600; color: #0B1F33; line-height: 1.3;
+  border-left-width: 10px; background: #EAF0F7; }
+[class*="st-key-big"] .sp-caption { font-size: 1.3rem; color: #333; }
+[class*="st-key-big"] .sp-text { font-size: 2rem; line-height: 1.35; }
 [class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
 [class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
 [class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }

@@ -126,6 +126,24 @@ def ditte(db_url: str) -> Team:
     return Team(citizen=citizen, admin=admin, staff_user=staff, outsider=outsider, coordinator=coordinator)
 
 
+def block_lines(at: AppTest, kind: str | None = None) -> list[str]:
+    """Every line of the page's text blocks (ui/text_block.py), in order, as the browser reads them:
+    its text with the escaping undone. `kind` ("heading", "caption", "words", ...) keeps only those."""
+    from lxml import html as lxml_html
+
+    from ui.text_block import KINDS
+
+    kinds = {css: name for name, (_tag, css) in KINDS.items()}
+    lines = []
+    for element in at.get("html"):
+        if 'class="sp-lines"' not in element.value:
+            continue
+        for line in lxml_html.fromstring(element.value).iter("p", "h2", "h3"):
+            if kind is None or kinds.get(line.get("class")) == kind:
+                lines.append(line.text_content())
+    return lines
+
+
 def text_tables(at: AppTest) -> list[pd.DataFrame]:
     """Every small table the page shows (ui/text_table.py), in order, as the browser reads its HTML:
     headings as columns, every cell its text (an empty cell is "")."""

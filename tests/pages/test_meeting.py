@@ -26,6 +26,7 @@ from models.tables import (
 )
 from models.text import TEXT_MAX
 from tests.factories import make_goal
+from tests.pages.conftest import block_lines
 
 PAGE = "pages/meeting.py"
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -47,7 +48,12 @@ def _meeting(ditte, status="in_progress"):
 
 
 def _texts(at):
-    return [t.value for t in at.text]
+    """Text people typed, as st.text or in a text block (ui/text_block.py)."""
+    return [t.value for t in at.text] + block_lines(at)
+
+
+def _captions(at):
+    return [c.value for c in at.caption] + block_lines(at, "caption")
 
 
 def _start(at):
@@ -72,7 +78,7 @@ def _unfold_new_goal(at):
 
 
 def test_before_opening_the_citizens_name_contact_and_words_are_on_top(at):
-    assert at.header[0].value == "Ditte Mikkelsen"
+    assert block_lines(at, "heading")[0] == "Ditte Mikkelsen"
     texts = _texts(at)
     assert "At komme ud af huset hver dag." in texts  # her prepared words
     assert any("Rasmus Holm" in t for t in texts)  # her contact person
@@ -156,7 +162,7 @@ def test_a_new_goal_with_a_score_and_the_fourth_goal_asks_which_to_pause(at, dit
         score = s.exec(select(GoalScore).where(GoalScore.goal_id == goal.id)).one()
     assert (score.score, score.next_step) == (3, "Cykle til bageren")
     # Ditte's first goal shows the previous score (4) next to today's.
-    assert any("Sidst: 4 af 10" in c.value for c in at.caption)
+    assert any("Sidst: 4 af 10" in c for c in _captions(at))
     assert at.text_area(key="meet_new_goal_words_1").value == ""  # the box is empty after the save
     at.text_area(key="meet_new_goal_words_1").input("Mål to")  # Ditte's first, the bicycle, this: three
     at.button(key="FormSubmitter:meet_new_goal-Tilføj mål").click().run()
@@ -181,7 +187,7 @@ def test_professional_notes_are_on_the_panel_marked_for_professionals(at, ditte)
     _start(at)
     _step(at, "goals")
     assert "Intern: afventer lægeerklæring" in _texts(at)
-    assert any(c.value.startswith("Kun for fagfolk") for c in at.caption)
+    assert any(c.startswith("Kun for fagfolk") for c in _captions(at))
 
 
 def test_a_stale_goal_edit_is_refused_in_danish_and_the_text_is_kept(at, ditte):
@@ -278,7 +284,7 @@ def test_an_outsider_sees_a_refusal_and_nothing_else(open_page, ditte):
     assert not at.exception
     # The sidebar never offers a citizen outside the team; a forged id shows nothing of her.
     assert "At komme ud af huset hver dag." not in _texts(at)
-    assert not at.header or at.header[0].value != "Ditte Mikkelsen"
+    assert "Ditte Mikkelsen" not in block_lines(at, "heading")
 
 
 
@@ -334,9 +340,9 @@ def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, dit
     at.button(key=f"meet_pick_score_{second_id}").click().run()
     assert not at.exception and _scales(at) == [second_id]
     # The first goal now says today's score in words, with a way back to its scale.
-    assert any("I dag: 7 af 10" in c.value for c in at.caption)
+    assert any("I dag: 7 af 10" in c for c in _captions(at))
     assert at.button(key=f"meet_pick_score_{first_id}").label == "Ret dagens skalering"
-    assert not any("Ikke skaleret i dag" in c.value for c in at.caption)  # the second has the scale
+    assert not any("Ikke skaleret i dag" in c for c in _captions(at))  # the second has the scale
     at.radio(key=f"meet_score_{second_id}").set_value(2).run()
     today_id = _meeting(ditte).id
     with session_scope() as s:
@@ -435,8 +441,8 @@ def test_a_refused_save_keeps_the_text_with_a_danish_error(at, ditte):
 
 def test_the_speaking_time_box_tells_one_truth(at, ditte):
     _start(at)
-    assert "Ingen har fået ordet endnu." in [m.value for m in at.markdown]
+    assert "Ingen har fået ordet endnu." in block_lines(at, "text")
     at.button(key="meet_speaker_citizen").click().run()
-    said = [m.value.replace("\\", "") for m in at.markdown]  # shown with Markdown escapes
+    said = block_lines(at, "text")  # the words as the browser shows them
     assert "Ordet har: Ditte Mikkelsen" in said
     assert "Ingen har fået ordet endnu." not in said

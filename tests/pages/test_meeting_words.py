@@ -9,6 +9,7 @@ from models.db import session_scope
 from models.meeting_read import citizen_load
 from models.plans import load_joint_plan
 from tests.factories import make_actor
+from tests.pages.conftest import block_lines
 from tests.pages.test_meeting import PAGE, _add_agreement, _start, _step
 
 
@@ -20,7 +21,7 @@ def at(open_page, ditte):
 
 
 def _shown(at) -> list[str]:
-    return [e.value for e in (*at.markdown, *at.warning, *at.caption, *at.text)]
+    return [e.value for e in (*at.markdown, *at.warning, *at.caption, *at.text)] + block_lines(at)
 
 
 def test_the_load_line_and_an_undated_agreement_read_as_danish(at, ditte):

@@ -8,7 +8,7 @@ from sqlmodel import select
 from models.db import session_scope
 from models.tables import AuditEvent, UserAccount
 from tests.factories import PASSWORD, make_user
-from tests.pages.conftest import ROOT
+from tests.pages.conftest import ROOT, block_lines
 
 CITIZEN_PAGES = ["pages/prepare.py", "pages/meeting.py", "pages/plan.py", "pages/follow_up.py"]
 ALL_PAGES = ["pages/home.py", *CITIZEN_PAGES, "pages/overview.py", "pages/admin.py"]
@@ -94,7 +94,7 @@ def test_a_citizen_page_shows_the_goal_in_the_citizens_own_words(open_page, ditt
     if page_path == "pages/follow_up.py":  # the citizen's view is its second tab, run when opened
         at.session_state["fu_tab"] = "Koordinators overblik"
         at.run()
-    texts = [t.value for t in at.text]
+    texts = [t.value for t in at.text] + block_lines(at)  # st.text, or a text block (ui/text_block.py)
     if page_path in ("pages/meeting.py", "pages/plan.py"):
         assert "Jeg vil gerne i praktik i en børnehave 🌱" in texts
     assert any("Rasmus Holm" in t for t in texts)  # the contact person, at the top

@@ -1,0 +1,55 @@
+"""A few lines to read as one element: a heading, captions, text people typed, the citizen's words.
+
+Why: Mødet is one leader's control panel redrawn on every click, and each st.caption, st.text or
+st.header is an element of its own that Streamlit's browser code lays out, wraps in containers and
+(captions, headings) renders through its Markdown component: ~1.5 ms of the browser's time per
+element on every rerun. Navigating to Mødet spent most of its ~150 ms in the browser, not in the
+script (issue 16). Lines that belong together (the citizen's name and the meeting's time; a goal's
+words and the line under it; the citizen's own words beside the steps) are one st.html here.
+
+Safety: every line goes through ui/safe.escape_html (one sanitiser), so user text is never
+Markdown or HTML; Streamlit's DOMPurify runs over the whole as for any st.html. A line keeps its
+line breaks (white-space: pre-wrap), as st.text did. The look is in ui/theme.py (.sp-lines).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import streamlit as st
+
+from ui.safe import escape_html
+
+# kind -> (tag, CSS class); the classes are styled in ui/theme.py
+KINDS = {
+    "heading": ("h2", "sp-heading"),  # a page's subject (Mødet: the citizen's name)
+    "subheading": ("h3", "sp-subheading"),  # a step's title, as st.subheader
+    "caption": ("p", "sp-caption"),  # a small grey line, as st.caption
+    "late": ("p", "sp-late"),  # a caption that warns (over time): dark orange, bold
+    "text": ("p", "sp-text"),  # user text, as st.text: verbatim, its line breaks kept
+    "words": ("p", "sp-words"),  # the citizen's own words: large, on the calm tint with its bar
+    "staff": ("p", "sp-staff"),  # professional-only text (its caption says so), as st.text
+    "code": ("p", "room-code"),  # a short code to type on another PC: large, spaced, monospace
+}
+
+Line = tuple[str, object]  # (kind, text)
+
+
+def lines_html(lines: Iterable[Line]) -> str:
+    """The block's HTML; a line whose text is None or empty is left out."""
+    out = []
+    for kind, text in lines:
+        if text is None or text == "":
+            continue
+        tag, css = KINDS[kind]
+        out.append(f'<{tag} class="{css}">{escape_html(text)}</{tag}>')
+    return '<div class="sp-lines">' + "".join(out) + "</div>"
+
+
+def show_lines(lines: Iterable[Line], *, key: str | None = None) -> None:
+    """Show the lines as one element; `key` puts it in a container of that key (tests and CSS)."""
+    if key is None:
+        st.html(lines_html(lines))
+        return
+    with st.container(key=key):
+        st.html(lines_html(lines))
