@@ -92,7 +92,7 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 .sp-lines p:last-child { margin-bottom: 0; }
 .sp-lines .sp-heading { font-size: 2.25rem; font-weight: 600; line-height: 1.2; margin: 0 0 0.6rem;
   padding: 0; }
-.sp-lines .sp-subheading { font-size: 1.5rem; font-weight: 600; line-height: 1.2; margin: 0 0 0.4rem;
+.sp-lines .sp-subheading { font-size: 1.75rem; font-weight: 600; line-height: 1.2; margin: 0 0 0.4rem;
   padding: 0; }
 .sp-lines .room-code { font-size: 2.4rem; font-weight: 700; letter-spacing: 0.2em; margin: 0.3rem 0 0;
   font-family: monospace; }
