@@ -28,7 +28,6 @@ KINDS = {
     "late": ("p", "sp-late"),  # a caption that warns (over time): dark orange, bold
     "text": ("p", "sp-text"),  # user text, as st.text: verbatim, its line breaks kept
     "words": ("p", "sp-words"),  # the citizen's own words: large, on the calm tint with its bar
-    "staff": ("p", "sp-staff"),  # professional-only text (its caption says so), as st.text
     "code": ("p", "room-code"),  # a short code to type on another PC: large, spaced, monospace
 }
 

@@ -98,7 +98,7 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   font-family: monospace; }
 .sp-caption, .sp-late { font-size: 0.875rem; line-height: 1.5; color: #4A4A4A; }
 .sp-late { color: #8A4B00; font-weight: 600; }  /* over time: 6.3:1 on white */
-.sp-text, .sp-words, .sp-staff { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.05rem;
+.sp-text, .sp-words { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.05rem;
   line-height: 1.5; }
 .sp-lines .sp-words { font-size: 1.35rem; font-weight: 500; background: #F1F4F8;
   border-left: 6px solid #1F4E79; padding: 0.6rem 1rem; border-radius: 4px; }
