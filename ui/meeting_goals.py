@@ -307,7 +307,8 @@ def _add_fields(panel: Panel) -> None:
 
 
 def render_goals(panel: Panel) -> None:
-    show_lines([("subheading", t("meet.step.goals")), ("caption", t("goal.focus_hint", max=MAX_ACTIVE_GOALS))])
+    hint = t("goal.focus_hint", max=MAX_ACTIVE_GOALS)
+    show_lines([("subheading", t("meet.step.goals")), ("caption", hint)])
     scoring = scoring_goal_id(panel)
     for goal in panel.plan.active_goals:
         render_goal(panel, goal, scoring=goal.id == scoring)
