@@ -1,5 +1,6 @@
 """The clock strip of Mødet's control panel: where the meeting is on its one timeline, its time,
-who has the word, and the one control that moves the position (the item picker and "Næste punkt").
+who has the word, and the controls that move the one position ("Næste punkt", and the picker for
+any item, folded under "Gå til et andet punkt").
 """
 
 from __future__ import annotations
@@ -22,9 +23,12 @@ from models.tables import utcnow
 from ui.i18n import t
 from ui.meeting_common import CITIZEN, Panel, attempt
 from ui.safe import escape_markdown
-from ui.text_block import Line, show_lines
+from ui.text_block import Line, show_lines, show_steps
+from ui.widgets import unfolded
 
 PICKER = "meet_step"
+PICKER_OPEN = "meet_step_open"  # + "_<generation>": a pick starts a new, folded one
+PICKER_GENERATION = "meet_step_generation"
 
 
 def _speaker_name(panel: Panel, live: LiveMeeting) -> str | None:
@@ -90,6 +94,12 @@ def _next_item(panel: Panel) -> None:
 
 
 def _picked(panel: Panel) -> None:
+    # A pick folds the list again, as a menu closes: the next run draws a new expander (a new key,
+    # folded). Setting the open one's state to False folds it on the server, but Streamlit's
+    # browser side kept the first one of a page open (and empty).
+    generation = st.session_state.get(PICKER_GENERATION, 0)
+    st.session_state.pop(f"{PICKER_OPEN}_{generation}", None)
+    st.session_state[PICKER_GENERATION] = generation + 1
     attempt(panel, go_to_agenda_item, meeting_id=panel.meeting.id, index=st.session_state[PICKER])
 
 
@@ -125,25 +135,34 @@ def render_clock(panel: Panel) -> str:
     kinds = step_kinds([item.title for item in live.agenda])
     if not live.agenda:  # only a meeting put in progress outside open_meeting has no agenda
         return position.step
-    picker_col, next_col = st.columns([6, 1], vertical_alignment="center")
-    # The picker shows the meeting's one position (the database's, whoever moved it last).
-    st.session_state[PICKER] = position.index - 1
-    picker_col.radio(
-        t("meet.steps_label"),
-        list(range(len(live.agenda))),
-        format_func=lambda n: _item_label(panel, n, kinds),
-        horizontal=True,
-        key=PICKER,
-        on_change=_picked,
-        args=(panel,),
-        label_visibility="collapsed",
-    )
-    next_col.button(
-        t("meet.agenda.next"),
-        key="meet_next_item",
-        on_click=_next_item,
-        args=(panel,),
-        icon="⏭️",
-        disabled=position.index >= position.count,
-    )
+    labels = [_item_label(panel, n, kinds) for n in range(len(live.agenda))]
+    # The agenda as one line to read, the current item marked (one element), "Næste punkt", and
+    # the picker for any other item folded until asked for: the six options of a radio row were
+    # ~16 ms of the browser's time on every rerun of the meeting (issue 16), for a jump that is
+    # made now and then. The database holds the one position, whoever moved it last.
+    steps_col, move_col = st.columns([5, 2], vertical_alignment="center")
+    with steps_col:
+        show_steps(labels, current=position.index - 1, label=t("meet.steps_label"), key="meet-steps")
+    with move_col, st.container(key="meet-move"):  # after a pick the focus goes to "Næste punkt"
+        st.button(
+            t("meet.agenda.next"),
+            key="meet_next_item",
+            on_click=_next_item,
+            args=(panel,),
+            icon="⏭️",
+            disabled=position.index >= position.count,
+        )
+        open_key = f"{PICKER_OPEN}_{st.session_state.get(PICKER_GENERATION, 0)}"
+        if (box := unfolded(t("meet.steps_go"), key=open_key)) is not None:
+            with box:
+                st.session_state[PICKER] = position.index - 1
+                st.radio(
+                    t("meet.steps_label"),
+                    list(range(len(labels))),
+                    format_func=lambda n: labels[n],
+                    key=PICKER,
+                    on_change=_picked,
+                    args=(panel,),
+                    label_visibility="collapsed",
+                )
     return position.step

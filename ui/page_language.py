@@ -75,7 +75,7 @@ _SCRIPT = """<script>
       const again = document.querySelector("." + CSS.escape(key));
       if (!again) continue;
       const control = again.querySelector("input:checked")
-        || again.querySelector("button, input, textarea, select, a[href]");
+        || again.querySelector("button, input, textarea, select, a[href], summary");
       if (control) control.focus({ preventScroll: true });
       return;
     }

@@ -14,7 +14,7 @@ line breaks (white-space: pre-wrap), as st.text did. The look is in ui/theme.py 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import streamlit as st
 
@@ -52,3 +52,22 @@ def show_lines(lines: Iterable[Line], *, key: str | None = None) -> None:
         return
     with st.container(key=key):
         st.html(lines_html(lines))
+
+
+def steps_html(labels: Sequence[str], *, current: int, label: str) -> str:
+    """An agenda as one line: its items in order (each label carries its number), the current one
+    marked for the eye and for a screen reader (aria-current="step"); `label` names the list."""
+    mark = ' aria-current="step"'
+    items = "".join(
+        f"<li{mark if n == current else ''}>{escape_html(text)}</li>" for n, text in enumerate(labels)
+    )
+    return f'<ol class="sp-steps" aria-label="{escape_html(label)}">{items}</ol>'
+
+
+def show_steps(labels: Sequence[str], *, current: int, label: str, key: str | None = None) -> None:
+    """Show the agenda line; `key` puts it in a container of that key (tests and CSS)."""
+    if key is None:
+        st.html(steps_html(labels, current=current, label=label))
+        return
+    with st.container(key=key):
+        st.html(steps_html(labels, current=current, label=label))

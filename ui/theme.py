@@ -102,6 +102,13 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   line-height: 1.5; }
 .sp-lines .sp-words { font-size: 1.35rem; font-weight: 500; background: #F1F4F8;
   border-left: 6px solid #1F4E79; padding: 0.6rem 1rem; border-radius: 4px; }
+/* An agenda as one line (ui/text_block.steps_html): the current item on the accent colour
+   (white on #1F4E79 is 9.0:1), the others outlined. */
+.sp-steps { list-style: none; display: flex; flex-wrap: wrap; gap: 0.35rem 0.5rem; }
+[data-testid="stHtml"] ol.sp-steps { margin: 0; padding: 0; }  /* over Streamlit's list indent */
+.sp-steps li { padding: 0.2rem 0.7rem; border: 1px solid #9AA5B1; border-radius: 1rem; color: #1A1A1A;
+  font-size: 0.95rem; line-height: 1.5; white-space: nowrap; }
+.sp-steps li[aria-current] { background: #1F4E79; border-color: #1F4E79; color: #FFFFFF; font-weight: 600; }
 [class*="st-key-big"] .sp-words { font-size: 2.5rem; font-weight: 600; color: #0B1F33; line-height: 1.3;
   border-left-width: 10px; background: #EAF0F7; }
 [class*="st-key-big"] .sp-caption { font-size: 1.3rem; color: #333; }

@@ -18,6 +18,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from models.i18n import translate
+from tests.e2e.conftest import go_to_step
 
 WCAG_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]},
            "resultTypes": ["violations"]}  # fmt: skip
@@ -68,7 +69,7 @@ def start_meeting(page: Page, wait_for_app: Callable[[Page], None], lang: str) -
     """Mødet: start the demo meeting (answering yes when it is early); the first step shows."""
     _click(page, wait_for_app, page.get_by_role("button", name=translate("meet.open", lang)))
     early = page.get_by_role("button", name=translate("meetpanel.early_yes", lang))
-    step = page.locator(".st-key-meet_step")
+    step = page.locator(".st-key-meet-steps")  # the agenda line of a running meeting
     expect(step.or_(early)).to_be_visible()  # wait for one of them: count() does not wait
     if early.is_visible():
         _click(page, wait_for_app, early)
@@ -80,8 +81,7 @@ def meeting_step(kind: str) -> Callable[[Page, Callable[[Page], None], str], Non
 
     def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
         name = translate(f"meetpanel.step_name.{kind}", lang)
-        option = page.locator(".st-key-meet_step").get_by_text(re.compile(rf"^\d+ {re.escape(name)}$")).first
-        _click(page, wait_for_app, option)
+        go_to_step(page, re.compile(rf"^\d+ {re.escape(name)}$"))
 
     return step
 
@@ -141,6 +141,8 @@ STATES: tuple[State, ...] = (
     State("meeting · goals · edit", "staff", "nav.meeting", (meeting_step("goals"), expander("goal.edit"))),
     State("meeting · goals · new goal", "staff", "nav.meeting",
           (meeting_step("goals"), expander("goal.add_title"))),  # drawn only when unfolded (issue 16)
+    State("meeting · goals · another item", "staff", "nav.meeting",
+          (meeting_step("goals"), expander("meet.steps_go"))),  # the picker, drawn only when unfolded
     State("meeting · status · changes", "staff", "nav.meeting",
           (meeting_step("status"), expander("meet.review.change_details"))),
 )

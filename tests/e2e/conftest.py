@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import socket
 import statistics
@@ -438,6 +439,22 @@ def choose_option(box: Locator, option: str, *, exact: bool = False) -> None:
         except PlaywrightTimeout:
             if time.monotonic() > deadline:
                 raise
+
+
+def go_to_step(page: Page, item: str | re.Pattern[str]) -> None:
+    """Mødet: pick an agenda item ("3 Mål", or a pattern) under "Gå til et andet punkt", which is
+    drawn only when unfolded (issue 16) and folds again with the pick, as a menu closes. The
+    current item is picked already: nothing to do."""
+    current = page.locator('.st-key-meet-steps li[aria-current="step"]').inner_text()
+    if (current == item) if isinstance(item, str) else item.search(current):
+        return
+    picker = page.locator(".st-key-meet_step")
+    if not picker.is_visible():  # unfolded already (an earlier step left it open): keep it so
+        page.locator('[class*="st-key-meet_step_open"] summary').click()
+        wait_for_app(page)
+    option = picker.get_by_text(item, exact=True) if isinstance(item, str) else picker.get_by_text(item)
+    option.first.click()
+    wait_for_app(page)
 
 
 @pytest.fixture(name="open_list")

@@ -16,6 +16,7 @@ from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import Action, Goal, GoalScore
+from tests.e2e.conftest import go_to_step
 from tests.e2e.test_meeting import log_in, seed
 
 BUDGET = 25
@@ -81,10 +82,9 @@ class Keyboard:
 
 
 def _start_of_step(page: Page, name: str, wait_for_app) -> None:
-    picker = page.locator(".st-key-meet_step")
-    picker.get_by_text(name, exact=True).click()
-    wait_for_app(page)
-    picker.locator("input:checked").focus()  # where the keyboard user who chose the step is
+    go_to_step(page, name)
+    # Where the keyboard user who chose the step is: the picker folded again, on its fold.
+    page.locator('[class*="st-key-meet_step_open"] summary').focus()
 
 
 def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server, wait_for_app, choose_option):

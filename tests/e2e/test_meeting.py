@@ -21,6 +21,7 @@ from models.db import session_scope
 from models.formatting import local
 from models.meeting_mode import open_meeting
 from models.tables import Action, Citizen, Goal, Meeting, PlanVersion, today, utcnow
+from tests.e2e.conftest import go_to_step
 from tests.factories import (
     PASSWORD,
     make_action,
@@ -100,8 +101,7 @@ def log_in(page: Page, base_url: str, username: str, wait_for_app, choose_option
 
 
 def step(page: Page, name: str, wait_for_app) -> None:
-    page.locator(".st-key-meet_step").get_by_text(name, exact=True).click()
-    wait_for_app(page)
+    go_to_step(page, name)
 
 
 def pick_date(page: Page, scope, day) -> None:
@@ -295,7 +295,7 @@ def test_starting_a_meeting_planned_for_next_week_asks_first(
     with session_scope(url=app_server.database_url) as s:
         assert s.get(Meeting, ids["meeting_id"]).status == "planned"  # nothing started yet
     page.get_by_role("button", name="Ja, start mødet nu").click()
-    expect(page.locator(".st-key-meet_step")).to_be_visible()
+    expect(page.locator(".st-key-meet-steps")).to_be_visible()  # the agenda line of a running meeting
     wait_for_app(page)
     with session_scope(url=app_server.database_url) as s:
         meeting = s.get(Meeting, ids["meeting_id"])
@@ -318,6 +318,6 @@ def test_screenshots_of_the_control_panel_in_every_step(
     for n, name in enumerate(("1 Fremmøde", "2 Status på aftaler", "3 Mål", "4 Nye aftaler", "5 Beslutninger",
                               "6 Afslutning"), start=1):  # fmt: skip
         step(page, name, wait_for_app)
-        expect(page.locator(".st-key-meet_step").get_by_role("radio", checked=True)).to_have_count(1)
+        expect(page.locator('.st-key-meet-steps li[aria-current="step"]')).to_have_text(name)
         page.screenshot(path=str(SCREENS / f"{n}-{name.split(' ', 1)[1].replace(' ', '-')}.png"))
     expect(page.get_by_test_id("stException")).to_have_count(0)

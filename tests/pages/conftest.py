@@ -144,6 +144,17 @@ def block_lines(at: AppTest, kind: str | None = None) -> list[str]:
     return lines
 
 
+def current_step(at: AppTest) -> str | None:
+    """The agenda item an agenda line (ui/text_block.steps_html) marks as the current one."""
+    from lxml import html as lxml_html
+
+    for element in at.get("html"):
+        if 'class="sp-steps"' in element.value:
+            marked = lxml_html.fromstring(element.value).xpath('//li[@aria-current="step"]')
+            return marked[0].text_content() if marked else None
+    return None
+
+
 def text_tables(at: AppTest) -> list[pd.DataFrame]:
     """Every small table the page shows (ui/text_table.py), in order, as the browser reads its HTML:
     headings as columns, every cell its text (an empty cell is "")."""

@@ -26,7 +26,7 @@ from models.tables import (
 )
 from models.text import TEXT_MAX
 from tests.factories import make_goal
-from tests.pages.conftest import block_lines
+from tests.pages.conftest import block_lines, current_step
 
 PAGE = "pages/meeting.py"
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -65,9 +65,14 @@ def _start(at):
 
 
 def _step(at, step):
-    """Pick the agenda item of this step (the default agenda is the six steps, in order)."""
+    """Pick the agenda item of this step (the default agenda is the six steps, in order) under
+    "Gå til et andet punkt" (drawn only when unfolded, issue 16); the pick folds it again."""
+    generation = at.session_state["meet_step_generation"] if "meet_step_generation" in at.session_state else 0
+    at.session_state[f"meet_step_open_{generation}"] = True
+    at.run()
     at.radio(key="meet_step").set_value(STEP_KINDS.index(step)).run()
     assert not at.exception
+    assert not [r for r in at.radio if r.key == "meet_step"]  # folded again, as a menu closes
 
 
 def _unfold_new_goal(at):
@@ -84,7 +89,7 @@ def test_before_opening_the_citizens_name_contact_and_words_are_on_top(at):
     assert any("Rasmus Holm" in t for t in texts)  # her contact person
     assert at.button(key="meet_open")
     # Before the start there is no timeline to move along: attendance only, no picker.
-    assert not [r for r in at.radio if r.key == "meet_step"]
+    assert current_step(at) is None and not [b for b in at.button if b.key == "meet_next_item"]
     assert at.subheader[0].value == "1 Fremmøde"
     # No "Borgervisning" and no compact toggle: this is the leader's panel, the room has its screen.
     assert not [x for x in at.toggle if x.key in ("meet_citizen_view", "meet_compact")]
@@ -296,13 +301,13 @@ def test_next_item_and_the_step_picker_are_one_control(at, ditte):
     _start(at)
     at.button(key="meet_next_item").click().run()
     meeting = _meeting(ditte)
-    assert meeting.current_agenda_position == 1 and at.radio(key="meet_step").value == 1
+    assert meeting.current_agenda_position == 1 and current_step(at) == "2 Status på aftaler"
     assert at.subheader[0].value == "Status på sidste gangs aftaler"  # the panel shows step 2
     _step(at, "agreements")  # picking a step moves the meeting's position (the room screen follows)
     assert _meeting(ditte).current_agenda_position == 3
     assert "Nye aftaler – og hvem der har ansvaret" in _texts(at)  # the clock strip says so too
     at.button(key="meet_next_item").click().run()
-    assert at.radio(key="meet_step").value == 4 and _meeting(ditte).current_agenda_position == 4
+    assert current_step(at) == "5 Beslutninger" and _meeting(ditte).current_agenda_position == 4
 
 
 def test_starting_early_asks_first_and_the_meeting_records_the_day_it_was_held(at, ditte):
