@@ -67,7 +67,7 @@ def _start(at):
 def _step(at, step):
     """Pick the agenda item of this step (the default agenda is the six steps, in order) under
     "Gå til et andet punkt" (drawn only when unfolded, issue 16); the pick folds it again."""
-    generation = at.session_state["meet_step_generation"] if "meet_step_generation" in at.session_state else 0
+    generation = at.session_state["meet_step_generation"] if "meet_step_generation" in at.session_state else 0  # noqa: SIM401 - AppTest's state has no get()
     at.session_state[f"meet_step_open_{generation}"] = True
     at.run()
     at.radio(key="meet_step").set_value(STEP_KINDS.index(step)).run()
