@@ -133,9 +133,11 @@ class Server:
 
 
 @contextlib.contextmanager
-def streamlit_servers(databases: dict[str, str], workdir: Path) -> Iterator[dict[str, Server]]:
+def streamlit_servers(databases: dict[str, str], workdir: Path,
+                      scripts: dict[str, str] | None = None) -> Iterator[dict[str, Server]]:  # fmt: skip
     """`streamlit run app.py` (through bench/serve.py) per name -> database URL, each on a free port
-    of 127.0.0.1, started together and stopped at the end."""
+    of 127.0.0.1, started together and stopped at the end; `scripts` runs another script for a
+    name (the floor, bench/floor_app.py)."""
     from tests.e2e.conftest import SERVER_LAUNCHER, _healthy, free_port, stop
 
     servers: dict[str, Server] = {}
@@ -146,8 +148,9 @@ def streamlit_servers(databases: dict[str, str], workdir: Path) -> Iterator[dict
             port = free_port()
             env = {**os.environ, "SAMPLAN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1",
                    "PYTHONPATH": str(ROOT)}
+            script = (scripts or {}).get(name, "server.py")
             command = [sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()), "-m", "bench.serve",
-                       str(timings), "run", "server.py", "--server.headless", "true",
+                       str(timings), "run", script, "--server.headless", "true",
                        "--server.address", "127.0.0.1", "--server.port", str(port),
                        "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"]  # fmt: skip
             with log.open("wb") as output:
@@ -355,6 +358,18 @@ async def set_score(page: Any, score: str, *, server: Server | None = None) -> S
                           server=server)  # fmt: skip
 
 
+FLOOR = "floor"
+
+
+async def floor_click(page: Any, server: Server) -> Sample:
+    """The floor (bench/floor_app.py): one click drawing 30 lines of text, then one taking them
+    away again (not timed); the first is the sample."""
+    button = page.get_by_role("button", name="Tegn")
+    drawn = await interact(page, "floor: 30 lines", button.click, [("#floor-done", None)], server=server)
+    await interact(page, "floor: empty", button.click, [("#floor-empty", None)])
+    return drawn
+
+
 # --- the browser part of the benchmark ------------------------------------------------------------
 
 
@@ -388,10 +403,16 @@ async def _measure_browser(sides: dict[str, dict[str, Any]], runs: int, workdir:
 
     from bench.build import BENCH_PASSWORD
 
-    with streamlit_servers({side: spec["url"] for side, spec in sides.items()}, workdir) as servers:
+    databases = {side: spec["url"] for side, spec in sides.items()}
+    databases[FLOOR] = next(iter(databases.values()))  # not read: the floor is no Samplan code
+    with streamlit_servers(databases, workdir, scripts={FLOOR: "bench/floor_app.py"}) as servers:
         async with async_playwright() as playwright:
             browser = await launch_chromium(playwright)
             pages = {side: await open_page(browser) for side in sides}
+            floor_page = await open_page(browser)
+            await floor_page.goto(servers[FLOOR].url, timeout=LOGIN_TIMEOUT_MS)
+            await floor_page.locator("#floor-empty").wait_for(timeout=LOGIN_TIMEOUT_MS)
+            floor: list[Sample] = []
             searchable = dict.fromkeys(sides, True)
             await asyncio.gather(*(  # the first runs of a fresh server are slow: both at once
                 log_in(pages[side], servers[side].url, spec["username"], BENCH_PASSWORD, spec["citizen_id"])
@@ -407,10 +428,13 @@ async def _measure_browser(sides: dict[str, dict[str, Any]], runs: int, workdir:
                     done = await _one_round(page, servers[side], turn, searchable=searchable[side])
                     if turn >= warmup:
                         samples[side] += done
+                drawn = await floor_click(floor_page, servers[FLOOR])
+                if turn >= warmup:
+                    floor.append(drawn)
             await browser.close()
         logs = {side: _log_errors(server.log) for side, server in servers.items()}
     result: dict[str, Any] = {"runs": runs, "warmup": warmup, "viewport": VIEWPORT, "server_log_errors": logs,
-                              "interactions": {}}
+                              "floor": summarise(floor), "interactions": {}}
     names = list(dict.fromkeys(s.name for side in samples.values() for s in side))
     for name in names:
         figures = {side: summarise([s for s in samples[side] if s.name == name]) for side in sides}

@@ -685,6 +685,10 @@ def browser_table(browser: dict[str, Any] | None, row: Callable[..., None], line
     size = f"{browser['viewport']['width']}x{browser['viewport']['height']}"
     lines.append(f"  browser: typical staff user, click to visible ({size}, {browser['runs']} runs; "
                  "p95 <= 150 ms and <= 1.5x one citizen)")
+    floor = browser.get("floor", {})
+    if floor.get("ms"):  # how fast this machine was in these minutes (bench/floor_app.py)
+        lines.append(f"  floor, a bare Streamlit page drawing 30 lines in the same turns: median "
+                     f"{floor['ms']['median']:.0f} ms, p95 {floor['ms']['p95']:.0f} ms")
     for name, item in browser["interactions"].items():
         full, one = item.get("full", {}), item.get("one", {})
         ratio = item.get("ratio_p95")
