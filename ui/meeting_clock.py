@@ -24,11 +24,10 @@ from ui.i18n import t
 from ui.meeting_common import CITIZEN, Panel, attempt
 from ui.safe import escape_markdown
 from ui.text_block import Line, show_lines, show_steps
-from ui.widgets import unfolded
+from ui.widgets import fold, unfolded
 
 PICKER = "meet_step"
-PICKER_OPEN = "meet_step_open"  # + "_<generation>": a pick starts a new, folded one
-PICKER_GENERATION = "meet_step_generation"
+PICKER_OPEN = "meet_step_open"
 
 
 def _speaker_name(panel: Panel, live: LiveMeeting) -> str | None:
@@ -94,12 +93,7 @@ def _next_item(panel: Panel) -> None:
 
 
 def _picked(panel: Panel) -> None:
-    # A pick folds the list again, as a menu closes: the next run draws a new expander (a new key,
-    # folded). Setting the open one's state to False folds it on the server, but Streamlit's
-    # browser side kept the first one of a page open (and empty).
-    generation = st.session_state.get(PICKER_GENERATION, 0)
-    st.session_state.pop(f"{PICKER_OPEN}_{generation}", None)
-    st.session_state[PICKER_GENERATION] = generation + 1
+    fold(PICKER_OPEN)  # a pick folds the list again, as a menu closes
     attempt(panel, go_to_agenda_item, meeting_id=panel.meeting.id, index=st.session_state[PICKER])
 
 
@@ -152,8 +146,7 @@ def render_clock(panel: Panel) -> str:
             icon="⏭️",
             disabled=position.index >= position.count,
         )
-        open_key = f"{PICKER_OPEN}_{st.session_state.get(PICKER_GENERATION, 0)}"
-        if (box := unfolded(t("meet.steps_go"), key=open_key)) is not None:
+        if (box := unfolded(t("meet.steps_go"), key=PICKER_OPEN)) is not None:
             with box:
                 st.session_state[PICKER] = position.index - 1
                 st.radio(

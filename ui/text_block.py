@@ -45,13 +45,19 @@ def lines_html(lines: Iterable[Line]) -> str:
     return '<div class="sp-lines">' + "".join(out) + "</div>"
 
 
-def show_lines(lines: Iterable[Line], *, key: str | None = None) -> None:
-    """Show the lines as one element; `key` puts it in a container of that key (tests and CSS)."""
+def show_html(markup: str, *, key: str | None = None) -> None:
+    """Markup built here or in ui/text_table.py (every text in it escaped) as one st.html; `key`
+    puts it in a container of that key (tests and CSS)."""
     if key is None:
-        st.html(lines_html(lines))
+        st.html(markup)
         return
     with st.container(key=key):
-        st.html(lines_html(lines))
+        st.html(markup)
+
+
+def show_lines(lines: Iterable[Line], *, key: str | None = None) -> None:
+    """Show the lines as one element."""
+    show_html(lines_html(lines), key=key)
 
 
 def steps_html(labels: Sequence[str], *, current: int, label: str) -> str:
@@ -65,9 +71,5 @@ def steps_html(labels: Sequence[str], *, current: int, label: str) -> str:
 
 
 def show_steps(labels: Sequence[str], *, current: int, label: str, key: str | None = None) -> None:
-    """Show the agenda line; `key` puts it in a container of that key (tests and CSS)."""
-    if key is None:
-        st.html(steps_html(labels, current=current, label=label))
-        return
-    with st.container(key=key):
-        st.html(steps_html(labels, current=current, label=label))
+    """Show the agenda line as one element."""
+    show_html(steps_html(labels, current=current, label=label), key=key)

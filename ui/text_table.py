@@ -19,9 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import streamlit as st
-
 from ui.safe import escape_html
+from ui.text_block import show_html
 
 CSS_CLASS = "sp-table"
 
@@ -47,8 +46,4 @@ def _cell(values: Sequence[object], n: int) -> object:
 def show_table(columns: Mapping[str, Sequence[object]], *, caption: str | None = None,
                key: str | None = None) -> None:  # fmt: skip
     """Show the table; `key` puts it in a container of that key (for tests and CSS)."""
-    if key is None:
-        st.html(table_html(columns, caption=caption))
-        return
-    with st.container(key=key):
-        st.html(table_html(columns, caption=caption))
+    show_html(table_html(columns, caption=caption), key=key)

@@ -38,22 +38,30 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 /* Tables' and charts' toolbars are Streamlit's, in English only ("Search", "Fullscreen", the
    chart menu) and offer nothing Samplan needs (data export is off): not shown (issue 18). */
 [data-testid="stElementToolbar"] { display: none !important; }
-/* User text is shown with st.text (never Markdown); make it read like prose, not code. */
-[data-testid="stText"] { font-family: inherit; white-space: pre-wrap; overflow-wrap: anywhere;
+/* User text is shown with st.text or a text block's line (ui/text_block.py), never Markdown; make
+   it read like prose, not code. The text blocks share every rule below with what they replace. */
+[data-testid="stText"], .sp-text, .sp-words { font-family: inherit; white-space: pre-wrap;
+  overflow-wrap: anywhere;
   font-size: 1.05rem; line-height: 1.5; }
 /* The citizen's own words: larger, on a calm tint. */
-[class*="st-key-own-words"] [data-testid="stText"] { font-size: 1.35rem; font-weight: 500; }
-[class*="st-key-own-words"] { background: #F1F4F8; border-left: 6px solid #1F4E79;
+[class*="st-key-own-words"] [data-testid="stText"], .sp-lines .sp-words { font-size: 1.35rem;
+  font-weight: 500; }
+[class*="st-key-own-words"], .sp-lines .sp-words { background: #F1F4F8; border-left: 6px solid #1F4E79;
   padding: 0.6rem 1rem; border-radius: 4px; }
 /* Projector view: readable from three metres. */
-[class*="st-key-big"] [data-testid="stText"] { font-size: 2rem; line-height: 1.35; }
+[class*="st-key-big"] [data-testid="stText"], [class*="st-key-big"] .sp-text { font-size: 2rem;
+  line-height: 1.35; }
 [class*="st-key-big"] h1, [class*="st-key-big"] h2 { font-size: 2.6rem; }
 [class*="st-key-contact"] [data-testid="stText"] { font-size: 1.2rem; font-weight: 600; }
 /* Meeting mode (pages/meeting.py): the citizen's own words largest, dark on light, high contrast. */
-[class*="st-key-big"] [class*="st-key-own-words"] [data-testid="stText"] { font-size: 2.5rem;
+[class*="st-key-big"] [class*="st-key-own-words"] [data-testid="stText"],
+[class*="st-key-big"] .sp-words { font-size: 2.5rem;
   font-weight: 600; color: #0B1F33; line-height: 1.3; }
-[class*="st-key-big"] [class*="st-key-own-words"] { border-left-width: 10px; background: #EAF0F7; }
-[class*="st-key-big"] [data-testid="stCaptionContainer"] { font-size: 1.3rem; color: #333; }
+[class*="st-key-big"] [class*="st-key-own-words"], [class*="st-key-big"] .sp-words { border-left-width: 10px;
+  background: #EAF0F7; }
+[class*="st-key-big"] [data-testid="stCaptionContainer"], [class*="st-key-big"] .sp-caption {
+  font-size: 1.3rem;
+  color: #333; }
 [class*="st-key-big"] [data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
 [class*="st-key-big-meet-agenda"], [class*="st-key-big-meet-talk"] { background: #F7F7F2;
   padding: 0.5rem 1rem; border-radius: 6px; }
@@ -85,8 +93,8 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   white-space: pre-wrap; overflow-wrap: break-word; }
 @media (max-width: 640px) { .sp-table td { overflow-wrap: anywhere; } }
 [class*="st-key-big"] .sp-table { font-size: 1.3rem; }  /* Min plan reads large */
-/* Lines to read as one element (ui/text_block.py): st.header's, st.caption's and st.text's look,
-   and the own-words box, without an element each. */
+/* Lines to read as one element (ui/text_block.py): st.header's and st.caption's look (st.text's
+   and the own-words box are shared above), without an element each. */
 .sp-lines { color: #1A1A1A; }
 .sp-lines p { margin: 0 0 0.5rem; }
 .sp-lines p:last-child { margin-bottom: 0; }
@@ -98,10 +106,6 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   font-family: monospace; }
 .sp-caption, .sp-late { font-size: 0.875rem; line-height: 1.5; color: #4A4A4A; }
 .sp-late { color: #8A4B00; font-weight: 600; }  /* over time: 6.3:1 on white */
-.sp-text, .sp-words { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 1.05rem;
-  line-height: 1.5; }
-.sp-lines .sp-words { font-size: 1.35rem; font-weight: 500; background: #F1F4F8;
-  border-left: 6px solid #1F4E79; padding: 0.6rem 1rem; border-radius: 4px; }
 /* An agenda as one line (ui/text_block.steps_html): the current item on the accent colour
    (white on #1F4E79 is 9.0:1), the others outlined. */
 .sp-steps { list-style: none; display: flex; flex-wrap: wrap; gap: 0.35rem 0.5rem; }
@@ -109,10 +113,6 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 .sp-steps li { padding: 0.2rem 0.7rem; border: 1px solid #9AA5B1; border-radius: 1rem; color: #1A1A1A;
   font-size: 0.95rem; line-height: 1.5; white-space: nowrap; }
 .sp-steps li[aria-current] { background: #1F4E79; border-color: #1F4E79; color: #FFFFFF; font-weight: 600; }
-[class*="st-key-big"] .sp-words { font-size: 2.5rem; font-weight: 600; color: #0B1F33; line-height: 1.3;
-  border-left-width: 10px; background: #EAF0F7; }
-[class*="st-key-big"] .sp-caption { font-size: 1.3rem; color: #333; }
-[class*="st-key-big"] .sp-text { font-size: 2rem; line-height: 1.35; }
 [class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
 [class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
 [class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }

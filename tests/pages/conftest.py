@@ -126,32 +126,28 @@ def ditte(db_url: str) -> Team:
     return Team(citizen=citizen, admin=admin, staff_user=staff, outsider=outsider, coordinator=coordinator)
 
 
+def _html_blocks(at: AppTest, css_class: str) -> list:
+    """The page's st.html elements whose outer element has `css_class`, parsed as the browser reads them."""
+    from lxml import html as lxml_html
+
+    return [lxml_html.fromstring(e.value) for e in at.get("html") if f'class="{css_class}"' in e.value]
+
+
 def block_lines(at: AppTest, kind: str | None = None) -> list[str]:
     """Every line of the page's text blocks (ui/text_block.py), in order, as the browser reads them:
     its text with the escaping undone. `kind` ("heading", "caption", "words", ...) keeps only those."""
-    from lxml import html as lxml_html
-
     from ui.text_block import KINDS
 
     kinds = {css: name for name, (_tag, css) in KINDS.items()}
-    lines = []
-    for element in at.get("html"):
-        if 'class="sp-lines"' not in element.value:
-            continue
-        for line in lxml_html.fromstring(element.value).iter("p", "h2", "h3"):
-            if kind is None or kinds.get(line.get("class")) == kind:
-                lines.append(line.text_content())
-    return lines
+    lines = [line for block in _html_blocks(at, "sp-lines") for line in block.iter("p", "h2", "h3")]
+    return [line.text_content() for line in lines if kind is None or kinds.get(line.get("class")) == kind]
 
 
 def current_step(at: AppTest) -> str | None:
     """The agenda item an agenda line (ui/text_block.steps_html) marks as the current one."""
-    from lxml import html as lxml_html
-
-    for element in at.get("html"):
-        if 'class="sp-steps"' in element.value:
-            marked = lxml_html.fromstring(element.value).xpath('//li[@aria-current="step"]')
-            return marked[0].text_content() if marked else None
+    for line in _html_blocks(at, "sp-steps"):
+        marked = line.xpath('//li[@aria-current="step"]')
+        return marked[0].text_content() if marked else None
     return None
 
 

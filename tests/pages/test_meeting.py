@@ -67,8 +67,10 @@ def _start(at):
 def _step(at, step):
     """Pick the agenda item of this step (the default agenda is the six steps, in order) under
     "Gå til et andet punkt" (drawn only when unfolded, issue 16); the pick folds it again."""
-    generation = at.session_state["meet_step_generation"] if "meet_step_generation" in at.session_state else 0  # noqa: SIM401 - AppTest's state has no get()
-    at.session_state[f"meet_step_open_{generation}"] = True
+    # The picker's expander: "meet_step_open", then "meet_step_open_<n>" after each pick (ui/widgets.fold).
+    state = at.session_state
+    generation = state["meet_step_open__generation"] if "meet_step_open__generation" in state else 0  # noqa: SIM401 - AppTest's state has no get()
+    state["meet_step_open" if generation == 0 else f"meet_step_open_{generation}"] = True
     at.run()
     at.radio(key="meet_step").set_value(STEP_KINDS.index(step)).run()
     assert not at.exception
