@@ -55,7 +55,7 @@ ERROR_PHRASES = ("database is locked", translate("database_trouble.busy", "da")[
 NAVIGATION = (
     ("home", translate("nav.home", "da"), ("h1", translate("home.title", "da"))),
     ("prepare", translate("nav.prepare", "da"), ("h1", translate("nav.prepare", "da"))),
-    ("meeting", translate("nav.meeting", "da"), (".st-key-meet-head h2", None)),
+    ("meeting", translate("nav.meeting", "da"), (".sp-key-meet-head h2", None)),
     ("plan", translate("nav.plan", "da"), ("h1", translate("nav.plan", "da"))),
     ("my_plan", translate("planview.nav_title", "da"), ("h1", translate("planview.title", "da"))),
     ("citizen_data", translate("nav.citizen_data", "da"), ("h1", translate("rights.title", "da"))),
@@ -337,12 +337,12 @@ async def open_goal_scores(page: Any) -> None:
         await start.click()
         # A meeting planned for a later day asks first (issue 17): answer yes.
         early = page.locator(".st-key-meet_open_early button")
-        await early.or_(page.locator(".st-key-meet-steps")).first.wait_for()
+        await early.or_(page.locator(".sp-key-meet-steps")).first.wait_for()
         if await early.count():
             await early.click()
-        await page.locator(".st-key-meet-steps").wait_for()
+        await page.locator(".sp-key-meet-steps").wait_for()
         await wait_idle(page)
-    if await page.locator('.st-key-meet-steps li[aria-current="step"]').inner_text() != "3 Mål":
+    if await page.locator('.sp-key-meet-steps li[aria-current="step"]').inner_text() != "3 Mål":
         await page.locator('[class*="st-key-meet_step_open"] summary').click()  # "Gå til et andet punkt"
         await wait_idle(page)
         await page.locator(".st-key-meet_step").get_by_text("3 Mål", exact=True).click()

@@ -13,6 +13,7 @@ from models.next_meeting import next_meeting_words
 from models.phone import phone_for_reading
 from models.plans import ActionView, JointPlan
 from models.readability import latest_when_hard
+from ui.chart_image import show_chart
 from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor
 from ui.i18n import lang, t
@@ -82,7 +83,7 @@ with st.container(key="big-my-plan"):
             .configure_axis(labelFontSize=16, titleFontSize=16)
             .configure_legend(labelFontSize=18, titleFontSize=18, symbolSize=300)
         )
-        st.altair_chart(chart, width="stretch")
+        show_chart(chart, alt=t("planview.chart_alt"))
         # The text alternative: the same numbers in sentences and as a plain table.
         st.caption(t("planview.chart_in_words"))
         for goal in plan.active_goals:

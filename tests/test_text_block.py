@@ -7,7 +7,7 @@ from lxml import html as lxml_html
 
 from models.text import clean_text
 from tests.reliability import hostile
-from ui.text_block import KINDS, lines_html
+from ui.text_block import KINDS, key_class, lines_html
 
 
 def _parse(markup: str):
@@ -65,3 +65,17 @@ def test_the_agenda_line_marks_the_current_item_and_escapes_every_title():
     assert [li.text for li in line] == ["1 Fremmøde", "2 <b>Økonomi</b> & gæld", "3 Mål"]
     assert [li.get("aria-current") for li in line] == [None, "step", None]
     assert {el.tag for el in line.iter()} == {"ol", "li"}  # a leader's own title made no element
+
+
+def test_a_key_names_the_block_by_a_class_and_only_a_code_made_key_is_taken():
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_string(
+        "from ui.text_block import show_lines\nshow_lines([('text', 'Hej')], key='meet-head')"
+    ).run()
+    (block,) = at.get("html")
+    assert block.value.startswith('<div class="sp-key-meet-head"><div class="sp-lines">')
+    assert [type(child).__name__ for child in at.main.children.values()] == ["Html"]  # no container around it
+    for bad in ('x" onclick="y', "Mødet", "a b", ""):
+        with pytest.raises(ValueError):
+            key_class(bad)

@@ -14,6 +14,7 @@ line breaks (white-space: pre-wrap), as st.text did. The look is in ui/theme.py 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import streamlit as st
@@ -25,6 +26,7 @@ KINDS = {
     "heading": ("h2", "sp-heading"),  # a page's subject (Mødet: the citizen's name)
     "subheading": ("h3", "sp-subheading"),  # a step's title, as st.subheader
     "caption": ("p", "sp-caption"),  # a small grey line, as st.caption
+    "label": ("p", "sp-label"),  # a bold line that names what follows ("Mål 1"), as **bold** Markdown
     "late": ("p", "sp-late"),  # a caption that warns (over time): dark orange, bold
     "text": ("p", "sp-text"),  # user text, as st.text: verbatim, its line breaks kept
     "words": ("p", "sp-words"),  # the citizen's own words: large, on the calm tint with its bar
@@ -45,14 +47,24 @@ def lines_html(lines: Iterable[Line]) -> str:
     return '<div class="sp-lines">' + "".join(out) + "</div>"
 
 
+_KEY = re.compile(r"[a-z0-9_-]+")
+
+
+def key_class(key: str) -> str:
+    """The CSS class that names a block shown with `key` (tests, the benchmark and ui/theme.py find it)."""
+    if not _KEY.fullmatch(key):  # keys are made in code, never from user text; a class must stay one word
+        raise ValueError(f"not a block key: {key!r}")
+    return f"sp-key-{key}"
+
+
 def show_html(markup: str, *, key: str | None = None) -> None:
     """Markup built here or in ui/text_table.py (every text in it escaped) as one st.html; `key`
-    puts it in a container of that key (tests and CSS)."""
-    if key is None:
-        st.html(markup)
-        return
-    with st.container(key=key):
-        st.html(markup)
+    names it by a class on a wrapping <div> (key_class), not by a keyed st.container: each
+    container is a block Streamlit's browser code lays out and redraws on every rerun (Mødet had
+    54 blocks; its ten keyed containers for text were ~15-20 ms of each navigation to it, issue 16)."""
+    if key is not None:
+        markup = f'<div class="{key_class(key)}">{markup}</div>'
+    st.html(markup)
 
 
 def show_lines(lines: Iterable[Line], *, key: str | None = None) -> None:

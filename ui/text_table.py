@@ -45,5 +45,5 @@ def _cell(values: Sequence[object], n: int) -> object:
 
 def show_table(columns: Mapping[str, Sequence[object]], *, caption: str | None = None,
                key: str | None = None) -> None:  # fmt: skip
-    """Show the table; `key` puts it in a container of that key (for tests and CSS)."""
+    """Show the table; `key` names it (ui/text_block.key_class: for tests and CSS)."""
     show_html(table_html(columns, caption=caption), key=key)

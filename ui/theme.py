@@ -104,6 +104,11 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   padding: 0; }
 .sp-lines .room-code { font-size: 2.4rem; font-weight: 700; letter-spacing: 0.2em; margin: 0.3rem 0 0;
   font-family: monospace; }
+.sp-lines .sp-label { font-weight: 700; margin-top: 1rem; }
+/* A heading after lines in the same block keeps the space Streamlit puts between elements. */
+.sp-lines p + .sp-subheading, .sp-lines p + .sp-heading { margin-top: 1.5rem; }
+[class*="st-key-big"] .sp-lines .sp-heading { font-size: 2.6rem; }
+[class*="st-key-big"] .sp-lines .sp-label { font-size: 1.6rem; }
 .sp-caption, .sp-late { font-size: 0.875rem; line-height: 1.5; color: #4A4A4A; }
 .sp-late { color: #8A4B00; font-weight: 600; }  /* over time: 6.3:1 on white */
 /* An agenda as one line (ui/text_block.steps_html): the current item on the accent colour

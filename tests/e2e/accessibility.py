@@ -69,7 +69,7 @@ def start_meeting(page: Page, wait_for_app: Callable[[Page], None], lang: str) -
     """Mødet: start the demo meeting (answering yes when it is early); the first step shows."""
     _click(page, wait_for_app, page.get_by_role("button", name=translate("meet.open", lang)))
     early = page.get_by_role("button", name=translate("meetpanel.early_yes", lang))
-    step = page.locator(".st-key-meet-steps")  # the agenda line of a running meeting
+    step = page.locator(".sp-key-meet-steps")  # the agenda line of a running meeting
     expect(step.or_(early)).to_be_visible()  # wait for one of them: count() does not wait
     if early.is_visible():
         _click(page, wait_for_app, early)

@@ -450,7 +450,7 @@ def go_to_step(page: Page, item: str | re.Pattern[str]) -> None:
     meeting within OPTION_CLICK_MS is made again (seen once in CI beside busy cores: the list was
     open, the click had not landed); an option already chosen cannot be chosen twice.
     """
-    marker = page.locator('.st-key-meet-steps li[aria-current="step"]')
+    marker = page.locator('.sp-key-meet-steps li[aria-current="step"]')
     current = marker.inner_text()
     if (current == item) if isinstance(item, str) else item.search(current):
         return

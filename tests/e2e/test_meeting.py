@@ -295,7 +295,7 @@ def test_starting_a_meeting_planned_for_next_week_asks_first(
     with session_scope(url=app_server.database_url) as s:
         assert s.get(Meeting, ids["meeting_id"]).status == "planned"  # nothing started yet
     page.get_by_role("button", name="Ja, start mødet nu").click()
-    expect(page.locator(".st-key-meet-steps")).to_be_visible()  # the agenda line of a running meeting
+    expect(page.locator(".sp-key-meet-steps")).to_be_visible()  # the agenda line of a running meeting
     wait_for_app(page)
     with session_scope(url=app_server.database_url) as s:
         meeting = s.get(Meeting, ids["meeting_id"])
@@ -318,6 +318,6 @@ def test_screenshots_of_the_control_panel_in_every_step(
     for n, name in enumerate(("1 Fremmøde", "2 Status på aftaler", "3 Mål", "4 Nye aftaler", "5 Beslutninger",
                               "6 Afslutning"), start=1):  # fmt: skip
         step(page, name, wait_for_app)
-        expect(page.locator('.st-key-meet-steps li[aria-current="step"]')).to_have_text(name)
+        expect(page.locator('.sp-key-meet-steps li[aria-current="step"]')).to_have_text(name)
         page.screenshot(path=str(SCREENS / f"{n}-{name.split(' ', 1)[1].replace(' ', '-')}.png"))
     expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -122,7 +122,7 @@ def test_before_the_meeting_steps_1_to_7_forward_only(
 
     # 3. Team and network: Rasmus is on it already (covered: the consent names his department)
     tab(page, "3 · Team og netværk", "Tilføj en fagperson", wait_for_app)
-    expect(page.locator(".st-key-prep-team table")).to_contain_text("Rasmus")
+    expect(page.locator(".sp-key-prep-team table")).to_contain_text("Rasmus")
     pro = form(page, "Brugerkonto i Samplan")
     pro.get_by_label("Navn").fill("Sara Berg")
     choose_option(pro.get_by_test_id("stSelectbox").first, "Psykiatrien", exact=True)
@@ -138,7 +138,7 @@ def test_before_the_meeting_steps_1_to_7_forward_only(
     submit(page, contact, "Gem kontaktperson", "Kontaktpersonen er gemt.", wait_for_app)
     expect(page.get_by_text("Sara Berg: ingen gyldigt samtykke").filter(visible=True).first).to_be_visible()
     shoot(page, "3-team-contact")
-    team = page.locator(".st-key-prep-team table")
+    team = page.locator(".sp-key-prep-team table")
     expect(team.get_by_role("row")).to_have_count(4)  # the headings, Rasmus, Sara and Lone
     expect(team).to_contain_text("Lone Mikkelsen")
     shoot(page, "3-team", team)
