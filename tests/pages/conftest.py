@@ -143,6 +143,11 @@ def block_lines(at: AppTest, kind: str | None = None) -> list[str]:
     return [line.text_content() for line in lines if kind is None or kinds.get(line.get("class")) == kind]
 
 
+def shown_texts(at: AppTest) -> list[str]:
+    """Every piece of verbatim text the page shows: its st.text elements, then its text blocks' lines."""
+    return [element.value for element in at.text] + block_lines(at)
+
+
 def current_step(at: AppTest) -> str | None:
     """The agenda item an agenda line (ui/text_block.steps_html) marks as the current one."""
     for line in _html_blocks(at, "sp-steps"):

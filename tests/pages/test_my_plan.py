@@ -10,14 +10,14 @@ from models.citizen_links import create_citizen_link
 from models.db import session_scope
 from models.tables import Goal, Meeting, UnmetNeed
 from tests.factories import make_actor
-from tests.pages.conftest import APP, TIMEOUT, text_tables
+from tests.pages.conftest import APP, TIMEOUT, shown_texts, text_tables
 
 PAGE = "pages/my_plan.py"
 GOAL = "Jeg vil gerne i praktik i en børnehave 🌱"
 
 
 def texts(at) -> list[str]:
-    return [element.value for element in at.text]
+    return shown_texts(at)
 
 
 def open_link(token: str | None):

@@ -9,6 +9,7 @@ from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import Meeting
+from tests.pages.conftest import shown_texts
 from tests.pages.test_my_plan import make_link, open_link
 
 SUGGESTION = "Forslag: næste møde omkring 9. april 2031 — ikke aftalt endnu"
@@ -26,7 +27,7 @@ def _next_meeting(status: str) -> None:
 
 def _texts(at) -> list[str]:
     assert not at.exception, at.exception
-    return [x.value for x in at.text]
+    return shown_texts(at)
 
 
 @pytest.mark.parametrize(
