@@ -35,25 +35,23 @@ from ui.context import current_actor
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import lang, t
-from ui.safe import show_text
-from ui.text_table import show_table
-from ui.widgets import choose, citizen_header, day, form, goal_words, moment
+from ui.text_block import Line, lines_html, show_html, show_lines
+from ui.text_table import show_table, table_html
+from ui.widgets import choose, citizen_header, day, form, moment
 
 actor = current_actor()
 st.title(t("nav.plan"))
 show_flash()
 plan = load_plan_or_stop(actor, purpose="plan.read")
 citizen_id = plan.citizen.id
-citizen_header(plan)
-if plan.plan_version_number:
-    st.caption(t("plan.version", number=plan.plan_version_number))
+readability = plan_readability(plan)
+version = t("plan.version", number=plan.plan_version_number) if plan.plan_version_number else None
+easy = t("planview.lix_ok", lix=f"{readability.lix:.0f}") if readability.is_easy else None
+citizen_header(plan, ("caption", version), ("caption", easy))
 
 # --- Readability and the Word files ---------------------------------------------------------
 
-readability = plan_readability(plan)
-if readability.is_easy:
-    st.caption(t("planview.lix_ok", lix=f"{readability.lix:.0f}"))
-else:
+if not readability.is_easy:
     st.warning(t("planview.lix_hint", lix=f"{readability.lix:.0f}"), icon="📖")
 
 
@@ -103,55 +101,53 @@ def owner_label(action: ActionView) -> str:
     return action.owner_name or t("plan.no_owner")
 
 
-def action_table(actions: list[ActionView], key: str) -> None:
-    show_table(
+def action_table(actions: list[ActionView]) -> str:
+    return table_html(
         {
             t("plan.col_action"): [a.text for a in actions],
             t("plan.col_owner"): [owner_label(a) for a in actions],
             t("plan.col_due"): [day(a.due_on) for a in actions],
             t("plan.col_status"): [t(f"action.status_{a.status}") for a in actions],
             t("planview.col_trial"): [t("planview.yes") if a.trial else "" for a in actions],
-        },
-        key=key,
+        }
     )
 
 
-st.subheader(t("plan.what_matters"), anchor=False)
-if not plan.active_goals:
-    st.info(t("plan.no_goals"))
+# Each goal is one element: its number, the citizen's words, its area and score, its agreements
+# (ui/text_block.py, ui/text_table.py); as elements of their own they were ~40 per visit, each
+# laid out by the browser on every visit (issue 16).
 numbers = {goal.id: n for n, goal in enumerate(plan.active_goals, start=1)}
+heading: list[Line] = [("subheading", t("plan.what_matters"))]
+if not plan.active_goals:
+    show_lines(heading)
+    st.info(t("plan.no_goals"))
 for goal in plan.active_goals:
-    st.markdown(f"**{t('planview.goal_number', number=numbers[goal.id])}**")
-    goal_words(goal.own_words, key=str(goal.id))
     facts = [t(f"planview.area_{goal.area}")] if goal.area else []
     if goal.latest_score is not None:
         facts.append(t("plan.latest_score", score=goal.latest_score))
-    if facts:
-        st.caption(" · ".join(facts))
+    lines: list[Line] = [*heading, ("label", t("planview.goal_number", number=numbers[goal.id])),
+                         ("words", goal.own_words), ("caption", " · ".join(facts))]  # fmt: skip
+    heading = []
     actions = [a for a in plan.actions_for_goal(goal.id) if a.status != "cancelled"]
-    if actions:
-        action_table(actions, key=f"plan-actions-{goal.id}")
+    show_html(lines_html(lines) + (action_table(actions) if actions else ""), key=f"plan-goal-{goal.id}")
 
 others = [
     a for a in plan.actions if (a.goal_id is None or a.goal_id not in numbers) and a.status != "cancelled"
 ]
 if others:
-    st.subheader(t("planview.other_actions"), anchor=False)
-    action_table(others, key="plan-actions-other")
+    show_html(lines_html([("subheading", t("planview.other_actions"))]) + action_table(others),
+              key="plan-actions-other")  # fmt: skip
 
 held = plan.last_held_meeting
+decisions: list[Line] = []
 if held is not None and held.decisions:
-    st.subheader(t("plan.decisions"), anchor=False)
-    for decision in held.decisions:
-        show_text(decision)
-
-st.subheader(t("plan.next_meeting"), anchor=False)
+    decisions = [("subheading", t("plan.decisions")), *(("text", decision) for decision in held.decisions)]
 coming = plan.next_meeting
 words = next_meeting_words(coming, lang())
-# As text: "10. februar 2027" would otherwise be read as a Markdown numbered list.
-show_text(words.text if words else t("prepare.no_meeting"), key="next-meeting-words")
-if coming is not None and words is not None and not words.is_suggestion and coming.place:
-    show_text(coming.place)
+place = coming.place if coming is not None and words is not None and not words.is_suggestion else None
+show_lines([*decisions, ("subheading", t("plan.next_meeting")),
+            ("text", words.text if words else t("prepare.no_meeting")), ("text", place)],
+           key="next-meeting-words")  # fmt: skip
 
 
 # The citizen's own answers through their link (issue 20): beside the goals' words, never in them.
@@ -164,8 +160,10 @@ citizen_voice(voice)
 
 
 def show_diff(diff: PlanDiff) -> None:
-    st.markdown(f"**{t('history.heading', older=diff.older, newer=diff.newer)}**")
+    """What changed between two versions, as one element (ui/text_block.py)."""
+    title: Line = ("label", t("history.heading", older=diff.older, newer=diff.newer))
     if diff.is_empty:
+        show_lines([title])
         st.info(t("history.no_changes"))
         return
 
@@ -199,11 +197,11 @@ def show_diff(diff: PlanDiff) -> None:
         ("history.actions_other", diff.actions_other,
          lambda c: change(c.text, action_state(c.before), action_state(c.after))),
     )  # fmt: skip
+    lines: list[Line] = [title]
     for key, changes, line in groups:
         if changes:
-            st.markdown(f"**{t(key)}**")
-            for change in changes:
-                show_text("• " + line(change))
+            lines += [("label", t(key)), *(("text", "• " + line(change)) for change in changes)]
+    show_lines(lines, key="plan-diff")
 
 
 st.subheader(t("history.title"), anchor=False)

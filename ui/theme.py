@@ -52,7 +52,8 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 [class*="st-key-big"] [data-testid="stText"], [class*="st-key-big"] .sp-text { font-size: 2rem;
   line-height: 1.35; }
 [class*="st-key-big"] h1, [class*="st-key-big"] h2 { font-size: 2.6rem; }
-[class*="st-key-contact"] [data-testid="stText"] { font-size: 1.2rem; font-weight: 600; }
+[class*="st-key-contact"] [data-testid="stText"], .sp-key-contact-person .sp-text { font-size: 1.2rem;
+  font-weight: 600; }
 /* Meeting mode (pages/meeting.py): the citizen's own words largest, dark on light, high contrast. */
 [class*="st-key-big"] [class*="st-key-own-words"] [data-testid="stText"],
 [class*="st-key-big"] .sp-words { font-size: 2.5rem;
@@ -68,7 +69,8 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 [class*="st-key-big-meet-readback"] [data-testid="stText"] { font-size: 1.8rem; }
 [class*="st-key-meet-speakers"] button { min-height: 3rem; }
 [class*="st-key-meet-speakers"] button p { font-size: 1.3rem; }
-[class*="st-key-big"] [class*="st-key-contact"] [data-testid="stText"] { font-size: 1.6rem; }
+[class*="st-key-big"] [class*="st-key-contact"] [data-testid="stText"],
+[class*="st-key-big"] .sp-key-contact-person .sp-text { font-size: 1.6rem; }
 [class*="st-key-meet-goal"] [data-testid="stRadio"] label p { font-size: 1.5rem; }
 [class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
 /* Follow-up cards: a coloured edge per bucket (the badge says the same in words). */

@@ -9,7 +9,8 @@ import streamlit as st
 from models.formatting import format_day, format_moment
 from models.plans import JointPlan, PersonView
 from ui.i18n import lang, t
-from ui.safe import escape_markdown, show_text
+from ui.safe import show_text
+from ui.text_block import Line, show_lines
 
 
 def person_line(person: PersonView | None) -> str:
@@ -20,16 +21,15 @@ def person_line(person: PersonView | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def citizen_header(plan: JointPlan) -> None:
-    """The citizen's name and their one contact person, at the top of every citizen page."""
-    st.header(escape_markdown(plan.citizen.name), anchor=False)
+def citizen_header(plan: JointPlan, *more: Line) -> None:
+    """The citizen's name and their one contact person, at the top of every citizen page, and
+    `more` lines under them: one element (ui/text_block.py), drawn on every visit to the page."""
     contact = plan.contact_person
-    with st.container(key="contact-person"):
-        st.caption(t("citizen.contact_person"))
-        details = [person_line(contact)]
-        if contact is not None:
-            details += [value for value in (contact.phone, contact.email) if value]
-        show_text(" · ".join(details))
+    details = [person_line(contact)]
+    if contact is not None:
+        details += [value for value in (contact.phone, contact.email) if value]
+    show_lines([("heading", plan.citizen.name), ("caption", t("citizen.contact_person")),
+                ("text", " · ".join(details)), *more], key="contact-person")  # fmt: skip
 
 
 def day(value) -> str:  # noqa: ANN001 - date or datetime

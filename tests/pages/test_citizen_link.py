@@ -20,7 +20,7 @@ from models.tables import (
     UnmetNeed,
 )
 from tests.factories import make_actor
-from tests.pages.conftest import APP, TIMEOUT
+from tests.pages.conftest import APP, TIMEOUT, shown_texts
 from tests.pages.test_my_plan import make_link
 
 GOAL = "Jeg vil gerne i praktik i en børnehave 🌱"
@@ -35,9 +35,7 @@ def open_link(token: str | None) -> AppTest:
 
 
 def shown(at: AppTest) -> str:
-    return "\n".join(
-        [e.value for e in at.text] + [e.value for e in at.markdown] + [e.value for e in at.title]
-    )
+    return "\n".join(shown_texts(at) + [e.value for e in at.markdown] + [e.value for e in at.title])
 
 
 def test_the_token_is_exchanged_for_the_tabs_session_and_leaves_the_address(ditte):
