@@ -4,6 +4,7 @@ link in a fresh browser with no login and see that plan, and nothing else."""
 from __future__ import annotations
 
 import io
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -134,3 +135,22 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
         expect(home.get_by_text(GOALS[1], exact=True)).to_have_count(0)
     finally:
         citizen.close()
+
+
+def test_min_plan_shows_the_progress_chart_as_a_picture_with_its_words(
+    app_server, page: Page, wait_for_app, choose_option
+) -> None:
+    """The chart is drawn on the server (ui/chart_image.py): the browser gets a picture that loads
+    under the page's content security policy, with a text alternative, and the same numbers in words."""
+    seed(app_server.database_url)
+    page.goto(app_server.url)
+    log_in_and_open_the_plan(page, wait_for_app, choose_option)
+    page.get_by_role("link", name="Min plan").click()
+    expect(page.get_by_role("heading", name="Min plan", exact=True)).to_be_visible()
+    wait_for_app(page)
+    chart = page.get_by_role("img", name=re.compile(r"^Graf: dine mål på skalaen 0-10"))
+    expect(chart).to_be_visible()
+    assert chart.evaluate("img => img.complete && img.naturalWidth > 0")  # the SVG loaded and drew
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 600  # as wide as its column, not a thumbnail
+    expect(page.get_by_text(re.compile(r"^Mål 1: 2 den .*, 4 den .*, 5 den "))).to_be_visible()
