@@ -5,13 +5,12 @@ import logging
 import streamlit as st
 
 from models.db import session_scope
-from models.errors import UserError
 from models.migrate import upgrade_database
 from models.overview import may_see_overview
 from models.settings import database_url
 from models.users import has_users
 from ui.context import resolve_actor
-from ui.feedback import failure_text, show_user_error
+from ui.feedback import failures_shown
 from ui.gc_policy import after_script_run
 from ui.i18n import t
 from ui.page_language import set_page_language
@@ -85,15 +84,9 @@ else:
     navigation = st.navigation(work)
 
 try:
-    navigation.run()
-except UserError as error:
-    # A page that cannot be shown as asked, e.g. its reading needs an audit row and the database
-    # is full or read-only (models/db.py): a Danish sentence, not Streamlit's English error box.
-    show_user_error(error)
-except Exception as error:
-    # Anything else a page did not catch: the Danish "something went wrong", the cause in the log.
-    # (st.stop and st.rerun are BaseExceptions and pass through.)
-    st.error(failure_text(error), icon="⚠️")
+    # What a page did not catch: a Danish sentence, not Streamlit's English error box.
+    with failures_shown():
+        navigation.run()
 finally:
     # <html lang> and Streamlit's own words in the user's language, on every page (the room
     # screen's language is set by its page, which has run by now).

@@ -38,6 +38,7 @@ from ui.citizen_team_view import my_messages, voice_for_citizen
 from ui.context import current_actor, selected_citizen_id
 from ui.demo_offer import no_open_agreements, offer_demo
 from ui.feedback import attempt, flash, show_flash, show_user_error
+from ui.fragments import page_part
 from ui.i18n import t
 from ui.rc_survey import surveys
 from ui.safe import escape_markdown, show_text
@@ -79,7 +80,11 @@ def done_section(section, words, searching):
             agreements_table(section.items, words)
 
 
+@page_part
 def my_follow_ups():
+    """The user's own agreements: a part that reruns alone when a row is chosen, a save is made or
+    the list is searched (ui/fragments.py; issue 16), so it loads all it shows itself."""
+    show_flash()  # a save in this part, on its own rerun (a full run showed it at the top already)
     st.caption(t("followup.intro_mine"))
     my_messages(actor)  # messages from citizens to me as their contact person (issue 20)
     open_ids = {chosen_agreement_id()} - {None}

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 import streamlit as st
@@ -51,6 +52,21 @@ def attempt_in_callback(action: Callable[[], T], *, place: str) -> T | None:
     except Exception as error:
         st.session_state[FIELD_ERROR_PREFIX + place] = failure_text(error)
     return None
+
+
+@contextmanager
+def failures_shown() -> Iterator[None]:
+    """Around a whole page (app.py) or a part of one that reruns alone (ui/fragments.py): what it did
+    not catch becomes a Danish sentence where it stopped, never Streamlit's English error box. A
+    UserError says why (e.g. a reading needs an audit row and the database is full or read-only);
+    anything else is the general sentence, its cause in the log. st.stop and st.rerun are
+    BaseExceptions and pass through."""
+    try:
+        yield
+    except UserError as error:
+        show_user_error(error)
+    except Exception as error:
+        st.error(failure_text(error), icon="⚠️")
 
 
 def failure_text(error: Exception) -> str:

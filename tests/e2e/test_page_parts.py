@@ -1,0 +1,104 @@
+"""A part of a page that reruns alone (ui/fragments.py) in real Chromium: Opfølgning's own list.
+
+A click on a row or a save reruns only that part, not app.py, so the part checks the login
+itself. Walked from the outside: the login ended in the database (another tab logged out, an
+administrator ended it), the user's rights changed, the database failing in the part's run, and
+the audit rows of what the part's own rerun showed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, text
+from sqlmodel import select, update
+
+from models.db import session_scope
+from models.demo import load_demo
+from models.i18n import translate
+from models.tables import AuditEvent, LoginSession, UserAccount
+from tests.e2e.conftest import log_in
+
+ROWS = ".st-key-fu-rows-overdue"
+
+
+@pytest.fixture
+def demo_password(e2e_database_url: str) -> str:
+    result = load_demo(session_url=e2e_database_url)
+    assert result.password
+    return result.password
+
+
+def _my_list(page: Page, url: str, password: str, wait_for_app) -> None:
+    log_in(page, url, "rasmus", password)  # Opfølgning is the start page
+    expect(page.locator(ROWS).get_by_role("button").first).to_be_visible()
+    wait_for_app(page)
+
+
+def _audit_rows(url: str, action: str) -> int:
+    with session_scope(url=url) as s:
+        query = select(func.count()).select_from(AuditEvent).where(AuditEvent.action == action)
+        return s.execute(query).scalar_one()
+
+
+def test_a_click_in_the_part_after_the_login_ended_shows_the_login_page(
+    demo_password, app_server, page: Page, wait_for_app
+) -> None:
+    _my_list(page, app_server.url, demo_password, wait_for_app)
+    with session_scope(write=True, url=app_server.database_url) as s:
+        rasmus = s.execute(select(UserAccount.id).where(UserAccount.username == "rasmus")).scalar_one()
+        s.execute(update(LoginSession).where(LoginSession.user_id == rasmus).values(ended_at=func.now()))
+    page.locator(ROWS).get_by_role("button").first.click()
+    expect(page.get_by_label("Brugernavn")).to_be_visible()
+    wait_for_app(page)
+    expect(page.locator(ROWS)).to_have_count(0)  # nothing of the list is left on the page
+    expect(page.locator('[class*="st-key-fu_save_"]')).to_have_count(0)
+    expect(page.get_by_test_id("stSidebar").get_by_role("link", name="Opfølgning")).to_have_count(0)
+
+
+def test_a_click_in_the_part_after_the_rights_changed_redraws_the_whole_page(
+    demo_password, app_server, page: Page, wait_for_app
+) -> None:
+    _my_list(page, app_server.url, demo_password, wait_for_app)
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_role("link", name="Overblik")).to_have_count(0)
+    with session_scope(write=True, url=app_server.database_url) as s:
+        s.execute(update(UserAccount).where(UserAccount.username == "rasmus").values(is_leader=True))
+    page.locator(ROWS).get_by_role("button").first.click()
+    # The part's own rerun saw another actor and ran the app instead: the menu is the new one.
+    expect(sidebar.get_by_role("link", name="Overblik")).to_be_visible()
+    expect(page.locator('[class*="st-key-fu_save_"]')).to_have_count(1)  # and the click still opened the card
+    wait_for_app(page)
+
+
+def test_the_part_s_own_rerun_is_audited_and_saves_with_its_confirmation(
+    demo_password, app_server, page: Page, wait_for_app
+) -> None:
+    _my_list(page, app_server.url, demo_password, wait_for_app)
+    before = _audit_rows(app_server.database_url, "follow_up.read_mine")
+    page.locator(ROWS).get_by_role("button").first.click()
+    save = page.locator('[class*="st-key-fu_save_"]').get_by_role("button")
+    expect(save).to_be_visible()
+    wait_for_app(page)
+    after_row = _audit_rows(app_server.database_url, "follow_up.read_mine")
+    assert after_row > before  # every citizen the list showed again, one row each
+    save.click()  # "Markér som i gang" is chosen when the card opens
+    expect(page.get_by_text(translate("followup.saved_in_progress", "da"))).to_be_visible()
+    expect(page.locator('[class*="st-key-fu_save_"]')).to_have_count(0)  # the card closed after the save
+    assert _audit_rows(app_server.database_url, "follow_up.read_mine") > after_row
+
+
+def test_a_failure_in_the_part_s_own_rerun_is_a_danish_sentence_in_the_part(
+    demo_password, app_server, page: Page, wait_for_app
+) -> None:
+    _my_list(page, app_server.url, demo_password, wait_for_app)
+    with session_scope(write=True, url=app_server.database_url) as s:
+        s.execute(text("ALTER TABLE action RENAME TO action_moved"))  # the list's query cannot run
+    page.locator(ROWS).get_by_role("button").first.click()
+    alert = page.get_by_test_id("stAlertContentError")
+    expect(alert).to_contain_text(translate("error.unexpected", "da"))
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Ask Google")).to_have_count(0)
+    title = page.get_by_role("heading", name=translate("followup.title", "da"))
+    expect(title).to_be_visible()  # the rest of the page stays
