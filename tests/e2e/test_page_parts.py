@@ -13,11 +13,13 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, text
 from sqlmodel import select, update
 
+from models.citizens import CITIZENS_PER_PAGE
 from models.db import session_scope
 from models.demo import load_demo
 from models.i18n import translate
 from models.tables import AuditEvent, LoginSession, UserAccount
 from tests.e2e.conftest import log_in
+from tests.factories import make_citizen, make_membership
 
 ROWS = ".st-key-fu-rows-overdue"
 
@@ -102,3 +104,33 @@ def test_a_failure_in_the_part_s_own_rerun_is_a_danish_sentence_in_the_part(
     expect(page.get_by_text("Ask Google")).to_have_count(0)
     title = page.get_by_role("heading", name=translate("followup.title", "da"))
     expect(title).to_be_visible()  # the rest of the page stays
+
+
+def test_a_search_in_mine_borgere_and_a_citizen_chosen_from_its_list(
+    demo_password, app_server, page: Page, wait_for_app
+) -> None:
+    """The search reruns the list alone; choosing a row runs the whole app, so the sidebar's
+    picker shows that citizen at once."""
+    with session_scope(write=True, url=app_server.database_url) as s:
+        rasmus = s.execute(select(UserAccount).where(UserAccount.username == "rasmus")).scalar_one()
+        for n in range(CITIZENS_PER_PAGE):
+            make_membership(s, citizen=make_citizen(s, name=f"Borger {n:02d} Hansen"), user=rasmus)
+        make_membership(s, citizen=make_citizen(s, name="Ørjan Ørsted"), user=rasmus)
+    log_in(page, app_server.url, "rasmus", demo_password)
+    page.get_by_role("link", name="Mine borgere").click()
+    search = page.locator(".st-key-home_search input")
+    expect(search).to_be_visible()
+    wait_for_app(page)
+    search.fill("ørjan")
+    search.press("Enter")
+    grid = page.locator('[class*="st-key-home_citizens_"]')
+    expect(grid).to_have_count(1)
+    expect(page.get_by_text(translate("home.showing", "da", shown=1, count=1))).to_have_count(0)
+    wait_for_app(page)
+    box = grid.bounding_box()
+    assert box is not None and box["height"] < 35 * 3  # the header and one row: Ørjan
+    page.mouse.click(box["x"] + 12, box["y"] + 35 + 17)  # the first row's selection box
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_test_id("stSelectbox").locator("input")).to_have_value("Ørjan Ørsted")
+    wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
