@@ -1,4 +1,5 @@
-"""A part of a page that reruns alone (ui/fragments.py) in real Chromium: Opfølgning's own list.
+"""Parts of pages that rerun alone (ui/fragments.py) in real Chromium: Opfølgning's own list, Mine
+borgere's search and list, Mødet's goals step.
 
 A click on a row or a save reruns only that part, not app.py, so the part checks the login
 itself. Walked from the outside: the login ended in the database (another tab logged out, an
@@ -13,12 +14,14 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, text
 from sqlmodel import select, update
 
+from models.access import Actor
 from models.citizens import CITIZENS_PER_PAGE
 from models.db import session_scope
 from models.demo import load_demo
 from models.i18n import translate
-from models.tables import AuditEvent, LoginSession, UserAccount
-from tests.e2e.conftest import log_in
+from models.meeting_live import next_agenda_item
+from models.tables import AuditEvent, GoalScore, LoginSession, Meeting, UserAccount
+from tests.e2e.conftest import go_to_step, log_in
 from tests.factories import make_citizen, make_membership
 
 ROWS = ".st-key-fu-rows-overdue"
@@ -133,4 +136,74 @@ def test_a_search_in_mine_borgere_and_a_citizen_chosen_from_its_list(
     sidebar = page.get_by_test_id("stSidebar")
     expect(sidebar.get_by_test_id("stSelectbox").locator("input")).to_have_value("Ørjan Ørsted")
     wait_for_app(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+# --- Mødet: the goals step reruns alone ---------------------------------------------------------
+
+
+def _meeting_at_goals(page: Page, app_server, wait_for_app, choose_option) -> dict:
+    from tests.e2e.test_meeting import log_in as log_in_to_the_meeting
+    from tests.e2e.test_meeting import seed
+
+    ids = seed(app_server.database_url, running=True)
+    page.set_viewport_size({"width": 1600, "height": 1000})
+    log_in_to_the_meeting(page, app_server.url, "rasmus", wait_for_app, choose_option)
+    go_to_step(page, "3 Mål")
+    expect(page.locator(f".st-key-meet_score_{ids['goal_id']}")).to_be_visible()
+    wait_for_app(page)
+    return ids
+
+
+def _score(page: Page, goal_id: int, score: str) -> None:
+    page.locator(f".st-key-meet_score_{goal_id}").locator("label").filter(has_text=score).first.click()
+
+
+def _scores(url: str, meeting_id: int) -> list[int]:
+    with session_scope(url=url) as s:
+        rows = s.execute(select(GoalScore.score).where(GoalScore.meeting_id == meeting_id)).scalars()
+        return list(rows)
+
+
+def test_a_score_reruns_the_goals_step_alone_and_is_saved_and_shown(
+    page: Page, app_server, wait_for_app, choose_option
+) -> None:
+    ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
+    _score(page, ids["goal_id"], "7")
+    checked = page.locator(f".st-key-meet_score_{ids['goal_id']}").locator("label:has(input:checked)")
+    expect(checked).to_have_text("7")
+    wait_for_app(page)
+    assert _scores(app_server.database_url, ids["meeting_id"]) == [7]
+    _score(page, ids["goal_id"], "8")  # the step's own reading is fresh: a second score is no conflict
+    expect(checked).to_have_text("8")
+    wait_for_app(page)
+    assert _scores(app_server.database_url, ids["meeting_id"]) == [8]
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+
+
+def test_a_score_after_the_meeting_moved_on_elsewhere_shows_where_it_is(
+    page: Page, app_server, wait_for_app, choose_option
+) -> None:
+    ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
+    with session_scope(write=True, url=app_server.database_url) as s:
+        rasmus = s.execute(select(UserAccount).where(UserAccount.username == "rasmus")).scalar_one()
+        next_agenda_item(session=s, actor=Actor.from_user(rasmus), meeting_id=ids["meeting_id"])
+    _score(page, ids["goal_id"], "6")
+    # The step's own rerun found the meeting at another item and ran the whole page instead.
+    expect(page.locator('.sp-key-meet-steps li[aria-current="step"]')).not_to_have_text("3 Mål")
+    wait_for_app(page)
+    expect(page.locator(f".st-key-meet_score_{ids['goal_id']}")).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_score_after_the_meeting_ended_elsewhere_shows_the_ended_meeting(
+    page: Page, app_server, wait_for_app, choose_option
+) -> None:
+    ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
+    with session_scope(write=True, url=app_server.database_url) as s:
+        s.execute(update(Meeting).where(Meeting.id == ids["meeting_id"]).values(status="held"))
+    _score(page, ids["goal_id"], "6")
+    expect(page.locator(".sp-key-meet-steps")).to_have_count(0)  # no running meeting's agenda line
+    wait_for_app(page)
+    expect(page.locator(f".st-key-meet_score_{ids['goal_id']}")).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
