@@ -300,9 +300,12 @@ async def navigate(page: Any, title: str, expected: tuple[str, str | None], *, s
 
 
 async def choose_first_row(page: Any, *, server: Server | None = None) -> Sample:
-    """Opfølgning: click the first row not chosen (a button; its agreement's card opens)."""
-    row = page.locator('[class*="st-key-fu-rows-"] [data-testid="stBaseButton-tertiary"]').first
-    if not await row.count():
+    """Opfølgning: click the first row not chosen (a button in a list, ui/row_list.py; its
+    agreement's card opens)."""
+    row = page.locator('[class*="st-key-fu-rows-"] button[aria-pressed="false"]').first
+    try:
+        await row.wait_for(timeout=STEP_TIMEOUT_MS)
+    except Exception:  # noqa: BLE001 - Playwright's TimeoutError: no list to choose from
         return Sample("choose a row", False, "no list of agreements", 0.0, 0.0)
     await row.scroll_into_view_if_needed()
     return await interact(page, "choose a row in Opfølgning", row.click,

@@ -18,6 +18,7 @@ widget is on the page, as Streamlit's frontend does; buttons are triggers, sent 
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,6 +27,7 @@ import websockets
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 
 _EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 _TEXT_FIELDS = ("body", "label", "text", "value")
@@ -36,6 +38,7 @@ class Element:
     kind: str  # the Element oneof: "text_input", "button", "dataframe", "heading", ...
     id: str  # a widget's id ("" for an element that is not a widget)
     text: str  # what it says: a heading's or markdown's body, a widget's label, an alert's body
+    data: str = ""  # a component's data (st.components.v2: its JSON, e.g. ui/row_list.py's rows)
 
 
 @dataclass
@@ -70,7 +73,8 @@ def _element(message: Any) -> Element:
         names = {f.name for f in inner.DESCRIPTOR.fields}
         element_id = inner.id if "id" in names else ""
         text = next((str(getattr(inner, n)) for n in _TEXT_FIELDS if n in names and getattr(inner, n)), "")
-    return Element(kind, element_id, text)
+    data = inner.json if kind == "bidi_component" else ""
+    return Element(kind, element_id, text, data)
 
 
 @dataclass
@@ -117,6 +121,13 @@ class Client:
         for other, value in also:
             self.values[other.id] = WidgetState(id=other.id, **value)
         return await self.rerun(trigger=WidgetState(id=element.id, trigger_value=True))
+
+    async def send_event(self, element: Element, event: str, value: Any) -> Run:
+        """A component's event (st.components.v2), as its script's setTriggerValue sends it: a
+        trigger on the component's events widget (e.g. ui/row_list.py's "chosen" with a row's id)."""
+        trigger = WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.id}__events",
+                              json_trigger_value=json.dumps([{"event": event, "value": value}]))  # fmt: skip
+        return await self.rerun(trigger=trigger)
 
     async def poll(self, fragment_id: str) -> Run:
         """What the frontend does when a fragment's run_every timer fires: rerun that fragment."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import random
 import statistics
@@ -386,11 +387,12 @@ async def _step_protocol(client: Any, kind: str) -> Sample:
 
     began = time.time()
     if kind == "choose":
-        row = client.last.widget("fu_row_*", "button") if client.last else None
-        if row is None:
+        rows = client.last.widget("fu-rows-*", "bidi_component") if client.last else None
+        free = [row["id"] for row in json.loads(rows.data)["rows"] if not row["chosen"]] if rows else []
+        if rows is None or not free:
             return Sample("choose a row in Opfølgning", False, "no list of agreements", 0.0, 0.0,
                           started=began)  # fmt: skip
-        run = await client.press(row)
+        run = await client.send_event(rows, "chosen", free[0])  # a click on the list's first free row
         return _checked("choose a row in Opfølgning", run, began, run.widget("fu_save_*") is not None,
                         "no agreement opened")  # fmt: skip
     if kind == "save":

@@ -25,6 +25,7 @@ from models.i18n import translate
 from models.tables import today
 from ui.feedback import attempt_in_callback, flash, set_field_error, show_field_error
 from ui.i18n import lang, t
+from ui.row_list import row_list
 from ui.safe import escape_markdown, show_text
 from ui.widgets import choose
 
@@ -242,7 +243,7 @@ def chosen_agreement_id() -> int | None:
 
 def row_label(item: MyAgreement, say: Words) -> str:
     """One agreement on one line, in the order the eye needs it: how urgent (the colour's dot and
-    its words), what, for whom, by when, and "I gang" if it is. Plain text: the caller escapes it."""
+    its words), what, for whom, by when, and "I gang" if it is. Plain text, shown as text (ui/row_list.py)."""
     parts = [f"{DOTS[item.bucket]} {badge_text(item.bucket, item.status, item.due_on, say)}", item.text,
              item.citizen_name, _due_words(item, say)]  # fmt: skip
     if item.status == "in_progress":
@@ -253,7 +254,8 @@ def row_label(item: MyAgreement, say: Words) -> str:
 def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, section: str) -> MyAgreement | None:
     """A section's agreements as a list, a row each, and the chosen agreement (to show its card
     under the list), or None. A row is one button: a click opens that agreement's card and closes
-    any other; a click on the open one closes it. The chosen row is drawn as the primary button.
+    any other; a click on the open one closes it. The chosen row is drawn pressed. The whole list is
+    one element (ui/row_list.py says why).
 
     Buttons, not a table whose rows can be chosen: Streamlit's data grid holds every selection
     back 150 ms (it waits for a second click) before it even asks for the rerun, more than the
@@ -261,17 +263,14 @@ def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, section: str) -> 
     browser at full scale: 262 -> 115 ms median). A button is also a real control for the
     keyboard and a screen reader, where the grid is a canvas."""
     chosen = chosen_agreement_id()
-    with st.container(key=f"fu-rows-{section}", gap=None):
-        for item in rows:
-            is_chosen = item.id == chosen
-            st.button(escape_markdown(row_label(item, words)), key=f"fu_row_{item.id}", width="stretch",
-                      type="primary" if is_chosen else "tertiary", on_click=_row_clicked,
-                      args=(item.id, is_chosen))  # fmt: skip
+    row_list([(item.id, row_label(item, words)) for item in rows], chosen=chosen, key=f"fu-rows-{section}",
+             label=words(f"followup.section.{section}"), on_choose=_row_clicked)  # fmt: skip
     return next((item for item in rows if item.id == chosen), None)
 
 
-def _row_clicked(agreement_id: int, was_chosen: bool) -> None:
-    if was_chosen:
+def _row_clicked(agreement_id: int) -> None:
+    """A click on a row: open its card (closing any other), or close it if it was the open one."""
+    if chosen_agreement_id() == agreement_id:
         clear_panel(f"m{agreement_id}")
     else:
         st.session_state[SELECTED] = f"m{agreement_id}"

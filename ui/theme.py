@@ -77,14 +77,15 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 /* Opfølgning's lists (ui/agreement_cards.chosen_row): each agreement a full-width button that
    reads as a row, text from the left, a line between rows; the chosen one on the accent tint
    with a bar at its edge (#0B1F33 on #E3ECF5 is 14:1). */
-[class*="st-key-fu-rows-"] button { justify-content: flex-start; text-align: left; border-radius: 0;
-  border: 0; border-bottom: 1px solid #D5DCE4; padding: 0.45rem 0.75rem; min-height: 2.5rem; }
-[class*="st-key-fu-rows-"] button > div, [class*="st-key-fu-rows-"] button p { justify-content: flex-start;
-  text-align: left; }
-[class*="st-key-fu-rows-"] button[data-testid="stBaseButton-tertiary"] { color: #1A1A1A; }
-[class*="st-key-fu-rows-"] button[data-testid="stBaseButton-tertiary"]:hover { background: #F1F4F8; }
-[class*="st-key-fu-rows-"] button[data-testid="stBaseButton-primary"] { background: #E3ECF5;
-  color: #0B1F33; border-left: 6px solid #1F4E79; font-weight: 600; }
+.sp-rows { list-style: none; margin: 0; padding: 0; }
+.sp-rows li { margin: 0; padding: 0; }
+.sp-rows button { display: block; width: 100%; text-align: left; font: inherit; font-size: 1rem;
+  line-height: 1.6; color: #1A1A1A; background: transparent; cursor: pointer; border: 0; border-radius: 0;
+  border-bottom: 1px solid #D5DCE4; padding: 0.45rem 0.75rem; min-height: 2.5rem; overflow-wrap: anywhere; }
+.sp-rows button:hover { background: #F1F4F8; }
+.sp-rows button:focus-visible { outline: 2px solid #1F4E79; outline-offset: -2px; }
+.sp-rows button[aria-pressed="true"] { background: #E3ECF5; color: #0B1F33; border-left: 6px solid #1F4E79;
+  font-weight: 600; }
 /* Small tables to read (ui/text_table.py): Streamlit's own look, text wrapping in its cell. */
 .sp-table { width: 100%; border-collapse: collapse; font-size: 0.95rem; line-height: 1.45;
   margin: 0.25rem 0 0.75rem; color: #1A1A1A; }

@@ -76,8 +76,8 @@ def test_marking_an_overdue_agreement_done_updates_my_list_and_the_overview(
     row.get_by_text(text, exact=False).click()
     card = page.locator(f".st-key-fu-overdue-{action_id}")
     expect(card.get_by_text(re.compile(r"Overskredet med \d+ dag"))).to_be_visible()
-    chosen = page.locator(f".st-key-fu_row_{action_id}").get_by_test_id("stBaseButton-primary")
-    expect(chosen).to_be_visible()  # the row is shown chosen
+    chosen = page.locator(f'.st-key-fu-rows-overdue button[data-row="{action_id}"]')
+    expect(chosen).to_have_attribute("aria-pressed", "true")  # the row is shown chosen
     expect(card.get_by_text("Markér som udført")).to_be_visible()
     wait_for_app(page)
     card.get_by_text("Markér som udført").click()
@@ -123,17 +123,17 @@ def test_a_row_opens_and_closes_with_the_keyboard(demo_password, app_server, pag
     page.set_viewport_size({"width": 1400, "height": 1000})
     log_in(page, app_server.url, "rasmus", demo_password)
     expect(page.locator(".st-key-fu-rows-overdue").get_by_role("button").first).to_be_visible()
-    row = page.locator(f".st-key-fu_row_{action_id}")
+    row = page.locator(f'.st-key-fu-rows-overdue button[data-row="{action_id}"]')
     page.locator(".st-key-fu-summary").click()  # the focus starts just above the lists
     keys = Keyboard(page, wait_for_app)
     keys.tab_to(row, limit=40)
     keys.press("Enter", reruns=True)
     card = page.locator(f".st-key-fu-overdue-{action_id}")
     expect(card.get_by_text("Markér som udført")).to_be_visible()
-    expect(row.get_by_test_id("stBaseButton-primary")).to_be_visible()  # shown chosen
-    # The focus stayed on the row (drawn anew as the chosen one): Enter again closes the card.
-    assert row.evaluate("(el) => el.contains(document.activeElement)")
+    expect(row).to_have_attribute("aria-pressed", "true")  # shown chosen, and said so
+    # The focus stayed on the row (now the chosen one): Enter again closes the card.
+    assert row.evaluate("(el) => el === document.activeElement")
     keys.press("Enter", reruns=True)
     expect(card).to_have_count(0)
-    expect(row.get_by_test_id("stBaseButton-tertiary")).to_be_visible()
-    assert row.evaluate("(el) => el.contains(document.activeElement)")
+    expect(row).to_have_attribute("aria-pressed", "false")
+    assert row.evaluate("(el) => el === document.activeElement")

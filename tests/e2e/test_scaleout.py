@@ -105,7 +105,7 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 
 def mark_first_overdue_done(page: Page, action_id: int, wait_for_app) -> None:
-    row = page.locator(f".st-key-fu_row_{action_id}").get_by_role("button")
+    row = page.locator(f'[class*="st-key-fu-rows-"] button[data-row="{action_id}"]')
     expect(row).to_be_visible()
     wait_for_app(page)
     row.click()

@@ -14,7 +14,7 @@ later runs (clicks, switch_page) execute the page script alone. So what app.py d
 
 from __future__ import annotations
 
-import re
+import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from io import StringIO
@@ -24,6 +24,7 @@ import pandas as pd
 import pytest
 import streamlit as st
 from sqlmodel import select
+from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
 from streamlit.testing.v1 import AppTest
 
 from models.access import Actor
@@ -167,25 +168,47 @@ def text_tables(at: AppTest) -> list[pd.DataFrame]:
     ]
 
 
-def agreement_rows(at: AppTest) -> dict[str, list]:
-    """Opfølgning's lists in "Mine opgaver" by bucket ("overdue", ...): each row's button, in order."""
-    found: dict[str, list] = {}
+@dataclass(frozen=True)
+class ListRow:
+    """One row of a list drawn by ui/row_list.py, as the browser gets it."""
 
-    def walk(node: object) -> None:
-        for child in getattr(node, "children", {}).values():
-            match = re.fullmatch(r"fu-rows-(\w+)", getattr(child, "key", None) or "")
-            if match:
-                rows = [b for b in child.children.values() if (b.key or "").startswith("fu_row_")]
-                found[match.group(1)] = rows
-            else:
-                walk(child)
+    id: int
+    label: str  # the words on the row's button
+    chosen: bool  # drawn pressed
 
-    walk(at._tree)  # noqa: SLF001 - AppTest finds a container by key only by walking its tree
+
+def row_lists(at: AppTest) -> dict[str, tuple[str, list[ListRow]]]:
+    """Every list of ui/row_list.py on the page by its key: (the list's name, its rows in order)."""
+    found: dict[str, tuple[str, list[ListRow]]] = {}
+    for element in at.get("bidi_component"):
+        proto = element.proto  # type: ignore[attr-defined]
+        if proto.component_name != "samplan_rows":
+            continue
+        data = json.loads(proto.json)
+        key = proto.id.split("-", 2)[2]  # "$$ID-<hash>-<key>"
+        found[key] = (data["label"], [ListRow(r["id"], r["text"], r["chosen"]) for r in data["rows"]])
     return found
 
 
+def choose_in_list(at: AppTest, key: str, row_id: object) -> AppTest:
+    """A click on a row of a ui/row_list.py list, as the browser sends it: the component's
+    `chosen` event with the row's id (any id: the server must check it), then the rerun."""
+    element = next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))  # type: ignore[attr-defined]
+    states = at._tree.get_widget_states()  # noqa: SLF001 - AppTest has no call for a component's event
+    trigger = states.widgets.add()
+    trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.proto.id}__events"  # type: ignore[attr-defined]
+    trigger.json_trigger_value = json.dumps([{"event": "chosen", "value": row_id}])
+    return at._run(states)  # noqa: SLF001
+
+
+def agreement_rows(at: AppTest) -> dict[str, list[ListRow]]:
+    """Opfølgning's lists in "Mine opgaver" by bucket ("overdue", ...): each row, in order."""
+    return {key.removeprefix("fu-rows-"): rows for key, (_, rows) in row_lists(at).items()
+            if key.startswith("fu-rows-")}  # fmt: skip
+
+
 def row_ids(at: AppTest, bucket: str) -> list[int]:
-    return [int(button.key.removeprefix("fu_row_")) for button in agreement_rows(at).get(bucket, [])]
+    return [row.id for row in agreement_rows(at).get(bucket, [])]
 
 
 def table_rows(at: AppTest, bucket: str) -> list[str]:
@@ -197,11 +220,11 @@ def table_rows(at: AppTest, bucket: str) -> list[str]:
 
 
 def chosen_rows(at: AppTest) -> list[int]:
-    """The agreements whose row is shown chosen (the primary button)."""
-    return [int(b.key.removeprefix("fu_row_")) for rows in agreement_rows(at).values() for b in rows
-            if b.proto.type == "primary"]  # fmt: skip
+    """The agreements whose row is shown chosen (pressed)."""
+    return [row.id for rows in agreement_rows(at).values() for row in rows if row.chosen]
 
 
 def choose_agreement(at: AppTest, action: Action) -> AppTest:
     """A click on the agreement's row: its card with the actions opens (a second click closes it)."""
-    return at.button(key=f"fu_row_{action.id}").click().run()
+    bucket = next(name for name, rows in agreement_rows(at).items() if action.id in {r.id for r in rows})
+    return choose_in_list(at, f"fu-rows-{bucket}", action.id)

@@ -15,10 +15,9 @@ from models.db import get_engine, session_scope
 from models.formatting import format_day
 from models.tables import Action, ActionEvent, AuditEvent, today
 from tests.factories import make_action, make_citizen, make_membership, make_person, make_user
-from tests.pages.conftest import agreement_rows, chosen_rows
+from tests.pages.conftest import agreement_rows, choose_in_list, chosen_rows
 from tests.pages.conftest import choose_agreement as choose
 from tests.pages.conftest import table_rows as rows
-from ui.safe import escape_markdown
 
 PAGE = "pages/follow_up.py"
 COORDINATOR_TAB = "Koordinators overblik"
@@ -71,7 +70,7 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
     due = format_day(today() - timedelta(days=3), "da")
     labels = [b.label for b in agreement_rows(at)["overdue"]]
     line = f"🔴 Overskredet med 3 dage · Søge om bostøtte. · Ditte Mikkelsen · Frist: {due}"
-    assert labels == [escape_markdown(line)]
+    assert labels == [line]  # plain text: the list sets it as the button's text (ui/row_list.py)
     assert rows(at, "upcoming") == ["Undersøge praktikpladser i børnehaver i nærheden."]
     assert not [w for w in at.text_input if w.key == "fu_search"]  # every row fits: no search needed
     assert not at.text_area  # no card is open until a row is chosen
@@ -353,6 +352,20 @@ def test_choosing_a_row_opens_its_card_and_one_card_at_a_time(open_page, ditte, 
     assert open_cards(at) == [] and chosen_rows(at) == []
 
 
+def test_a_row_the_list_did_not_show_opens_nothing(open_page, ditte, overdue):
+    """The browser sends the chosen row's id: an id this list did not show (another list's row,
+    another user's agreement, no agreement, not a number) opens no card."""
+    with session_scope(write=True) as s:
+        elsewhere = make_action(s, citizen=ditte.citizen, text="Ikke min aftale.", due_on=today())
+    at = open_page(PAGE, user=ditte.staff_user)
+    for forged in (elsewhere.id, 10**9, str(overdue.id), True, None, [overdue.id]):
+        at = choose_in_list(at, "fu-rows-overdue", forged)
+        assert not at.exception
+        assert open_cards(at) == [] and chosen_rows(at) == [], forged
+    at = choose_in_list(at, "fu-rows-overdue", overdue.id)  # the list's own row still opens
+    assert open_cards(at) == [f"fu-overdue-{overdue.id}"]
+
+
 def test_after_a_save_the_card_closes_and_no_row_is_chosen(open_page, ditte, overdue):
     at = choose(open_page(PAGE, user=ditte.staff_user), overdue)
     at.radio(key=f"fu_op_m{overdue.id}").set_value("in_progress").run()
@@ -363,13 +376,14 @@ def test_after_a_save_the_card_closes_and_no_row_is_chosen(open_page, ditte, ove
 
 
 def test_the_lists_show_agreements_as_plain_text(open_page, ditte):
-    """A row is a button whose label is escaped: Markdown and HTML in an agreement stay as typed."""
+    """A row is a button whose words travel as JSON data and are set as its text (ui/row_list.py,
+    tests/e2e/test_hostile_text.py in the browser): Markdown and HTML in an agreement stay as typed."""
     with session_scope(write=True) as s:
         hostile = make_action(s, citizen=ditte.citizen, owner=ditte.coordinator,
                               text="**fed** <b>x</b> [a](b)", due_on=today() - timedelta(days=1))  # fmt: skip
     at = open_page(PAGE, user=ditte.staff_user)
     assert rows(at, "overdue") == ["**fed** <b>x</b> [a](b)"]
     label = agreement_rows(at)["overdue"][0].label
-    assert escape_markdown("· **fed** <b>x</b> [a](b) ·") in label  # shown as typed, not as bold or a link
+    assert "· **fed** <b>x</b> [a](b) ·" in label  # the words as typed, never escaped or rendered
     choose(at, hostile)
     assert "**fed** <b>x</b> [a](b)" in [t.value for t in at.text]  # the card: st.text, not Markdown
