@@ -329,7 +329,7 @@ async def search_citizens(page: Any, words: str, *, server: Server | None = None
         await box.press("Enter")
 
     return await interact(page, "search in Mine borgere", enter,
-                          [('[class*="st-key-home_citizens_"]', None), ('[data-testid="stAlert"]', None)],
+                          [('.st-key-home-citizens table', None), ('[data-testid="stAlert"]', None)],
                           server=server)  # fmt: skip
 
 

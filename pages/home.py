@@ -1,16 +1,16 @@
 """Mine borgere: the user's citizens at a glance, a page at a time with a search by name, and (for
 an administrator on an empty database) the demo."""
 
-import pyarrow as pa
 import streamlit as st
 
 from models.citizens import CITIZENS_PER_PAGE, citizens_page
 from models.db import session_scope
-from ui.context import CITIZEN_KEY, current_actor, visible_citizens
+from ui.context import CITIZEN_KEY, current_actor, selected_citizen_id, visible_citizens
 from ui.demo_offer import offer_demo
 from ui.feedback import show_flash
 from ui.fragments import page_part
 from ui.i18n import t
+from ui.row_list import row_list
 from ui.safe import escape_markdown
 from ui.widgets import moment, rows_shown, show_more_button
 
@@ -20,7 +20,6 @@ show_flash()
 st.write(escape_markdown(t("home.welcome", name=actor.full_name)))
 
 SHOWN_KEY = "home_shown"
-ROW_PX = 35  # st.dataframe's row (and header) height
 
 
 @page_part
@@ -43,29 +42,20 @@ def citizens_list() -> None:
         summaries = page.summaries
         if len(summaries) < page.matching:
             st.caption(t("home.showing", shown=len(summaries), count=page.matching))
-        # An Arrow table, as Streamlit sends it: a pandas frame in between cost more than the rows.
-        frame = pa.table(
-            {
-                t("home.col_name"): [s.name for s in summaries],
-                t("home.col_next_meeting"): [moment(s.next_meeting_at) for s in summaries],
-                t("home.col_open"): pa.array([s.open_actions for s in summaries], pa.int64()),
-                t("home.col_overdue"): pa.array([s.overdue_actions for s in summaries], pa.int64()),
-            }
-        )
-        ids = [s.id for s in summaries]
-        table_key = f"home_citizens_{hash(tuple(ids))}"  # another list (a search, more rows): no row chosen
+        columns = [t("home.col_name"), t("home.col_next_meeting"), t("home.col_open"), t("home.col_overdue")]
+        rows = [(s.id, [s.name, moment(s.next_meeting_at), str(s.open_actions), str(s.overdue_actions)])
+                for s in summaries]  # fmt: skip
 
-        def _pick() -> None:
-            # A callback runs before the sidebar's picker is drawn, so it may set the choice.
-            rows = st.session_state[table_key].selection.rows
-            if rows:
-                st.session_state[CITIZEN_KEY] = ids[rows[0]]
-                st.rerun()  # the whole app, not only this part: the sidebar's picker shows the choice
+        def _pick(citizen_id: int) -> None:
+            # A callback runs before the sidebar's picker is drawn, so it may set the choice; the
+            # whole app runs, not only this part, so the sidebar shows it.
+            st.session_state[CITIZEN_KEY] = citizen_id
+            st.rerun()
 
         st.caption(t("home.pick_hint"))
-        height = ROW_PX * (len(summaries) + 1) + 3  # every shown row, no scrolling inside the table
-        st.dataframe(frame, hide_index=True, on_select=_pick, selection_mode="single-row", key=table_key,
-                     height=height)  # fmt: skip
+        # A table whose names are buttons (ui/row_list.py): one element, read as a table.
+        row_list(rows, chosen=selected_citizen_id(), key="home-citizens", label=t("home.list_label"),
+                 columns=columns, on_choose=_pick)  # fmt: skip
         if page.matching > len(summaries):
             hidden = page.matching - len(summaries)
             show_more_button(t("home.show_more", count=min(CITIZENS_PER_PAGE, hidden), hidden=hidden),

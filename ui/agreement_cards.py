@@ -263,7 +263,7 @@ def chosen_row(rows: tuple[MyAgreement, ...], words: Words, *, section: str) -> 
     browser at full scale: 262 -> 115 ms median). A button is also a real control for the
     keyboard and a screen reader, where the grid is a canvas."""
     chosen = chosen_agreement_id()
-    row_list([(item.id, row_label(item, words)) for item in rows], chosen=chosen, key=f"fu-rows-{section}",
+    row_list([(item.id, [row_label(item, words)]) for item in rows], chosen=chosen, key=f"fu-rows-{section}",
              label=words(f"followup.section.{section}"), on_choose=_row_clicked)  # fmt: skip
     return next((item for item in rows if item.id == chosen), None)
 

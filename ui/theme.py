@@ -86,6 +86,19 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 .sp-rows button:focus-visible { outline: 2px solid #1F4E79; outline-offset: -2px; }
 .sp-rows button[aria-pressed="true"] { background: #E3ECF5; color: #0B1F33; border-left: 6px solid #1F4E79;
   font-weight: 600; }
+/* Mine borgere's table (ui/row_list.py): each name a button that reads as a link, the chosen
+   citizen's row on the accent tint with a bar at its edge. */
+.sp-rows-table tbody th[scope="row"] { font-weight: 400; padding: 0; background: transparent;
+  border-bottom: 1px solid #D5DCE4; vertical-align: top; }
+.sp-rows-table th[scope="row"] button { display: block; width: 100%; text-align: left; font: inherit;
+  color: #1F4E79; text-decoration: underline; background: transparent; border: 0; border-radius: 0;
+  padding: 0.4rem 0.6rem; cursor: pointer; overflow-wrap: anywhere; }
+.sp-rows-table th[scope="row"] button:hover { background: #F1F4F8; }
+.sp-rows-table th[scope="row"] button:focus-visible { outline: 2px solid #1F4E79; outline-offset: -2px; }
+.sp-rows-table tr:has(button[aria-pressed="true"]),
+.sp-rows-table tr:has(button[aria-pressed="true"]) th[scope="row"] { background: #E3ECF5; }
+.sp-rows-table th[scope="row"] button[aria-pressed="true"] { color: #0B1F33; font-weight: 600;
+  text-decoration: none; border-left: 6px solid #1F4E79; }
 /* Small tables to read (ui/text_table.py): Streamlit's own look, text wrapping in its cell. */
 .sp-table { width: 100%; border-collapse: collapse; font-size: 0.95rem; line-height: 1.45;
   margin: 0.25rem 0 0.75rem; color: #1A1A1A; }

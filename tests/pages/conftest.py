@@ -173,8 +173,12 @@ class ListRow:
     """One row of a list drawn by ui/row_list.py, as the browser gets it."""
 
     id: int
-    label: str  # the words on the row's button
+    cells: tuple[str, ...]  # the row's words: its button's first, then the other columns'
     chosen: bool  # drawn pressed
+
+    @property
+    def label(self) -> str:
+        return self.cells[0]
 
 
 def row_lists(at: AppTest) -> dict[str, tuple[str, list[ListRow]]]:
@@ -186,8 +190,16 @@ def row_lists(at: AppTest) -> dict[str, tuple[str, list[ListRow]]]:
             continue
         data = json.loads(proto.json)
         key = proto.id.split("-", 2)[2]  # "$$ID-<hash>-<key>"
-        found[key] = (data["label"], [ListRow(r["id"], r["text"], r["chosen"]) for r in data["rows"]])
+        found[key] = (data["label"], [ListRow(r["id"], tuple(r["cells"]), r["chosen"]) for r in data["rows"]])
     return found
+
+
+def row_table(at: AppTest, key: str) -> pd.DataFrame:
+    """A ui/row_list.py table as the browser gets it: its column headings and every row's words."""
+    element = next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))  # type: ignore[attr-defined]
+    data = json.loads(element.proto.json)  # type: ignore[attr-defined]
+    return pd.DataFrame([row["cells"] for row in data["rows"]], columns=data["columns"],
+                        index=[row["id"] for row in data["rows"]])  # fmt: skip
 
 
 def choose_in_list(at: AppTest, key: str, row_id: object) -> AppTest:

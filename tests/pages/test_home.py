@@ -9,14 +9,14 @@ from bench.counting import count_statements
 from models.citizens import CITIZENS_PER_PAGE
 from models.db import get_engine, session_scope
 from tests.factories import make_citizen, make_membership
+from tests.pages.conftest import choose_in_list, row_lists, row_table
 
 PAGE = "pages/home.py"
 
 
 def table(at):
-    tables = [d for d in at.dataframe if (d.key or "").startswith("home_citizens_")]
-    assert len(tables) == 1
-    return tables[0].value
+    """The citizens' table (ui/row_list.py): a row per citizen, the name a button."""
+    return row_table(at, "home-citizens")
 
 
 @pytest.fixture
@@ -35,7 +35,7 @@ def test_lists_my_citizens_with_their_figures(open_page, ditte):
     assert at.title[0].value == "Mine borgere"
     rows = table(at)
     assert rows["Borger"].tolist() == ["Ditte Mikkelsen"]
-    assert rows["Åbne aftaler"].tolist() == [2] and rows["Overskredne aftaler"].tolist() == [0]
+    assert rows["Åbne aftaler"].tolist() == ["2"] and rows["Overskredne aftaler"].tolist() == ["0"]
     assert rows["Næste møde"].tolist()[0]  # the planned meeting, in words
     assert not [w for w in at.text_input if w.key == "home_search"]  # one page: no search needed
     assert not [b for b in at.button if b.key == "home_more"]
@@ -88,3 +88,19 @@ def test_the_figures_are_read_for_the_shown_citizens_only(open_page, ditte, many
     assert len(figures) == 1
     ids = figures[0].rsplit("citizen.id IN (", 1)[1].split(") ORDER BY", 1)[0]  # the expanded ids
     assert len(re.findall(r"\?|%\(\w+\)s", ids)) == CITIZENS_PER_PAGE  # one page of them, not all 30
+
+
+def test_choosing_a_citizen_in_the_table_makes_them_the_chosen_citizen(open_page, ditte, many):
+    """A name in the table is a button: a click chooses that citizen for the whole app (the
+    sidebar's picker shows them) and marks their row; an id the table did not show chooses no one."""
+    at = open_page(PAGE, user=ditte.staff_user)
+    label, rows = row_lists(at)["home-citizens"]
+    assert label == "Dine borgere" and not any(row.chosen for row in rows)
+    at = choose_in_list(at, "home-citizens", 10**9)
+    assert "citizen_id" not in at.session_state or at.session_state["citizen_id"] is None
+    assert not any(row.chosen for row in row_lists(at)["home-citizens"][1])
+    second = rows[1]
+    at = choose_in_list(at, "home-citizens", second.id)
+    assert not at.exception
+    assert at.session_state["citizen_id"] == second.id
+    assert [row.id for row in row_lists(at)["home-citizens"][1] if row.chosen] == [second.id]
