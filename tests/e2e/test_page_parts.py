@@ -181,29 +181,35 @@ def test_a_score_reruns_the_goals_step_alone_and_is_saved_and_shown(
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
 
 
-def test_a_score_after_the_meeting_moved_on_elsewhere_shows_where_it_is(
-    page: Page, app_server, wait_for_app, choose_option
-) -> None:
-    ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
-    with session_scope(write=True, url=app_server.database_url) as s:
+def _move_on(url: str, meeting_id: int) -> None:
+    with session_scope(write=True, url=url) as s:
         rasmus = s.execute(select(UserAccount).where(UserAccount.username == "rasmus")).scalar_one()
-        next_agenda_item(session=s, actor=Actor.from_user(rasmus), meeting_id=ids["meeting_id"])
-    _score(page, ids["goal_id"], "6")
-    # The step's own rerun found the meeting at another item and ran the whole page instead.
-    expect(page.locator('.sp-key-meet-steps li[aria-current="step"]')).not_to_have_text("3 Mål")
-    wait_for_app(page)
-    expect(page.locator(f".st-key-meet_score_{ids['goal_id']}")).to_have_count(0)
-    expect(page.get_by_test_id("stException")).to_have_count(0)
+        next_agenda_item(session=s, actor=Actor.from_user(rasmus), meeting_id=meeting_id)
 
 
-def test_a_score_after_the_meeting_ended_elsewhere_shows_the_ended_meeting(
-    page: Page, app_server, wait_for_app, choose_option
+def _end(url: str, meeting_id: int) -> None:
+    with session_scope(write=True, url=url) as s:
+        s.execute(update(Meeting).where(Meeting.id == meeting_id).values(status="held"))
+
+
+@pytest.mark.parametrize(
+    ("elsewhere", "now_shown"),
+    [
+        (_move_on, lambda page: expect(page.locator('.sp-key-meet-steps li[aria-current="step"]'))
+         .not_to_have_text("3 Mål")),  # the meeting's next item
+        (_end, lambda page: expect(page.locator(".sp-key-meet-steps")).to_have_count(0)),  # not running
+    ],
+    ids=["moved on", "ended"],
+)
+def test_a_score_after_the_meeting_changed_elsewhere_shows_the_meeting_as_it_is(
+    page: Page, app_server, wait_for_app, choose_option, elsewhere, now_shown
 ) -> None:
+    """Another device moved the meeting to its next item, or ended it: the step's own rerun finds
+    that and runs the whole page instead, which shows the meeting as it now is."""
     ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
-    with session_scope(write=True, url=app_server.database_url) as s:
-        s.execute(update(Meeting).where(Meeting.id == ids["meeting_id"]).values(status="held"))
+    elsewhere(app_server.database_url, ids["meeting_id"])
     _score(page, ids["goal_id"], "6")
-    expect(page.locator(".sp-key-meet-steps")).to_have_count(0)  # no running meeting's agenda line
+    now_shown(page)
     wait_for_app(page)
     expect(page.locator(f".st-key-meet_score_{ids['goal_id']}")).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
