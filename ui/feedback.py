@@ -59,12 +59,10 @@ def failures_shown() -> Iterator[None]:
     """Around a whole page (app.py) or a part of one that reruns alone (ui/fragments.py): what it did
     not catch becomes a Danish sentence where it stopped, never Streamlit's English error box. A
     UserError says why (e.g. a reading needs an audit row and the database is full or read-only);
-    anything else is the general sentence, its cause in the log. st.stop and st.rerun are
-    BaseExceptions and pass through."""
+    anything else is the general sentence, its cause in the log (failure_text decides which).
+    st.stop and st.rerun are BaseExceptions and pass through."""
     try:
         yield
-    except UserError as error:
-        show_user_error(error)
     except Exception as error:
         st.error(failure_text(error), icon="⚠️")
 

@@ -77,24 +77,24 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 /* Opfølgning's lists (ui/agreement_cards.chosen_row): each agreement a full-width button that
    reads as a row, text from the left, a line between rows; the chosen one on the accent tint
    with a bar at its edge (#0B1F33 on #E3ECF5 is 14:1). */
+/* The rows' buttons of ui/row_list.py, list or table: full width, text from the left. */
+.sp-rows button, .sp-rows-table th[scope="row"] button { display: block; width: 100%; text-align: left;
+  font: inherit; background: transparent; cursor: pointer; border: 0; border-radius: 0;
+  overflow-wrap: anywhere; }
+.sp-rows button:hover, .sp-rows-table th[scope="row"] button:hover { background: #F1F4F8; }
+.sp-rows button:focus-visible, .sp-rows-table th[scope="row"] button:focus-visible {
+  outline: 2px solid #1F4E79; outline-offset: -2px; }
 .sp-rows { list-style: none; margin: 0; padding: 0; }
 .sp-rows li { margin: 0; padding: 0; }
-.sp-rows button { display: block; width: 100%; text-align: left; font: inherit; font-size: 1rem;
-  line-height: 1.6; color: #1A1A1A; background: transparent; cursor: pointer; border: 0; border-radius: 0;
-  border-bottom: 1px solid #D5DCE4; padding: 0.45rem 0.75rem; min-height: 2.5rem; overflow-wrap: anywhere; }
-.sp-rows button:hover { background: #F1F4F8; }
-.sp-rows button:focus-visible { outline: 2px solid #1F4E79; outline-offset: -2px; }
+.sp-rows button { font-size: 1rem; line-height: 1.6; color: #1A1A1A; border-bottom: 1px solid #D5DCE4;
+  padding: 0.45rem 0.75rem; min-height: 2.5rem; }
 .sp-rows button[aria-pressed="true"] { background: #E3ECF5; color: #0B1F33; border-left: 6px solid #1F4E79;
   font-weight: 600; }
 /* Mine borgere's table (ui/row_list.py): each name a button that reads as a link, the chosen
    citizen's row on the accent tint with a bar at its edge. */
 .sp-rows-table tbody th[scope="row"] { font-weight: 400; padding: 0; background: transparent;
   border-bottom: 1px solid #D5DCE4; vertical-align: top; }
-.sp-rows-table th[scope="row"] button { display: block; width: 100%; text-align: left; font: inherit;
-  color: #1F4E79; text-decoration: underline; background: transparent; border: 0; border-radius: 0;
-  padding: 0.4rem 0.6rem; cursor: pointer; overflow-wrap: anywhere; }
-.sp-rows-table th[scope="row"] button:hover { background: #F1F4F8; }
-.sp-rows-table th[scope="row"] button:focus-visible { outline: 2px solid #1F4E79; outline-offset: -2px; }
+.sp-rows-table th[scope="row"] button { color: #1F4E79; text-decoration: underline; padding: 0.4rem 0.6rem; }
 .sp-rows-table tr:has(button[aria-pressed="true"]),
 .sp-rows-table tr:has(button[aria-pressed="true"]) th[scope="row"] { background: #E3ECF5; }
 .sp-rows-table th[scope="row"] button[aria-pressed="true"] { color: #0B1F33; font-weight: 600;

@@ -194,10 +194,14 @@ def row_lists(at: AppTest) -> dict[str, tuple[str, list[ListRow]]]:
     return found
 
 
+def _list_element(at: AppTest, key: str):  # noqa: ANN202 - AppTest's UnknownElement
+    """The ui/row_list.py element with this key (its id ends "-<key>")."""
+    return next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))  # type: ignore[attr-defined]
+
+
 def row_table(at: AppTest, key: str) -> pd.DataFrame:
     """A ui/row_list.py table as the browser gets it: its column headings and every row's words."""
-    element = next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))  # type: ignore[attr-defined]
-    data = json.loads(element.proto.json)  # type: ignore[attr-defined]
+    data = json.loads(_list_element(at, key).proto.json)
     return pd.DataFrame([row["cells"] for row in data["rows"]], columns=data["columns"],
                         index=[row["id"] for row in data["rows"]])  # fmt: skip
 
@@ -205,10 +209,10 @@ def row_table(at: AppTest, key: str) -> pd.DataFrame:
 def choose_in_list(at: AppTest, key: str, row_id: object) -> AppTest:
     """A click on a row of a ui/row_list.py list, as the browser sends it: the component's
     `chosen` event with the row's id (any id: the server must check it), then the rerun."""
-    element = next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))  # type: ignore[attr-defined]
+    element = _list_element(at, key)
     states = at._tree.get_widget_states()  # noqa: SLF001 - AppTest has no call for a component's event
     trigger = states.widgets.add()
-    trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.proto.id}__events"  # type: ignore[attr-defined]
+    trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.proto.id}__events"
     trigger.json_trigger_value = json.dumps([{"event": "chosen", "value": row_id}])
     return at._run(states)  # noqa: SLF001
 
