@@ -195,7 +195,8 @@ def _move_an_agreement(citizen_id: int, n: int) -> None:
 
 def _overview_call(actor: Any) -> Any:
     from models.db import session_scope
-    from models.overview import NEEDS_ON_SCREEN, Period, build_overview
+    from models.overview import NEEDS_ON_SCREEN, build_overview
+    from models.overview_lookups import Period
     from models.tables import today
 
     day = today()

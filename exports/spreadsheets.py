@@ -21,7 +21,9 @@ from openpyxl import Workbook
 
 from exports.cells import csv_text, write_rows
 from models.i18n import translate
-from models.overview import NO_DEPARTMENT, OVERALL, SMALL, NeedRow, Overview
+from models.overview import SMALL, Overview
+from models.overview_counting import NeedRow
+from models.overview_lookups import NO_DEPARTMENT, OVERALL
 
 SHEETS = (
     "load",

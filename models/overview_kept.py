@@ -50,31 +50,26 @@ from sqlalchemy import and_, case, func, select, true
 from sqlmodel import Session, col
 
 from models.db import session_scope
-from models.overview import (
-    NO_DEPARTMENT,
-    OVERALL,
+from models.overview import Figures, hide_small_numbers
+from models.overview_changes import _LOG
+from models.overview_counting import (
     ConsentRow,
-    Figures,
     LoadRow,
     MatrixCell,
     MedianRow,
     MeetingRow,
     OnTimeRow,
     OwnerChangeRow,
-    Period,
     ScoreRow,
     _median,
     _unanswered_in,
     days_to_done,
     done_days,
     handed_on_by,
-    held_meetings,
-    hide_small_numbers,
     score_change,
     scored_goals,
-    valid_consents,
 )
-from models.overview_changes import _LOG
+from models.overview_lookups import NO_DEPARTMENT, OVERALL, Period, held_meetings, valid_consents
 from models.tables import (
     OPEN_ACTION_STATUSES,
     Action,
@@ -100,7 +95,7 @@ _AGREEMENT_WIDTH = 5
 
 @dataclass(frozen=True, slots=True)
 class _Tally:
-    """What one citizen adds to every figure (models.overview's rules, per citizen)."""
+    """What one citizen adds to every figure (models.overview_counting's rules, per citizen)."""
 
     departments: tuple[str, ...]  # the departments that have the citizen (names)
     cadence: int  # meetings_per_year
@@ -120,7 +115,7 @@ def _where_citizen(column: Any, ids: list[int] | None) -> Any:
 def _tallies(session: Session, period: Period, day: date, names: dict[int, str],
              ids: list[int] | None) -> dict[int, _Tally]:  # fmt: skip
     """Every citizen's tally (ids None), or those of `ids` (a citizen that no longer exists has
-    none). The same rules as models.overview's figures, grouped by citizen."""
+    none). The same rules as models.overview_counting's figures, grouped by citizen."""
     first, after = period.utc_bounds
     last_due = min(period.end, day - timedelta(days=1))
 

@@ -1,9 +1,9 @@
 """Overblik's SQL building blocks: the day and score arithmetic that differs between SQLite and
-PostgreSQL, and the small expressions every figure in models/overview.py is built from.
+PostgreSQL, and the small expressions every figure in models/overview_counting.py is built from.
 
-Why a module of its own: models/overview.py says what each figure means; this says how the two
-databases are asked for it (SQLite has no date type, PostgreSQL no julianday()), so a dialect
-change is made in one place and the figures read without it.
+Why a module of its own: models/overview_counting.py says what each figure means; this says how
+the two databases are asked for it (SQLite has no date type, PostgreSQL no julianday()), so a
+dialect change is made in one place and the figures read without it.
 """
 
 from __future__ import annotations

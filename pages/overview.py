@@ -12,7 +12,8 @@ import streamlit as st
 
 from exports.spreadsheets import needs_frame, overview_xlsx
 from models.db import session_scope
-from models.overview import NEEDS_ON_SCREEN, OVERALL, SMALL, Period, build_overview, may_see_overview
+from models.overview import NEEDS_ON_SCREEN, SMALL, build_overview, may_see_overview
+from models.overview_lookups import OVERALL, Period
 from models.tables import today
 from ui.context import current_actor
 from ui.downloads import download_button

@@ -22,8 +22,9 @@ import streamlit as st
 
 from exports.spreadsheets import department_label, overview_csv, overview_frames
 from models.i18n import translate
-from models.overview import OVERALL, Figures, Overview, Period
+from models.overview import Figures, Overview
 from models.overview_kept import KEEPER, KeptFigures
+from models.overview_lookups import OVERALL, Period
 from models.settings import database_url
 from ui.frames import as_text, mixed_columns
 

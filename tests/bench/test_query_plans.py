@@ -22,7 +22,8 @@ from models.access import Actor
 from models.db import session_scope
 from models.follow_up import my_agreements
 from models.migrate import upgrade_database
-from models.overview import Period, build_overview
+from models.overview import build_overview
+from models.overview_lookups import Period
 from models.plans import load_joint_plan
 from models.tables import UserAccount
 

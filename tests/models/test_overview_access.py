@@ -19,14 +19,13 @@ from models.db import session_scope
 from models.errors import UserError
 from models.leaders import leader_ids, set_leader
 from models.overview import (
-    OVERALL,
     SMALL,
-    Period,
     build_overview,
     hide_small_numbers,
     overview_figures,
     small_number,
 )
+from models.overview_lookups import OVERALL, Period
 from models.tables import ActionEvent, AuditEvent, UnmetNeed, UserAccount
 from tests.factories import (
     make_action,

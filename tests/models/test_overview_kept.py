@@ -22,8 +22,9 @@ from models.actions import create_agreement, hand_over, move_due_date, set_actio
 from models.consent import record_consent, withdraw_consent
 from models.db import session_scope
 from models.erasure import erase_citizen
-from models.overview import Period, build_overview, counted_figures, overview_figures
+from models.overview import build_overview, counted_figures, overview_figures
 from models.overview_kept import FigureKeeper
+from models.overview_lookups import Period
 from models.people import remove_person
 from models.tables import (
     Action,

@@ -252,7 +252,7 @@ def test_the_cached_figures_hold_no_small_number_and_no_text(open_page, ditte):
     at = open_page(PAGE, user=ditte.staff_user)
     assert "Transport til psykolog." in str(at.dataframe[-1].value.to_dict())  # her own citizen
     period = at.session_state["lead_period"]
-    from models.overview import Period
+    from models.overview_lookups import Period
 
     figures = current_figures(Period(*period), today())
     drawn = current_drawing(Period(*period), today(), "da")
