@@ -10,9 +10,11 @@ import streamlit as st
 
 from models.db import session_scope
 from models.errors import UserError
-from models.meeting_mode import load_meeting_screen
+from models.meeting_mode import MeetingScreen, load_meeting_screen
+from models.meeting_timeline import meeting_position
 from ui.context import current_actor, require_citizen
 from ui.feedback import show_user_error
+from ui.fragments import in_own_rerun, page_part
 from ui.i18n import t
 from ui.meeting_agreements import render_agreements
 from ui.meeting_attendance import render_attendance, render_open
@@ -36,15 +38,41 @@ STEPS = {
     "close": render_close,
 }
 
+# Steps whose clicks change nothing drawn outside them: each reruns alone (ui/fragments.py; issue
+# 16: a score reran the whole meeting, its head, clock, speakers and side panel).
+PART_STEPS = frozenset({"goals"})
+
 actor = current_actor()
 citizen_id = require_citizen()
 
-try:
-    with session_scope() as _session:
-        screen = load_meeting_screen(session=_session, actor=actor, citizen_id=citizen_id)
-except UserError as _error:
-    show_user_error(_error)
-    st.stop()
+
+def load_screen() -> MeetingScreen:
+    """The meeting as this actor may see it (authorised and audited in models/), or the Danish
+    reason and an end to the run."""
+    try:
+        with session_scope() as session:
+            return load_meeting_screen(session=session, actor=actor, citizen_id=citizen_id)
+    except UserError as error:
+        show_user_error(error)
+        st.stop()
+
+
+@page_part
+def step_part(step: str, drawn: Panel) -> None:
+    """A step of PART_STEPS. On its own rerun it reads the meeting again (the page's reading is
+    the full run's) and shows its own messages; when the meeting has moved on meanwhile (another
+    step, ended, another device), the whole page runs instead."""
+    panel = drawn
+    if in_own_rerun():
+        panel = Panel(actor=actor, screen=load_screen())
+        live = panel.screen.meeting
+        if live is None or not live.is_running or meeting_position(live).step != step:
+            st.rerun(scope="app")
+    show_messages(key="meet-step-messages")  # on every run: the step's elements keep their places
+    STEPS[step](panel)
+
+
+screen = load_screen()
 
 plan, meeting = screen.plan, screen.meeting
 
@@ -93,4 +121,7 @@ with side_col, st.container(key="meet-side"):
             staff_only(t("preparation.not_to_raise"))
             show_text(prep.not_to_raise)
 with step_col:
-    STEPS[step](panel)
+    if step in PART_STEPS:
+        step_part(step, panel)
+    else:
+        STEPS[step](panel)

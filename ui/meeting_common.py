@@ -72,10 +72,11 @@ def attempt(panel: Panel, fn: Callable[..., Any], **kwargs: Any) -> tuple[Any, b
         return None, False
 
 
-def show_messages() -> None:
+def show_messages(key: str = "meet-messages") -> None:
     """This run's error or confirmation, in a slot that is always there: an alert appearing above
-    the steps must not shift them (an open "Ret målet" would close, taking the user's text)."""
-    with st.container(key="meet-messages"):
+    the steps must not shift them (an open "Ret målet" would close, taking the user's text).
+    A step that reruns alone (pages/meeting.py) has its own slot, `key`, at its top."""
+    with st.container(key=key):
         show_flash()
         message = st.session_state.pop(ERROR_KEY, None)
         if message:

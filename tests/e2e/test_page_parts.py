@@ -1,6 +1,5 @@
 """Parts of pages that rerun alone (ui/fragments.py) in real Chromium: Opfølgning's own list, Mine
-borgere's search and list; and Mødet's goals step, which was one and is a full rerun again (two
-clicks in it were lost under load in CI-style runs; README), held to the same outcomes.
+borgere's search and list, Mødet's goals step.
 
 A click on a row or a save reruns only that part, not app.py, so the part checks the login
 itself. Walked from the outside: the login ended in the database (another tab logged out, an
@@ -140,7 +139,7 @@ def test_a_search_in_mine_borgere_and_a_citizen_chosen_from_its_list(
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-# --- Mødet: a score, and a meeting changed elsewhere -------------------------------------------
+# --- Mødet: the goals step reruns alone ---------------------------------------------------------
 
 
 def _meeting_at_goals(page: Page, app_server, wait_for_app, choose_option) -> dict:
@@ -166,7 +165,7 @@ def _scores(url: str, meeting_id: int) -> list[int]:
         return list(rows)
 
 
-def test_a_score_is_saved_and_shown(
+def test_a_score_reruns_the_goals_step_alone_and_is_saved_and_shown(
     page: Page, app_server, wait_for_app, choose_option
 ) -> None:
     ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
@@ -175,7 +174,7 @@ def test_a_score_is_saved_and_shown(
     expect(checked).to_have_text("7")
     wait_for_app(page)
     assert _scores(app_server.database_url, ids["meeting_id"]) == [7]
-    _score(page, ids["goal_id"], "8")  # a second score is no conflict
+    _score(page, ids["goal_id"], "8")  # the step's own reading is fresh: a second score is no conflict
     expect(checked).to_have_text("8")
     wait_for_app(page)
     assert _scores(app_server.database_url, ids["meeting_id"]) == [8]
@@ -205,8 +204,8 @@ def _end(url: str, meeting_id: int) -> None:
 def test_a_score_after_the_meeting_changed_elsewhere_shows_the_meeting_as_it_is(
     page: Page, app_server, wait_for_app, choose_option, elsewhere, now_shown
 ) -> None:
-    """Another device moved the meeting to its next item, or ended it: the next click shows the
-    meeting as it now is."""
+    """Another device moved the meeting to its next item, or ended it: the step's own rerun finds
+    that and runs the whole page instead, which shows the meeting as it now is."""
     ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
     elsewhere(app_server.database_url, ids["meeting_id"])
     _score(page, ids["goal_id"], "6")
