@@ -84,7 +84,8 @@ DONE = """
   }
   // The run asked for since the action began (a search's Enter may leave a moment after the
   // typing, while the previous run's "finished" still stands), finished, rendered and idle.
-  if (!(b.lastRequest > since && b.lastFinish > b.lastRequest && document.querySelector(idle) !== null)) {
+  if (!(b.lastRequest > since && b.waiting.length === 0 && b.lastFinish > b.lastTaken
+        && document.querySelector(idle) !== null)) {
     return false;
   }
   if (expected.some(visible)) return { at: performance.now(), ok: true, error: null };
@@ -193,7 +194,7 @@ async def open_page(browser: Any) -> Any:
 
 
 async def wait_idle(page: Any, timeout: float = STEP_TIMEOUT_MS) -> None:
-    await page.wait_for_function(SCRIPT_DONE, arg=APP_IDLE, polling="raf", timeout=timeout)
+    await page.wait_for_function(SCRIPT_DONE, arg=[APP_IDLE, -1], polling="raf", timeout=timeout)
 
 
 async def log_in(page: Any, base_url: str, username: str, password: str, citizen_id: int) -> None:

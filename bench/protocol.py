@@ -39,6 +39,7 @@ class Element:
     id: str  # a widget's id ("" for an element that is not a widget)
     text: str  # what it says: a heading's or markdown's body, a widget's label, an alert's body
     data: str = ""  # a component's data (st.components.v2: its JSON, e.g. ui/row_list.py's rows)
+    fragment: str = ""  # the fragment (a part of a page, ui/fragments.py) that drew it, "" if none
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Run:
         return None
 
 
-def _element(message: Any) -> Element:
+def _element(message: Any, fragment: str = "") -> Element:
     kind = message.WhichOneof("type") or ""
     inner = getattr(message, kind) if kind else None
     element_id, text = "", ""
@@ -74,7 +75,7 @@ def _element(message: Any) -> Element:
         element_id = inner.id if "id" in names else ""
         text = next((str(getattr(inner, n)) for n in _TEXT_FIELDS if n in names and getattr(inner, n)), "")
     data = inner.json if kind == "bidi_component" else ""
-    return Element(kind, element_id, text, data)
+    return Element(kind, element_id, text, data, fragment)
 
 
 @dataclass
@@ -134,18 +135,8 @@ class Client:
         return await self.rerun(fragment_id=fragment_id)
 
     async def rerun(self, *, trigger: WidgetState | None = None, fragment_id: str = "") -> Run:
-        message = BackMsg()
-        state = message.rerun_script
-        state.query_string = self.query_string
-        state.page_script_hash = self.page_hash
-        if fragment_id:
-            state.fragment_id = fragment_id
-            state.is_auto_rerun = True
-        state.widget_states.widgets.extend(self.values.values())
-        if trigger is not None:
-            state.widget_states.widgets.append(trigger)
         began = time.perf_counter()
-        await self._socket.send(message.SerializeToString())
+        await self._socket.send(self._request(trigger, fragment_id).SerializeToString())
         run = await asyncio.wait_for(self._receive(began), self.timeout)
         if not fragment_id:  # a fragment's run draws only the fragment: the rest stays on the page
             on_page = {e.id for e in run.elements if e.id}
@@ -153,13 +144,46 @@ class Client:
         self.last = run
         return run
 
-    async def _receive(self, began: float) -> Run:
+    async def together(self, *clicks: tuple[WidgetState | None, str]) -> Run:
+        """Send several requests at once, as quick clicks do: each (trigger, fragment id or "").
+
+        A request for a fragment does not stop a run in progress; it waits for it. So the run that
+        answers is not always the next one to finish: wait until every request was taken by a run
+        that started after it (a full run takes all, a fragment's run those for its fragment) and
+        a run finished after that (the rule of tests/e2e/conftest.py's RUN_TRACKER)."""
+        began = time.perf_counter()
+        for trigger, fragment_id in clicks:
+            await self._socket.send(self._request(trigger, fragment_id).SerializeToString())
+        waiting = [fragment_id for _, fragment_id in clicks]
+        run = await asyncio.wait_for(self._receive(began, waiting=waiting), self.timeout)
+        self.last = run
+        return run
+
+    def _request(self, trigger: WidgetState | None, fragment_id: str) -> BackMsg:
+        message = BackMsg()
+        state = message.rerun_script
+        state.query_string = self.query_string
+        state.page_script_hash = self.page_hash
+        if fragment_id:
+            state.fragment_id = fragment_id
+            state.is_auto_rerun = trigger is None  # a timer's rerun (poll), not a click
+        state.widget_states.widgets.extend(self.values.values())
+        if trigger is not None:
+            state.widget_states.widgets.append(trigger)
+        return message
+
+    async def _receive(self, began: float, *, waiting: list[str] | None = None) -> Run:
+        """Read until the run asked for has finished; with `waiting` (the fragment ids, "" for
+        the whole app, of requests sent together), until every one was taken and a run after."""
         elements: list[Element] = []
         runs, exception = 0, False
         while True:
             forward = ForwardMsg()
             forward.ParseFromString(await self._socket.recv())
             kind = forward.WhichOneof("type")
+            if kind == "new_session" and waiting is not None:
+                ran = list(forward.metadata.run.fragment_ids)
+                waiting = [f for f in waiting if f == "" or f not in ran] if ran else []
             if kind == "navigation":  # the pages this user has now (they change at login)
                 self.pages = {}
                 for page in forward.navigation.app_pages:
@@ -170,12 +194,14 @@ class Client:
             elif kind == "auto_rerun":
                 self.auto_reruns[forward.auto_rerun.fragment_id] = forward.auto_rerun.interval
             elif kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
-                element = _element(forward.delta.new_element)
+                element = _element(forward.delta.new_element, forward.delta.fragment_id)
                 exception = exception or element.kind == "exception"
                 elements.append(element)
             elif kind == "script_finished":
                 runs += 1
                 if forward.script_finished == _EARLY:  # st.rerun(): the next run follows
                     elements, exception = [], False
+                    continue
+                if waiting:  # a request still waits for its run: this finish answered another
                     continue
                 return Run((time.perf_counter() - began) * 1000, elements, runs, exception)

@@ -14,8 +14,9 @@ Waiting (the machine may be a busy 2-core CI runner, so nothing here trusts a sh
   to UI_TIMEOUT_MS (set once below), so a slow machine waits longer and a real failure still fails.
 - then wait_for_app(page): it follows Streamlit's own protocol. Each browser context gets a small
   script (RUN_TRACKER) that sees the rerun requests the page sends and the "script finished"
-  messages it receives over the websocket; wait_for_app returns once a script run has finished
-  after the last request and the app shows itself idle and connected. So it also holds right
+  messages it receives over the websocket; wait_for_app returns once every request has been
+  taken by a run (a fragment's request by a run of that fragment, see RUN_TRACKER), a run has
+  finished after that, and the app shows itself idle and connected. So it also holds right
   after a click, before the rerun has even started. Never sleep.
 - Contexts for a second browser come from the `new_context` fixture (it adds the tracker).
 - Pick in a selectbox or multiselect with choose_option(box, "text") (see open_list for why).
@@ -43,7 +44,8 @@ import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from streamlit.proto.BackMsg_pb2 import BackMsg
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+from streamlit.proto.ClientState_pb2 import ClientState
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg, ForwardMsgMetadata
 
 from models import db, migrate
 
@@ -70,26 +72,47 @@ expect.set_options(timeout=UI_TIMEOUT_MS)
 # Streamlit's websocket carries one protobuf message per frame: BackMsg up, ForwardMsg down.
 # The field numbers come from the installed Streamlit, so an upgrade cannot silently break this.
 _RERUN_FIELD = BackMsg.DESCRIPTOR.fields_by_name["rerun_script"].number
+_RERUN_FRAGMENT_FIELD = ClientState.DESCRIPTOR.fields_by_name["fragment_id"].number
+_METADATA_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["metadata"].number
+_RUN_FIELD = ForwardMsgMetadata.DESCRIPTOR.fields_by_name["run"].number
+_RUN_FRAGMENTS_FIELD = ForwardMsgMetadata.DESCRIPTOR.fields_by_name["run"].message_type.fields_by_name[
+    "fragment_ids"
+].number
+_NEW_SESSION_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["new_session"].number
 _FINISHED_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
 _FINISHED_EARLY = ForwardMsg.ScriptFinishedStatus.Value("FINISHED_EARLY_FOR_RERUN")
 
+# Which request a run serves. A click in a fragment (a part of a page, ui/fragments.py; Mødet's
+# clock) asks for that fragment only, and Streamlit does not stop a run in progress for it: the
+# request waits until the run in progress (the clock's own 30-second run, or a full run) has
+# finished, and only then runs (measured on the wire: the other run's "finished" arrives after the
+# click's request, and the click's own run after that). So "a run finished after the last request"
+# is not enough. Every message of a run names the fragments it runs (metadata.run.fragment_ids,
+# none for a full run); a request counts as taken when a run starts ("new_session") that is a full
+# run or runs its fragment, and the wait is over once every request is taken and a run finished
+# after the last one was.
 RUN_TRACKER = string.Template("""
 (() => {
-  // Sequence numbers order requests against finished runs; the times (performance.now()) are for
-  // the benchmark (bench/browser.py): the first press or typing since it reset inputAt, the last
-  // rerun request, the first message back, the last "finished" and the render after it.
-  const runs = { sequence: 0, lastRequest: 0, lastFinish: 0, requests: 0, finishes: 0, closed: 0,
-                 inputAt: 0, requestAt: 0, firstReplyAt: 0, finishedAt: 0, renderedAt: 0 };
+  // Sequence numbers order requests, the runs that take them, and finished runs; the times
+  // (performance.now()) are for the benchmark (bench/browser.py): the first press or typing since
+  // it reset inputAt, the last rerun request, the first message back, the last "finished" and
+  // the render after it. `waiting` holds the fragment id ("" for the whole app) of each request
+  // no started run has taken yet.
+  const runs = { sequence: 0, lastRequest: 0, lastTaken: 0, lastFinish: 0, waiting: [], requests: 0,
+                 finishes: 0, closed: 0, inputAt: 0, requestAt: 0, firstReplyAt: 0, finishedAt: 0,
+                 renderedAt: 0 };
   Object.defineProperty(window, "__samplanRuns", { value: runs });
   for (const type of ["pointerdown", "keydown", "input"]) {
     window.addEventListener(type, () => { if (!runs.inputAt) runs.inputAt = performance.now(); }, true);
   }
-  // The value (or length) of a top-level protobuf field, undefined when absent.
-  const field = (data, wanted) => {
-    const bytes = data instanceof ArrayBuffer ? new Uint8Array(data)
-      : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
-      : null;
-    if (bytes === null) return undefined;
+  const bytesOf = (data) => data instanceof ArrayBuffer ? new Uint8Array(data)
+    : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+    : null;
+  // A protobuf message's fields with this number: a varint's value, a length-delimited field's
+  // bytes (a message or a string).
+  const fields = (bytes, wanted) => {
+    const found = [];
+    if (bytes === null || bytes === undefined) return found;
     let i = 0;
     const varint = () => {
       let value = 0, scale = 1, byte;
@@ -101,13 +124,18 @@ RUN_TRACKER = string.Template("""
       const tag = varint(), number = Math.floor(tag / 8), wire = tag % 8;
       let value;
       if (wire === 0) value = varint();
-      else if (wire === 2) { value = varint(); i += value; }
+      else if (wire === 2) { const length = varint(); value = bytes.subarray(i, i + length); i += length; }
       else if (wire === 1) i += 8;
       else if (wire === 5) i += 4;
-      else return undefined;
-      if (number === wanted) return value;
+      else return found;
+      if (number === wanted) found.push(value);
     }
-    return undefined;
+    return found;
+  };
+  const text = new TextDecoder();
+  const runFragments = (bytes) => {
+    const run = fields(fields(bytes, $metadata)[0], $run)[0];
+    return fields(run, $run_fragments).map((id) => text.decode(id));
   };
   // Streamlit handles a message after this listener, and React renders the result in a task it
   // posts then. Two posted-message hops from here land after that render (posted messages run
@@ -130,7 +158,15 @@ RUN_TRACKER = string.Template("""
       this.addEventListener("message", (event) => {
         const now = performance.now();
         if (runs.requestAt > runs.firstReplyAt) runs.firstReplyAt = now;
-        const status = field(event.data, $finished);
+        const bytes = bytesOf(event.data);
+        if (fields(bytes, $new_session).length) {
+          // A full run takes every request; a fragment's run the requests for its fragments.
+          const ran = runFragments(bytes);
+          const left = ran.length ? runs.waiting.filter((id) => id === "" || !ran.includes(id)) : [];
+          if (left.length < runs.waiting.length) runs.lastTaken = ++runs.sequence;
+          runs.waiting = left;
+        }
+        const status = fields(bytes, $finished)[0];
         // A run stopped early for a rerun is not the end: the rerun that follows is.
         if (status !== undefined && status !== $early) {
           const sequence = ++runs.sequence;  // ordered against requests as received
@@ -144,7 +180,11 @@ RUN_TRACKER = string.Template("""
       });
     }
     send(data) {
-      if (String(this.url).includes("/_stcore/stream") && field(data, $rerun) !== undefined) {
+      const ours = String(this.url).includes("/_stcore/stream");
+      const request = ours ? fields(bytesOf(data), $rerun)[0] : undefined;
+      if (request !== undefined) {
+        const fragment = fields(request, $rerun_fragment)[0];
+        runs.waiting.push(fragment === undefined ? "" : text.decode(fragment));
         runs.requests += 1;
         runs.requestAt = performance.now();
         runs.lastRequest = ++runs.sequence;
@@ -154,13 +194,23 @@ RUN_TRACKER = string.Template("""
   }
   window.WebSocket = Tracked;
 })();
-""").substitute(finished=_FINISHED_FIELD, early=_FINISHED_EARLY, rerun=_RERUN_FIELD)
+""").substitute(
+    finished=_FINISHED_FIELD,
+    early=_FINISHED_EARLY,
+    rerun=_RERUN_FIELD,
+    rerun_fragment=_RERUN_FRAGMENT_FIELD,
+    metadata=_METADATA_FIELD,
+    run=_RUN_FIELD,
+    run_fragments=_RUN_FRAGMENTS_FIELD,
+    new_session=_NEW_SESSION_FIELD,
+)
 
 SCRIPT_DONE = """
-(idle) => {
+([idle, since]) => {
   const runs = window.__samplanRuns;
   if (runs === undefined) throw new Error("no run tracker: open pages through the new_context fixture");
-  return runs.lastFinish > runs.lastRequest && document.querySelector(idle) !== null;
+  return runs.lastRequest > since && runs.waiting.length === 0 && runs.lastFinish > runs.lastTaken
+    && document.querySelector(idle) !== null;
 }
 """
 
@@ -355,15 +405,25 @@ def app_server(
         yield server
 
 
-def wait_for_app(page: Page, timeout: float = SCRIPT_RUN_TIMEOUT_MS) -> None:
+def run_sequence(page: Page) -> int:
+    """Where the page's run tracker is now: pass it to wait_for_app(requested_after=) to wait for
+    the request an input is known to send."""
+    return page.evaluate("() => window.__samplanRuns.sequence")
+
+
+def wait_for_app(page: Page, timeout: float = SCRIPT_RUN_TIMEOUT_MS, *, requested_after: int = -1) -> None:
     """Wait until the script run the page last asked for has finished and the app is idle.
 
     "Finished" is Streamlit's own script_finished message, received after the page's last rerun
-    request (see RUN_TRACKER), so this holds right after a click too. Still expect() the element a
-    step should show first: that is the test's assertion, and some clicks rerun nothing.
+    request was taken by a run (see RUN_TRACKER), so this holds right after a click too. Still
+    expect() the element a step should show first: that is the test's assertion, and some clicks
+    rerun nothing. Some inputs send their request a moment after the key or click has been
+    handled (seen in CI: a radio's ArrowRight in a part of a page, its request sent after the
+    wait had already found the page idle); where an input must rerun, pass
+    `requested_after=run_sequence(page)` taken before it, and the wait holds until its request.
     """
     try:
-        page.wait_for_function(SCRIPT_DONE, arg=APP_IDLE, timeout=timeout, polling=50)
+        page.wait_for_function(SCRIPT_DONE, arg=[APP_IDLE, requested_after], timeout=timeout, polling=50)
     except PlaywrightTimeout:
         state = page.evaluate(
             "(idle) => ({runs: window.__samplanRuns, app: document.querySelector('[data-testid=stApp]')"

@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import Action, Goal, GoalScore
-from tests.e2e.conftest import go_to_step
+from tests.e2e.conftest import go_to_step, run_sequence
 from tests.e2e.test_meeting import log_in, seed
 
 BUDGET = 25
@@ -63,10 +63,11 @@ class Keyboard:
         self.page, self.wait, self.presses, self.rings = page, wait_for_app, 0, []
 
     def press(self, key: str, *, reruns: bool = False) -> None:
+        before = run_sequence(self.page)
         self.page.keyboard.press(key)
         self.presses += 1
         if reruns:
-            self.wait(self.page)
+            self.wait(self.page, requested_after=before)
         ring = self.page.evaluate(FOCUS_RING)
         self.rings.append(ring)
         assert ring.get("where") != "body", f"focus lost to the page body after {key}"
@@ -126,6 +127,10 @@ def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server,
     expect(scale).to_be_visible()
     assert scale.evaluate("(el) => el.contains(document.activeElement)"), "the focus is on the goal's scale"
     keys.press("ArrowRight", reruns=True)  # from nothing chosen to the next option: a score is saved
+    # What only the server draws once today's score is saved (the radio's dot the browser sets
+    # itself): the goal's next step comes with its score.
+    expect(first.locator('[class*="st-key-meet_step_up_"]')).to_be_visible()
+    wait_for_app(page)
     with session_scope(url=app_server.database_url) as s:
         scores = s.exec(select(GoalScore).where(GoalScore.goal_id == ids["goal_id"])).all()
         assert len(scores) == 2, "the held meeting's score and today's"

@@ -21,7 +21,7 @@ from models.demo import load_demo
 from models.i18n import translate
 from models.meeting_live import next_agenda_item
 from models.tables import AuditEvent, GoalScore, LoginSession, Meeting, UserAccount
-from tests.e2e.conftest import go_to_step, log_in
+from tests.e2e.conftest import go_to_step, log_in, run_sequence
 from tests.factories import make_citizen, make_membership
 
 ROWS = ".st-key-fu-rows-overdue"
@@ -155,8 +155,12 @@ def _meeting_at_goals(page: Page, app_server, wait_for_app, choose_option) -> di
     return ids
 
 
-def _score(page: Page, goal_id: int, score: str) -> None:
+def _score(page: Page, goal_id: int, score: str) -> int:
+    """Click a score; returns the run tracker's place before it, for wait_for_app(requested_after=):
+    the radio's request can leave the page a moment after the click (see wait_for_app)."""
+    before = run_sequence(page)
     page.locator(f".st-key-meet_score_{goal_id}").locator("label").filter(has_text=score).first.click()
+    return before
 
 
 def _scores(url: str, meeting_id: int) -> list[int]:
@@ -169,14 +173,14 @@ def test_a_score_reruns_the_goals_step_alone_and_is_saved_and_shown(
     page: Page, app_server, wait_for_app, choose_option
 ) -> None:
     ids = _meeting_at_goals(page, app_server, wait_for_app, choose_option)
-    _score(page, ids["goal_id"], "7")
+    clicked = _score(page, ids["goal_id"], "7")
     checked = page.locator(f".st-key-meet_score_{ids['goal_id']}").locator("label:has(input:checked)")
     expect(checked).to_have_text("7")
-    wait_for_app(page)
+    wait_for_app(page, requested_after=clicked)
     assert _scores(app_server.database_url, ids["meeting_id"]) == [7]
-    _score(page, ids["goal_id"], "8")  # the step's own reading is fresh: a second score is no conflict
+    clicked = _score(page, ids["goal_id"], "8")  # the step's own reading is fresh: no conflict
     expect(checked).to_have_text("8")
-    wait_for_app(page)
+    wait_for_app(page, requested_after=clicked)
     assert _scores(app_server.database_url, ids["meeting_id"]) == [8]
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
 
@@ -213,3 +217,57 @@ def test_a_score_after_the_meeting_changed_elsewhere_shows_the_meeting_as_it_is(
     wait_for_app(page)
     expect(page.locator(f".st-key-meet_score_{ids['goal_id']}")).to_have_count(0)
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+# --- Quick clicks: one inside a part while a run is in progress, then one outside it -----------
+
+
+def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(app_server) -> None:
+    """On the wire, three requests at once, as quick clicks send them: a full run of Mødet, then
+    "Skalér dette mål" in the goals step (a part: its request waits for the run in progress, as
+    Streamlit does not stop a run for a part), then "Pause" outside the part (a full run). With
+    Streamlit's fast reruns the third stopped the tab's runner and the waiting click was dropped
+    with it: the goal's scale never opened (a goal's submit, measured the same way, was never
+    saved). With runner.fastReruns off (.streamlit/config.toml) the waiting request is merged
+    into the next run, its trigger kept."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    from bench.protocol import Client
+    from bench.users import StaffUser, log_in_over
+    from models.meeting_live import go_to_agenda_item
+    from tests.e2e.test_meeting import seed
+    from tests.factories import PASSWORD
+
+    ids = seed(app_server.database_url, running=True)
+    with session_scope(write=True, url=app_server.database_url) as s:
+        rasmus = s.exec(select(UserAccount).where(UserAccount.username == "rasmus")).one()
+        go_to_agenda_item(session=s, actor=Actor.from_user(rasmus), meeting_id=ids["meeting_id"], index=2)
+        rasmus_id = rasmus.id
+
+    async def clicks() -> tuple[str, list[str]]:
+        client = await log_in_over(Client(app_server.url), StaffUser(rasmus_id, "rasmus", ids["citizen_id"]),
+                                   PASSWORD)  # fmt: skip
+        try:
+            meeting = await client.navigate(translate("nav.meeting", "da"))
+            pick = meeting.widget("meet_pick_score_*", "button")
+            pause = meeting.widget("meet_speaker_pause", "button")
+            assert pick is not None and pick.fragment, "the goals step is a part with a goal to score"
+            assert pause is not None and not pause.fragment
+            goal = pick.id.rsplit("_", 1)[-1]
+            done = await client.together(
+                (None, ""),
+                (WidgetState(id=pick.id, trigger_value=True), pick.fragment),
+                (WidgetState(id=pause.id, trigger_value=True), ""),
+            )
+            assert not done.exception
+            return goal, [e.id for e in done.elements if e.kind == "radio"]
+        finally:
+            await client.close()
+
+    # Its own thread: a Playwright test before it in this process leaves an event loop running here.
+    with ThreadPoolExecutor(1) as thread:
+        goal, scales = thread.submit(asyncio.run, clicks()).result()
+    assert any(scale.endswith(f"-meet_score_{goal}") for scale in scales), (goal, scales)
