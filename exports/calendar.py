@@ -2,7 +2,7 @@
 
 One VEVENT in Europe/Copenhagen time with its VTIMEZONE, one ATTENDEE per invited person with an
 e-mail address (the citizen too). The invitation given here has already left out professionals
-no valid consent covers (models.meetings.build_invitation), and the file never carries the
+no valid consent covers (models.invitation.build_invitation), and the file never carries the
 citizen's preparation: a calendar entry is read by many eyes. An address that is not exactly one
 plain address (models.text.is_plain_email) is left out, whatever is stored: "a@x.dk,mailto:b@y.dk"
 would invite a stranger, so the export does not trust that every stored address was checked.
@@ -18,7 +18,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from models.formatting import local
 from models.i18n import translate
-from models.meetings import Invitation
+from models.invitation import Invitation
 from models.tables import utcnow
 from models.text import is_plain_email
 

@@ -19,7 +19,8 @@ from exports.docx_style import on_one_line, prepare_document
 from models.contact_words import how_to_reach
 from models.formatting import format_clock, format_day, local
 from models.i18n import translate
-from models.meetings import Invitation, InvitedPerson, split_matters_most
+from models.invitation import Invitation, InvitedPerson
+from models.preparation import split_matters_most
 from models.tables import today
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
-from models import meetings
+from models import meeting_edit, preparation
 from models.access import Actor, authorize
 from models.citizen_links import link_actor
 from models.citizen_quota import take_write
@@ -68,7 +68,7 @@ def next_editable_meeting(session: Session, citizen_id: int) -> Meeting | None:
     team can still change (a draft or a confirmed meeting)."""
     return session.execute(
         select(Meeting)
-        .where(Meeting.citizen_id == citizen_id, Meeting.status.in_(meetings.EDITABLE_STATUSES))  # type: ignore[arg-type,attr-defined]
+        .where(Meeting.citizen_id == citizen_id, Meeting.status.in_(meeting_edit.EDITABLE_STATUSES))  # type: ignore[arg-type,attr-defined]
         .order_by(Meeting.starts_at, Meeting.id)  # type: ignore[arg-type]
         .limit(1)
     ).scalar_one_or_none()
@@ -94,7 +94,7 @@ def save_own_preparation(
     current = session.execute(
         select(Preparation).where(Preparation.meeting_id == meeting_id)  # type: ignore[arg-type]
     ).scalar_one_or_none()
-    version = meetings.save_preparation(
+    version = preparation.save_preparation(
         session=session, actor=actor, meeting_id=meeting_id, seen_version=seen_version,
         matters_most=matters_most, going_well=going_well, questions=questions,
         not_to_raise=not_to_raise,

@@ -33,8 +33,9 @@ from sqlmodel import Session, col
 
 from models.access import Actor, authorize, require_staff, visible_citizens_filter, write_audits
 from models.errors import NotFound, UserError
-from models.meetings import EDITABLE_STATUSES, split_matters_most
+from models.meeting_edit import EDITABLE_STATUSES
 from models.plans import JointPlan
+from models.preparation import split_matters_most
 from models.tables import (
     Action,
     ActionEvent,

@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from models.citizen_input import next_editable_meeting
 from models.citizen_links import link_actor
-from models.meetings import split_matters_most
 from models.plans import JointPlan, MeetingView, PersonView, load_joint_plan
+from models.preparation import split_matters_most
 from models.readability import latest_when_hard
 from models.tables import (
     AgendaProposal,

@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlmodel import Session, col
 
 from models.access import Actor, require_staff
-from models.meetings import Invitation
+from models.invitation import Invitation
 from models.plans import JointPlan
 from models.tables import InvitationLetter
 

@@ -14,13 +14,13 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from models.access import Actor, authorize
+from models.agenda import default_agenda
 from models.db import save_versioned
 from models.errors import NotFound, UserError
 from models.formatting import format_day, local
 from models.i18n import translate
 from models.meeting_read import LiveMeeting, seconds_between
 from models.meeting_timeline import STEP_TITLE_KEYS, missing_steps
-from models.meetings import default_agenda
 from models.plans import (
     AgendaItemView,
 )
@@ -123,7 +123,7 @@ def open_meeting(
         held_on["starts_at"] = now.replace(microsecond=0)
     items = agenda_rows(session, meeting_id)
     if not items:
-        # The same routine the preparation page offers (models/meetings.py), summing to the length.
+        # The same routine the preparation page offers (models/agenda.py), summing to the length.
         for n, line in enumerate(default_agenda(meeting.minutes)):
             item = AgendaItem(meeting_id=meeting_id, position=n, title=line.title, minutes=line.minutes)
             session.add(item)

@@ -7,7 +7,7 @@ baseline, no mail). When the time or length later differs, or the meeting is can
 row moves on in the same transaction that records one notice per recipient; a conditional
 UPDATE (on the sequence it read) lets exactly one of two concurrent runs do it.
 
-Recipients pass the same consent gate as the first invitation: models.meetings.build_invitation
+Recipients pass the same consent gate as the first invitation: models.invitation.build_invitation
 decides (a professional no valid consent covers today or on the meeting day is left out), plus
 the citizen. Reading the plan for it is audited as "remind.calendar" (the command line: user
 NULL), as `samplan export` is.
@@ -24,7 +24,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
 from models.access import write_audit
-from models.meetings import build_invitation
+from models.invitation import build_invitation
 from models.plans import _load
 from models.reminders_ledger import NoticeSpec
 from models.tables import COPENHAGEN, Citizen, Meeting, MeetingCalendar

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models import meetings
+from models import agenda, meetings
 from ui.citizen_team_view import agenda_proposals
 from ui.i18n import lang, t
 from ui.prepare_shared import Prep, seen, write
@@ -16,8 +16,8 @@ def show(prep: Prep) -> None:
     if meeting is None:
         st.info(t("before.needs_meeting"))
     else:
-        total = meetings.agenda_total(meeting.agenda)
-        over = meetings.agenda_overrun(meeting.agenda, meeting.minutes)
+        total = agenda.agenda_total(meeting.agenda)
+        over = agenda.agenda_overrun(meeting.agenda, meeting.minutes)
         st.metric(
             t("before.agenda_sum", total=total, minutes=meeting.minutes), f"{total} / {meeting.minutes}"
         )
@@ -47,16 +47,16 @@ def show(prep: Prep) -> None:
                 entries.append((title, box))
             if st.form_submit_button(t("before.save_agenda"), type="primary", disabled=not editable):
                 write(
-                    lambda s: meetings.save_agenda(
+                    lambda s: agenda.save_agenda(
                         session=s, actor=actor, meeting_id=meeting.id, seen_version=v, items=entries
                     ),
                     "before.agenda_saved",
                     forget=(f"seen-agenda-{meeting.id}",),
                 )
         if editable and st.button(t("before.agenda_reset"), key=f"agenda-reset-{meeting.id}"):
-            defaults = meetings.default_agenda(meeting.minutes, lang=lang())
+            defaults = agenda.default_agenda(meeting.minutes, lang=lang())
             write(
-                lambda s: meetings.save_agenda(
+                lambda s: agenda.save_agenda(
                     session=s,
                     actor=actor,
                     meeting_id=meeting.id,

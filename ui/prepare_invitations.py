@@ -11,11 +11,11 @@ import streamlit as st
 
 from exports.calendar import build_meeting_ics
 from exports.invitation import build_invitation_docx
-from models import invitation_letters, meetings
+from models import invitation_letters
 from models.access import Actor
 from models.db import session_scope
 from models.formatting import format_clock, format_moment, local
-from models.meetings import Invitation
+from models.invitation import Invitation, build_invitation, load_invitation
 from models.tables import today
 from ui.downloads import download_button
 from ui.i18n import lang, t
@@ -76,14 +76,14 @@ def show(prep: Prep) -> None:
         st.info(t("before.invitations_draft"), icon="📝")
         return
     st.caption(t("before.invitations_help"))
-    invitation = meetings.build_invitation(prep.plan, meeting.id, on=prep.on_day)
+    invitation = build_invitation(prep.plan, meeting.id, on=prep.on_day)
     _receivers(prep, invitation)
     _letter_state(prep, invitation)
     meeting_id, chosen_lang = meeting.id, lang()
 
     def load(who: Actor, purpose: str) -> Invitation:
         with session_scope() as session:
-            return meetings.load_invitation(
+            return load_invitation(
                 session=session, actor=who, citizen_id=cid, meeting_id=meeting_id, purpose=purpose
             )
 

@@ -11,7 +11,7 @@ from datetime import time
 
 import streamlit as st
 
-from models import meetings
+from models import invitation, meeting_edit, meetings
 from models.db import session_scope
 from models.formatting import local
 from models.next_meeting import next_meeting_words
@@ -62,10 +62,10 @@ def show(prep: Prep) -> None:
             )
             m_minutes = col_minutes.number_input(
                 t("before.minutes"),
-                min_value=meetings.MIN_MINUTES,
-                max_value=meetings.MAX_MINUTES,
+                min_value=meeting_edit.MIN_MINUTES,
+                max_value=meeting_edit.MAX_MINUTES,
                 step=5,
-                value=meeting.minutes if meeting else meetings.DEFAULT_MINUTES,
+                value=meeting.minutes if meeting else meeting_edit.DEFAULT_MINUTES,
                 key=f"m-minutes-{mid}-{v}",
             )
             m_place = st.text_input(
@@ -152,7 +152,7 @@ def show(prep: Prep) -> None:
                     ),
                     icon="📅",
                 )
-            prep.warn_uncovered(meetings.uncovered_participants(plan, meeting, on=on_day))
+            prep.warn_uncovered(invitation.uncovered_participants(plan, meeting, on=on_day))
             if meeting.status == "draft" and st.button(
                 t("before.confirm"), type="primary", key=f"confirm-{mid}"
             ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from models import meetings
+from models import preparation
 from ui.citizen_team_view import preparation_author
 from ui.i18n import t
 from ui.prepare_shared import Prep, seen, write
@@ -20,7 +20,7 @@ def show(prep: Prep) -> None:
         preparation_author(actor, prep.plan, meeting.id)  # the citizen's own, through their link
         prep = meeting.preparation
         v = seen(f"prep-{meeting.id}", prep.version if prep else None)
-        things = meetings.split_matters_most(prep.matters_most if prep else None)
+        things = preparation.split_matters_most(prep.matters_most if prep else None)
         with form(key=f"prep-{meeting.id}-{v}"):
             matters = [
                 st.text_input(
@@ -28,7 +28,7 @@ def show(prep: Prep) -> None:
                     value=things[n] if n < len(things) else "",
                     key=f"prep-mm{n}-{meeting.id}-{v}",
                 )
-                for n in range(meetings.MAX_MATTERS_MOST)
+                for n in range(preparation.MAX_MATTERS_MOST)
             ]
             texts = {
                 name: st.text_area(
@@ -42,7 +42,7 @@ def show(prep: Prep) -> None:
             }
             if st.form_submit_button(t("before.save_preparation"), type="primary", disabled=not editable):
                 write(
-                    lambda s: meetings.save_preparation(
+                    lambda s: preparation.save_preparation(
                         session=s,
                         actor=actor,
                         meeting_id=meeting.id,

@@ -15,7 +15,7 @@ from datetime import date
 import streamlit as st
 
 from models import consent as consent_rules
-from models import departments, meetings
+from models import departments, meeting_edit
 from models.access import Actor
 from models.db import session_scope
 from models.plans import JointPlan, MeetingView, PersonView
@@ -58,7 +58,7 @@ class Prep:
 
     @property
     def editable(self) -> bool:
-        return self.meeting is not None and self.meeting.status in meetings.EDITABLE_STATUSES
+        return self.meeting is not None and self.meeting.status in meeting_edit.EDITABLE_STATUSES
 
     def flag(self, person: PersonView) -> str:
         if person.kind != "professional":

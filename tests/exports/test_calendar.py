@@ -8,7 +8,8 @@ import icalendar
 import pytest
 
 from exports.calendar import build_meeting_ics
-from models.meetings import AgendaLine, Invitation, InvitedPerson
+from models.agenda import AgendaLine
+from models.invitation import Invitation, InvitedPerson
 from models.plans import PreparationView
 
 

@@ -99,7 +99,7 @@ def test_opening_starts_the_clock_and_a_default_agenda(team):
     _open(team)
     meeting = _screen(team).meeting
     assert (meeting.status, meeting.opened_at) == ("in_progress", T0)
-    assert len(meeting.agenda) == 6  # the good meeting's routine (models.meetings.default_agenda)
+    assert len(meeting.agenda) == 6  # the good meeting's routine (models.agenda.default_agenda)
     assert sum(i.minutes for i in meeting.agenda) == 60  # the routine fills the hour
     assert meeting.agenda[0].started_at == T0
     with pytest.raises(UserError) as caught:

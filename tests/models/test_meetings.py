@@ -1,4 +1,5 @@
-"""Scheduling, agenda, the citizen's preparation and the invitation (models/meetings.py)."""
+"""Scheduling, agenda, the citizen's preparation and the invitation (models/meetings.py,
+models/agenda.py, models/preparation.py, models/invitation.py)."""
 
 from __future__ import annotations
 
@@ -9,29 +10,24 @@ import pytest
 from sqlmodel import select
 
 from models.access import Actor
+from models.agenda import AgendaLine, agenda_overrun, agenda_total, default_agenda, save_agenda
 from models.consent import record_consent
 from models.db import session_scope
 from models.errors import StaleVersion, UserError
+from models.invitation import build_invitation
 from models.meetings import (
-    AgendaLine,
-    agenda_overrun,
-    agenda_total,
-    build_invitation,
     confirm_meeting,
-    default_agenda,
     double_bookings,
     local_start,
     same_leader_and_note_taker,
-    save_agenda,
-    save_preparation,
     save_written_status,
     schedule_meeting,
-    split_matters_most,
     suggest_meeting_day,
     update_meeting,
 )
 from models.people import add_person, create_citizen
 from models.plans import load_joint_plan
+from models.preparation import save_preparation, split_matters_most
 from models.tables import AuditEvent, MeetingParticipant, today
 from tests.factories import make_user
 

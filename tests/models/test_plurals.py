@@ -11,7 +11,7 @@ import pytest
 from babel import Locale
 
 from models.i18n import LANGUAGES, catalogue, is_plural_key, plural_category, plural_keys, translate
-from models.meetings import MIN_MINUTES
+from models.meeting_edit import MIN_MINUTES
 from models.overview import NEEDS_ON_SCREEN
 
 

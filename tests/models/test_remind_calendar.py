@@ -12,7 +12,7 @@ from sqlalchemy import update
 
 from exports.calendar import build_meeting_ics
 from models.db import session_scope
-from models.meetings import build_invitation
+from models.invitation import build_invitation
 from models.plans import _load
 from models.reminders import run_reminders
 from models.tables import Citizen, Meeting

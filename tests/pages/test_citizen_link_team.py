@@ -8,7 +8,7 @@ from sqlmodel import select
 from models import citizen_input as ci
 from models.citizen_links import resolve_citizen_link
 from models.db import session_scope
-from models.meetings import save_preparation
+from models.preparation import save_preparation
 from models.tables import Action, AgendaItem, AgendaProposal, CitizenLink, CitizenMessage, Goal, Meeting
 from tests.factories import make_actor
 from tests.pages.test_citizen_link import open_link, shown

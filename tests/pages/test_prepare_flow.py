@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlmodel import select
 
-from models import departments, invitation_letters, meetings
+from models import departments, invitation, invitation_letters
 from models.db import session_scope
 from models.plans import load_joint_plan
 from models.tables import (
@@ -116,7 +116,7 @@ def _downloaded(ditte) -> int:
     actor = make_actor(ditte.staff_user)
     with session_scope() as s:
         meeting_id = s.execute(select(Meeting.id).where(Meeting.status == "planned")).scalar_one()
-        found = meetings.load_invitation(session=s, actor=actor, citizen_id=ditte.citizen.id,
+        found = invitation.load_invitation(session=s, actor=actor, citizen_id=ditte.citizen.id,
                                          meeting_id=meeting_id, purpose="invitation.export_docx")
     with session_scope(write=True) as s:
         invitation_letters.remember_download(session=s, actor=actor, invitation=found)

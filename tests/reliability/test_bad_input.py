@@ -26,7 +26,7 @@ from models.demo import ditte_document
 from models.errors import UserError
 from models.exchange import import_document, parse_document, plan_for_word_export
 from models.i18n import catalogue, is_plural_key
-from models.meetings import load_invitation
+from models.invitation import load_invitation
 from models.plans import load_joint_plan
 from models.tables import UserAccount
 from tests.factories import PASSWORD

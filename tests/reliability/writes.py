@@ -16,7 +16,19 @@ from datetime import time, timedelta
 
 from sqlalchemy import select
 
-from models import actions, citizen_links, consent, goals, meeting_mode, meetings, people, team, users
+from models import (
+    actions,
+    agenda,
+    citizen_links,
+    consent,
+    goals,
+    meeting_mode,
+    meetings,
+    people,
+    preparation,
+    team,
+    users,
+)
 from models.access import Actor
 from models.db import session_scope
 from models.tables import Action, Citizen, Goal, Meeting, Person, Preparation, UserAccount, today, utcnow
@@ -175,7 +187,7 @@ def _update_meeting(w: World, **fields: object) -> object:
 def _preparation(w: World, **fields: object) -> object:
     values = {"matters_most": ["At sove om natten"], "dream": None, "going_well": None, "questions": None,
               "not_to_raise": None, "when_hard": None} | fields  # fmt: skip
-    return _write(meetings.save_preparation, actor=w.staff, meeting_id=w.planned_meeting_id,
+    return _write(preparation.save_preparation, actor=w.staff, meeting_id=w.planned_meeting_id,
                   seen_version=_prep_version(w.planned_meeting_id), **values)  # fmt: skip
 
 
@@ -309,15 +321,15 @@ TEXT_WRITES: dict[str, Writer] = {
     "meetings.schedule_meeting.clock": lambda w, v: _schedule(w, clock=v),
     "meetings.schedule_meeting.minutes": lambda w, v: _schedule(w, minutes=v),
     "meetings.update_meeting.place": lambda w, v: _update_meeting(w, place=v),
-    "meetings.save_agenda.title": lambda w, v: _write(
-        meetings.save_agenda,
+    "agenda.save_agenda.title": lambda w, v: _write(
+        agenda.save_agenda,
         actor=w.staff,
         meeting_id=w.planned_meeting_id,
         seen_version=_version(Meeting, w.planned_meeting_id),
         items=[(v, 10), ("Afslutning", 5)],
     ),
-    "meetings.save_agenda.minutes": lambda w, v: _write(
-        meetings.save_agenda,
+    "agenda.save_agenda.minutes": lambda w, v: _write(
+        agenda.save_agenda,
         actor=w.staff,
         meeting_id=w.planned_meeting_id,
         seen_version=_version(Meeting, w.planned_meeting_id),
@@ -330,12 +342,12 @@ TEXT_WRITES: dict[str, Writer] = {
         person_id=w.coordinator_id,
         text=v,
     ),
-    "meetings.save_preparation.matters_most": lambda w, v: _preparation(w, matters_most=[v, "At sove"]),
-    "meetings.save_preparation.dream": lambda w, v: _preparation(w, dream=v),
-    "meetings.save_preparation.going_well": lambda w, v: _preparation(w, going_well=v),
-    "meetings.save_preparation.questions": lambda w, v: _preparation(w, questions=v),
-    "meetings.save_preparation.not_to_raise": lambda w, v: _preparation(w, not_to_raise=v),
-    "meetings.save_preparation.when_hard": lambda w, v: _preparation(w, when_hard=v),
+    "preparation.save_preparation.matters_most": lambda w, v: _preparation(w, matters_most=[v, "At sove"]),
+    "preparation.save_preparation.dream": lambda w, v: _preparation(w, dream=v),
+    "preparation.save_preparation.going_well": lambda w, v: _preparation(w, going_well=v),
+    "preparation.save_preparation.questions": lambda w, v: _preparation(w, questions=v),
+    "preparation.save_preparation.not_to_raise": lambda w, v: _preparation(w, not_to_raise=v),
+    "preparation.save_preparation.when_hard": lambda w, v: _preparation(w, when_hard=v),
     "goals.add_goal.own_words": lambda w, v: _add_goal(w, own_words=v),
     "goals.add_goal.professional_note": lambda w, v: _add_goal(w, professional_note=v),
     "goals.add_goal.area": lambda w, v: _add_goal(w, area=v),

@@ -16,7 +16,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from models import actions, citizen_links, consent, follow_up, goals, meeting_mode, meetings, people, rights
+from models import (
+    actions,
+    citizen_links,
+    consent,
+    follow_up,
+    goals,
+    invitation,
+    meeting_mode,
+    people,
+    preparation,
+    rights,
+)
 from models.access import Actor
 from models.db import session_scope
 from models.errors import AccessDenied
@@ -95,8 +106,8 @@ ENTRY_POINTS = {
     "exchange.plan_for_word_export": lambda sc, a: _call(
         plan_for_word_export, actor=a, citizen_id=sc.ditte_id
     ),
-    "meetings.load_invitation": lambda sc, a: _call(
-        meetings.load_invitation,
+    "invitation.load_invitation": lambda sc, a: _call(
+        invitation.load_invitation,
         actor=a,
         citizen_id=sc.ditte_id,
         meeting_id=sc.planned_meeting_id,
@@ -130,8 +141,8 @@ ENTRY_POINTS = {
         form="oral",
         given_on=today(),
     ),
-    "meetings.save_preparation": lambda sc, a: _call(
-        meetings.save_preparation, actor=a, meeting_id=sc.planned_meeting_id, seen_version=None, dream="x"
+    "preparation.save_preparation": lambda sc, a: _call(
+        preparation.save_preparation, actor=a, meeting_id=sc.planned_meeting_id, seen_version=None, dream="x"
     ),
     "citizen_links.create_citizen_link": lambda sc, a: _call(
         citizen_links.create_citizen_link, actor=a, citizen_id=sc.ditte_id

@@ -3,7 +3,7 @@ calendar file, the letter) never goes to a professional no valid sharing consent
 
 A professional from Psykiatrien is invited with a written status; Psykiatrien's consent is
 missing, expired, withdrawn, not yet given, of the wrong kind, or ends before the meeting day.
-Each state on each path (models.meetings.load_invitation, exports.calendar, exports.invitation):
+Each state on each path (models.invitation.load_invitation, exports.calendar, exports.invitation):
 left out, no e-mail in the calendar file, no written status passed on; with a valid consent
 (the control) they are in.
 """
@@ -21,7 +21,7 @@ from exports.calendar import build_meeting_ics
 from exports.invitation import build_invitation_docx
 from models.access import Actor
 from models.db import session_scope
-from models.meetings import load_invitation
+from models.invitation import load_invitation
 from models.tables import MeetingParticipant, today, utcnow
 from tests.factories import make_citizen, make_consent, make_meeting, make_membership, make_person, make_user
 

@@ -18,13 +18,13 @@ from exports.word_plan import build_plan_docx
 from models.db import session_scope
 from models.errors import UserError
 from models.exchange import export_citizen
-from models.meetings import load_invitation
+from models.invitation import load_invitation
 from models.plans import load_joint_plan
 from models.tables import AuditEvent
 from tests.reliability.writes import TEXT_WRITES, make_world
 
 NOT_FREE_TEXT = {"meetings.schedule_meeting.clock", "meetings.schedule_meeting.minutes",
-                 "meetings.save_agenda.minutes", "goals.add_goal.area", "users.authenticate.username",
+                 "agenda.save_agenda.minutes", "goals.add_goal.area", "users.authenticate.username",
                  "users.authenticate.password", "users.create_user.password",
                  "citizen_links.resolve_citizen_link.token"}  # fmt: skip
 
