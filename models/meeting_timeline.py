@@ -113,3 +113,11 @@ def meeting_position(meeting: LiveMeeting) -> MeetingPosition:
         done = meeting.status in ("in_progress", "held") and meeting.opened_at is not None
         found = len(agenda) - 1 if done else 0
     return MeetingPosition(kinds[found], agenda[found].title, found + 1, len(agenda))
+
+
+def still_at_step(meeting: LiveMeeting | None, step: str) -> bool:
+    """Whether the meeting is running and its one position is still on `step`.
+
+    Why: a step that reruns alone (pages/meeting.py) was drawn for one position; when another
+    device moved the meeting on or ended it meanwhile, the whole page must be drawn again."""
+    return meeting is not None and meeting.is_running and meeting_position(meeting).step == step

@@ -11,7 +11,7 @@ import streamlit as st
 from models.db import session_scope
 from models.errors import UserError
 from models.meeting_mode import MeetingScreen, load_meeting_screen
-from models.meeting_timeline import meeting_position
+from models.meeting_timeline import still_at_step
 from ui.context import current_actor, require_citizen
 from ui.feedback import show_user_error
 from ui.fragments import in_own_rerun, page_part
@@ -65,8 +65,7 @@ def step_part(step: str, drawn: Panel) -> None:
     panel = drawn
     if in_own_rerun():
         panel = Panel(actor=actor, screen=load_screen())
-        live = panel.screen.meeting
-        if live is None or not live.is_running or meeting_position(live).step != step:
+        if not still_at_step(panel.screen.meeting, step):
             st.rerun(scope="app")
     show_messages(key="meet-step-messages")  # on every run: the step's elements keep their places
     STEPS[step](panel)

@@ -34,7 +34,7 @@ from models.meeting_mode import (
     speaking_time,
     unfinished_agreements,
 )
-from models.meeting_timeline import step_kinds
+from models.meeting_timeline import step_kinds, still_at_step
 from models.plans import load_joint_plan
 from models.tables import (
     Action,
@@ -352,6 +352,16 @@ def test_the_default_agenda_is_the_six_steps_and_next_moves_the_one_position(tea
         seen.append(position.step)
     assert seen == list(STEP_KINDS)
     assert meeting_position(meeting).index == 6
+
+
+def test_a_step_drawn_for_one_position_is_still_current_only_while_the_meeting_runs_there(team):
+    _open(team)
+    meeting = _screen(team).meeting
+    assert still_at_step(meeting, "attendance")
+    assert not still_at_step(meeting, "goals")
+    _write(next_agenda_item, team, now=T0 + timedelta(minutes=5))
+    assert not still_at_step(_screen(team).meeting, "attendance")
+    assert not still_at_step(None, "attendance")
 
 
 def test_picking_a_step_moves_the_position_and_next_goes_on_from_there(team):
