@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 from babel.dates import format_date
 
 from models.meeting_mode import open_meeting, opens_early, planned_day, set_attendance, set_citizen_present
 from models.tables import today
+from ui.choice_group import choice_group
 from ui.i18n import lang, t
 from ui.meeting_common import Panel, attempt
-from ui.safe import escape_markdown, show_text
+from ui.safe import escape_markdown
+from ui.text_block import show_lines
 
 ASK_EARLY = "meet_ask_early"
 ATTENDANCE_OPTIONS = ("present", "apologies", "absent", "invited")
@@ -63,8 +67,7 @@ def render_open(panel: Panel) -> None:
     st.button(t("meet.open"), type="primary", key="meet_open", on_click=_open, args=(panel,), icon="▶️")
 
 
-def _attendance_changed(panel: Panel, person_id: int) -> None:
-    value = st.session_state[f"meet_att_{person_id}"]
+def _attendance_changed(panel: Panel, person_id: int, value: str) -> None:
     attempt(panel, set_attendance, meeting_id=panel.meeting.id, person_id=person_id, attendance=value)
 
 
@@ -99,28 +102,22 @@ def render_attendance(panel: Panel) -> None:
     )
     for attendee in panel.screen.attendees:
         with st.container(border=True, key=f"meet-attendee-{attendee.person_id}"):
-            name_col, choice_col = st.columns([2, 3], vertical_alignment="center")
-            with name_col:
-                show_text(attendee.name)
-                st.caption(
-                    escape_markdown(
-                        ", ".join(x for x in (attendee.role, attendee.department) if x)
-                        or t(f"person.kind_{attendee.kind}")
-                    )
+            name_col, choice_col = st.columns([1, 2], vertical_alignment="center")
+            with name_col:  # the name and the line under it as one element (ui/text_block.py)
+                role = ", ".join(x for x in (attendee.role, attendee.department) if x)
+                show_lines([("text", attendee.name), ("caption", role or t(f"person.kind_{attendee.kind}"))])
+            attendance = attendee.attendance or "invited"
+            with choice_col:  # one element for the four choices (ui/choice_group.py)
+                choice_group(
+                    ATTENDANCE_OPTIONS,
+                    key=f"meet_att_{attendee.person_id}",
+                    label=f"{t('meet.attendance_label')}: {attendee.name}",
+                    chosen=attendance,
+                    on_choose=functools.partial(_attendance_changed, panel, attendee.person_id),
+                    format_func=lambda a: t(f"meet.attendance.{a}"),
+                    show_label=False,
                 )
-            key = f"meet_att_{attendee.person_id}"
-            st.session_state.setdefault(key, attendee.attendance or "invited")
-            choice_col.radio(
-                t("meet.attendance_label"),
-                ATTENDANCE_OPTIONS,
-                format_func=lambda a: t(f"meet.attendance.{a}"),
-                horizontal=True,
-                key=key,
-                on_change=_attendance_changed,
-                args=(panel, attendee.person_id),
-                label_visibility="collapsed",
-            )
-            if st.session_state[key] == "apologies":
+            if attendance == "apologies":
                 ws_key = f"meet_ws_{attendee.person_id}"
                 st.session_state.setdefault(ws_key, attendee.written_status or "")
                 st.text_area(

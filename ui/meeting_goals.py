@@ -3,6 +3,7 @@ edits saved against the version this screen saw, and the add form (saves once)."
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import streamlit as st
@@ -11,6 +12,7 @@ from models.errors import StaleVersion, UserError
 from models.goals import add_goal, previous_score, score_at, score_goal, set_goal_status, update_goal
 from models.plans import GoalView
 from models.tables import GOAL_AREAS, GOAL_STATUSES, MAX_ACTIVE_GOALS
+from ui.choice_group import choice_group
 from ui.feedback import flash, show_flash
 from ui.i18n import t
 from ui.meeting_common import (
@@ -105,16 +107,15 @@ def _save_score(panel: Panel, goal: GoalView, score: object) -> None:
     )
 
 
-def _score_changed(panel: Panel, goal: GoalView) -> None:
+def _score_changed(panel: Panel, goal: GoalView, score: int) -> None:
     st.session_state[SCORING] = goal.id  # the scale stays on the goal being scored
-    _save_score(panel, goal, st.session_state[f"meet_score_{goal.id}"])
+    _save_score(panel, goal, score)
 
 
 def _step_up_changed(panel: Panel, goal: GoalView) -> None:
-    """The next step of today's score, saved with it; the goal's scale may be drawn elsewhere."""
-    shown = st.session_state.get(f"meet_score_{goal.id}")
+    """The next step of today's score, saved with it (the field is drawn only once there is one)."""
     now = score_at(goal, panel.meeting.id)
-    _save_score(panel, goal, shown if shown is not None else (now.score if now else None))
+    _save_score(panel, goal, now.score if now else None)
 
 
 def _score_this(goal_id: int) -> None:
@@ -226,15 +227,9 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
                 staff_only(t("meetpanel2.note_caption"))
                 show_text(goal.professional_note)
         if scoring:
-            st.session_state.setdefault(f"meet_score_{goal.id}", now_score.score if now_score else None)
-            st.radio(
-                t("goal.score_label"),
-                list(range(11)),
-                key=f"meet_score_{goal.id}",
-                horizontal=True,
-                on_change=_score_changed,
-                args=(panel, goal),
-            )
+            choice_group(range(11), key=f"meet_score_{goal.id}", label=t("goal.score_label"),
+                         chosen=now_score.score if now_score else None,
+                         on_choose=functools.partial(_score_changed, panel, goal))  # fmt: skip
         else:
             label = t("goal.score_change" if now_score else "goal.score_this")
             st.button(label, key=f"meet_pick_score_{goal.id}", on_click=_score_this, args=(goal.id,))

@@ -90,6 +90,20 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   padding: 0.45rem 0.75rem; min-height: 2.5rem; }
 .sp-rows button[aria-pressed="true"] { background: #E3ECF5; color: #0B1F33; border-left: 6px solid #1F4E79;
   font-weight: 600; }
+/* ui/choice_group.py: a group of radio buttons as one element, in st.radio's look: the options
+   in a row (0-10 on one line in Mødet's step column), native dots in the accent colour, each
+   option a target at least 2.75 rem high and 2.25 wide (WCAG 2.5.8 asks 24 px); the ring on the
+   label, as for st.radio; the legend as st.radio's label (0.875 rem), or for screen readers only. */
+.sp-choices { border: 0; margin: 0; padding: 0; min-width: 0; }
+.sp-choices legend { font-size: 0.875rem; line-height: 1.6; color: #1A1A1A; padding: 0; margin: 0 0 0.1rem; }
+.sp-choices-options { display: flex; flex-wrap: wrap; gap: 0 0.6rem; }
+.sp-choices label { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 2.75rem;
+  min-width: 2.25rem; padding: 0 0.2rem; cursor: pointer; font-size: 1rem; color: #1A1A1A; }
+.sp-choices input[type="radio"] { width: 1.2rem; height: 1.2rem; margin: 0; accent-color: #1F4E79;
+  cursor: pointer; }
+.sp-choices input[type="radio"]:focus-visible { outline: none !important; }  /* the label's ring */
+.sp-visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); white-space: nowrap; }
 /* Mine borgere's table (ui/row_list.py): each name a button that reads as a link, the chosen
    citizen's row on the accent tint with a bar at its edge. */
 .sp-rows-table tbody th[scope="row"] { font-weight: 400; padding: 0; background: transparent;

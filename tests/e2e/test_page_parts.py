@@ -263,7 +263,7 @@ def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(a
                 (WidgetState(id=pause.id, trigger_value=True), ""),
             )
             assert not done.exception
-            return goal, [e.id for e in done.elements if e.kind == "radio"]
+            return goal, [e.id for e in done.elements if e.kind == "bidi_component"]  # ui/choice_group.py
         finally:
             await client.close()
 

@@ -195,7 +195,7 @@ def row_lists(at: AppTest) -> dict[str, tuple[str, list[ListRow]]]:
 
 
 def _list_element(at: AppTest, key: str):  # noqa: ANN202 - AppTest's UnknownElement
-    """The ui/row_list.py element with this key (its id ends "-<key>")."""
+    """The ui/row_list.py (or ui/choice_group.py) element with this key (its id ends "-<key>")."""
     return next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))  # type: ignore[attr-defined]
 
 
@@ -206,15 +206,47 @@ def row_table(at: AppTest, key: str) -> pd.DataFrame:
                         index=[row["id"] for row in data["rows"]])  # fmt: skip
 
 
-def choose_in_list(at: AppTest, key: str, row_id: object) -> AppTest:
-    """A click on a row of a ui/row_list.py list, as the browser sends it: the component's
-    `chosen` event with the row's id (any id: the server must check it), then the rerun."""
+def _send_chosen(at: AppTest, key: str, value: object) -> AppTest:
+    """The `chosen` event of the component with this key (ui/row_list.py, ui/choice_group.py) as
+    the browser sends it, then the rerun."""
     element = _list_element(at, key)
     states = at._tree.get_widget_states()  # noqa: SLF001 - AppTest has no call for a component's event
     trigger = states.widgets.add()
     trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.proto.id}__events"
-    trigger.json_trigger_value = json.dumps([{"event": "chosen", "value": row_id}])
+    trigger.json_trigger_value = json.dumps([{"event": "chosen", "value": value}])
     return at._run(states)  # noqa: SLF001
+
+
+def choose_in_list(at: AppTest, key: str, row_id: object) -> AppTest:
+    """A click on a row of a ui/row_list.py list: the row's id (any id: the server must check it)."""
+    return _send_chosen(at, key, row_id)
+
+
+@dataclass(frozen=True)
+class ChoiceGroup:
+    """A group of radio buttons drawn by ui/choice_group.py, as the browser gets it."""
+
+    label: str  # its legend
+    options: tuple[str, ...]  # each option's words, in order
+    chosen: int | None  # the position checked
+
+
+def choice_groups(at: AppTest) -> dict[str, ChoiceGroup]:
+    """Every ui/choice_group.py group on the page by its key."""
+    found: dict[str, ChoiceGroup] = {}
+    for element in at.get("bidi_component"):
+        proto = element.proto  # type: ignore[attr-defined]
+        if proto.component_name != "samplan_choices":
+            continue
+        data = json.loads(proto.json)
+        found[proto.id.split("-", 2)[2]] = ChoiceGroup(data["label"], tuple(data["options"]), data["chosen"])
+    return found
+
+
+def choose_in_group(at: AppTest, key: str, position: object) -> AppTest:
+    """A choice in a ui/choice_group.py group, as the browser sends it: the component's `chosen`
+    event with the option's position (any value: the server must check it), then the rerun."""
+    return _send_chosen(at, key, position)
 
 
 def agreement_rows(at: AppTest) -> dict[str, list[ListRow]]:

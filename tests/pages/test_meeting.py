@@ -26,7 +26,8 @@ from models.tables import (
 )
 from models.text import TEXT_MAX
 from tests.factories import make_goal
-from tests.pages.conftest import block_lines, current_step
+from tests.pages.conftest import block_lines, choice_groups, choose_in_group, current_step
+from ui.meeting_attendance import ATTENDANCE_OPTIONS
 
 PAGE = "pages/meeting.py"
 MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
@@ -104,7 +105,7 @@ def test_opening_starts_the_agenda_and_speaking_time_is_stored(at, ditte):
     assert "Velkomst og formål med mødet" in _texts(at)
     # Only those present can be given the word: the leader marks Rasmus present first.
     assert not [b for b in at.button if b.key == f"meet_speaker_{ditte.coordinator.id}"]
-    at.radio(key=f"meet_att_{ditte.coordinator.id}").set_value("present").run()
+    choose_in_group(at, f"meet_att_{ditte.coordinator.id}", ATTENDANCE_OPTIONS.index("present"))
     at.button(key="meet_speaker_citizen").click().run()
     at.button(key=f"meet_speaker_{ditte.coordinator.id}").click().run()
     assert not at.exception
@@ -115,14 +116,50 @@ def test_opening_starts_the_agenda_and_speaking_time_is_stored(at, ditte):
     assert "Status på aftalerne fra sidst" in _texts(at)  # the second item of the routine
 
 
+def test_the_choice_groups_show_their_choices_and_a_forged_choice_saves_nothing(at, ditte):
+    """Who is here and the 0-10 scale are ui/choice_group.py groups: each named (for a screen
+    reader: whose attendance), its options in words, the saved one chosen; a position the group did
+    not show (out of range, not a number, a boolean) changes nothing."""
+    _start(at)
+    group = choice_groups(at)[f"meet_att_{ditte.coordinator.id}"]
+    assert group.label == f"Fremmøde: {ditte.coordinator.name}"
+    assert group.options == ("Til stede", "Afbud", "Ikke kommet", "Inviteret")
+    assert group.chosen == ATTENDANCE_OPTIONS.index("invited")
+    for forged in (4, -1, "0", True, None, 1.0):
+        choose_in_group(at, f"meet_att_{ditte.coordinator.id}", forged)
+        assert not at.exception
+    meeting_id = _meeting(ditte).id
+    with session_scope() as s:
+        rows = s.exec(select(MeetingParticipant).where(MeetingParticipant.meeting_id == meeting_id)).all()
+    assert {row.attendance for row in rows} <= {None, "invited"}
+    choose_in_group(at, f"meet_att_{ditte.coordinator.id}", 0)
+    assert choice_groups(at)[f"meet_att_{ditte.coordinator.id}"].chosen == 0
+    _step(at, "goals")
+    [scale] = [g for key, g in choice_groups(at).items() if key.startswith("meet_score_")]
+    assert scale.label == "Hvor er du nu? (0–10)" and scale.options == tuple(str(n) for n in range(11))
+    assert scale.chosen is None
+    goal_id = _scales(at)[0]
+
+    def scores() -> int:
+        with session_scope() as s:
+            return len(s.exec(select(GoalScore).where(GoalScore.goal_id == goal_id)).all())
+
+    before = scores()
+    for forged in (11, -1, "3", True):
+        choose_in_group(at, f"meet_score_{goal_id}", forged)
+    assert scores() == before
+    choose_in_group(at, f"meet_score_{goal_id}", 10)
+    assert choice_groups(at)[f"meet_score_{goal_id}"].chosen == 10
+
+
 def test_attendance_and_a_written_status_save_at_once(at, ditte):
     _start(at)
     with session_scope() as s:
         mother_id = s.exec(
             select(MeetingParticipant.person_id).where(MeetingParticipant.person_id != ditte.coordinator.id)
         ).first()
-    at.radio(key=f"meet_att_{ditte.coordinator.id}").set_value("present").run()
-    at.radio(key=f"meet_att_{mother_id}").set_value("apologies").run()
+    choose_in_group(at, f"meet_att_{ditte.coordinator.id}", ATTENDANCE_OPTIONS.index("present"))
+    choose_in_group(at, f"meet_att_{mother_id}", ATTENDANCE_OPTIONS.index("apologies"))
     at.text_area(key=f"meet_ws_{mother_id}").input("Ditte har det bedre – hun sover om natten.").run()
     assert not at.exception
     meeting = _meeting(ditte)
@@ -163,7 +200,7 @@ def test_a_new_goal_with_a_score_and_the_fourth_goal_asks_which_to_pause(at, dit
     assert not at.exception
     with session_scope() as s:
         goal = s.exec(select(Goal).where(Goal.own_words == "Jeg vil lære at cykle på Ærø 🚲")).one()
-    at.radio(key=f"meet_score_{goal.id}").set_value(3).run()
+    choose_in_group(at, f"meet_score_{goal.id}", 3)
     at.text_input(key=f"meet_step_up_{goal.id}").input("Cykle til bageren").run()
     with session_scope() as s:
         score = s.exec(select(GoalScore).where(GoalScore.goal_id == goal.id)).one()
@@ -327,7 +364,7 @@ def test_starting_early_asks_first_and_the_meeting_records_the_day_it_was_held(a
 
 def _scales(at):
     """The goals whose 0-10 scale is drawn, by id."""
-    keys = [r.key or "" for r in at.radio]
+    keys = choice_groups(at)
     return [int(key.removeprefix("meet_score_")) for key in keys if key.startswith("meet_score_")]
 
 
@@ -342,7 +379,7 @@ def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, dit
     _step(at, "goals")
     assert _scales(at) == [first_id]  # the first goal not scored at this meeting
     assert at.button(key=f"meet_pick_score_{second_id}").label == "Skalér dette mål"
-    at.radio(key=f"meet_score_{first_id}").set_value(7).run()
+    choose_in_group(at, f"meet_score_{first_id}", 7)
     assert _scales(at) == [first_id]  # the scale stays where it was used (arrow keys keep their place)
     at.button(key=f"meet_pick_score_{second_id}").click().run()
     assert not at.exception and _scales(at) == [second_id]
@@ -350,7 +387,7 @@ def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, dit
     assert any("I dag: 7 af 10" in c for c in _captions(at))
     assert at.button(key=f"meet_pick_score_{first_id}").label == "Ret dagens skalering"
     assert not any("Ikke skaleret i dag" in c for c in _captions(at))  # the second has the scale
-    at.radio(key=f"meet_score_{second_id}").set_value(2).run()
+    choose_in_group(at, f"meet_score_{second_id}", 2)
     today_id = _meeting(ditte).id
     with session_scope() as s:
         scores = {g.goal_id: g for g in s.exec(select(GoalScore).where(GoalScore.meeting_id == today_id))}
@@ -363,7 +400,7 @@ def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, dit
         saved = s.exec(query).one()
     assert (saved.score, saved.next_step) == (7, "Søge to praktikpladser")
     at.button(key=f"meet_pick_score_{first_id}").click().run()
-    assert _scales(at) == [first_id] and at.radio(key=f"meet_score_{first_id}").value == 7
+    assert _scales(at) == [first_id] and choice_groups(at)[f"meet_score_{first_id}"].chosen == 7
 
 
 def test_a_citizen_without_goals_finds_the_new_goal_form_unfolded(open_page, ditte):
