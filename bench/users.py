@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import os
 import random
@@ -218,12 +219,13 @@ async def _think(rng: random.Random, deadline: float, think: tuple[float, float]
 
 
 async def _work(page: Any, server: Server, user: StaffUser, password: str, deadline: float,
-                rng: random.Random) -> tuple[list[Sample], int]:  # fmt: skip
+                rng: random.Random,
+                think: tuple[float, float] = THINK_SECONDS) -> tuple[list[Sample], int]:  # fmt: skip
     """One user's loop until the deadline; returns the interactions and how many saves showed done.
     After an error the user reloads the page and logs in again (not timed) and goes on."""
     samples: list[Sample] = []
     saved, step = 0, 0
-    while await _think(rng, deadline):
+    while await _think(rng, deadline, think):
         kind = CYCLE[step % len(CYCLE)]
         if kind == "choose":
             sample = await choose_first_row(page)
@@ -271,7 +273,7 @@ def _last_event_id(database_url: str) -> int:
 
 
 async def _level(database_url: str, users: list[StaffUser], seconds: float, workdir: Path,
-                 seed: int) -> dict[str, Any]:  # fmt: skip
+                 seed: int, think: tuple[float, float] = THINK_SECONDS) -> dict[str, Any]:  # fmt: skip
     from playwright.async_api import async_playwright
 
     from bench.build import BENCH_PASSWORD
@@ -285,7 +287,8 @@ async def _level(database_url: str, users: list[StaffUser], seconds: float, work
                 await log_in(page, server.url, user.username, BENCH_PASSWORD, user.citizen_id)
                 pages.append(page)
             # The meter stops before the contexts close: their renderers' time counts.
-            result = await _work_all(server, database_url, users, pages, _work, seconds, seed)
+            work = functools.partial(_work, think=think)
+            result = await _work_all(server, database_url, users, pages, work, seconds, seed)
             await browser.close()
     return result
 
@@ -407,9 +410,11 @@ async def _step_protocol(client: Any, kind: str) -> Sample:
 
 
 async def _work_protocol(client: Any, server: Server, user: StaffUser, password: str, deadline: float,
-                         rng: random.Random) -> tuple[list[Sample], int]:  # fmt: skip
+                         rng: random.Random, think: tuple[float, float] = THINK_SECONDS,
+                         ) -> tuple[list[Sample], int]:  # fmt: skip
     """`_work` over the protocol: the same cycle, think time and logging in again after an error."""
-    return await work_over_protocol(client, lambda: _log_in_protocol(server, user, password), deadline, rng)
+    return await work_over_protocol(client, lambda: _log_in_protocol(server, user, password), deadline, rng,
+                                    think)  # fmt: skip
 
 
 async def work_over_protocol(
@@ -444,7 +449,8 @@ async def work_over_protocol(
 
 
 async def _level_protocol(database_url: str, users: list[StaffUser], seconds: float, workdir: Path,
-                          seed: int, room_screens: int = 0) -> dict[str, Any]:  # fmt: skip
+                          seed: int, room_screens: int = 0,
+                          think: tuple[float, float] = THINK_SECONDS) -> dict[str, Any]:  # fmt: skip
     """The users over the wire; with `room_screens`, as many room screens follow meetings in
     progress beside them (issue 17: ten room screens must not slow the other users down)."""
     from bench.build import BENCH_PASSWORD
@@ -454,7 +460,8 @@ async def _level_protocol(database_url: str, users: list[StaffUser], seconds: fl
         clients = [await _log_in_protocol(server, user, BENCH_PASSWORD) for user in users]
         until = time.monotonic() + seconds
         rooms = [asyncio.create_task(_follow_room(server, token, until)) for token in tokens]
-        result = await _work_all(server, database_url, users, clients, _work_protocol, seconds, seed)
+        work = functools.partial(_work_protocol, think=think)
+        result = await _work_all(server, database_url, users, clients, work, seconds, seed)
         polls = [sample for samples in await asyncio.gather(*rooms) for sample in samples]
     if room_screens:
         good = [s.total_ms for s in polls if s.ok]
@@ -528,22 +535,25 @@ def _percentiles(values: list[float]) -> dict[str, float]:
 
 
 def measure_users(database_url: str, *, levels: tuple[int, ...] = LEVELS, seconds: float = SECONDS,
-                  seed: int = SEED, client: str = "browser",
-                  room_screens: int = 0) -> dict[str, Any]:  # fmt: skip
+                  seed: int = SEED, client: str = "browser", room_screens: int = 0,
+                  think: tuple[float, float] = THINK_SECONDS) -> dict[str, Any]:  # fmt: skip
     """Every level in turn on `database_url`, each on a fresh server; a failed level is reported.
     `client="protocol"` plays the same users over Streamlit's websocket without browsers
-    (bench/protocol.py): the server's figure, with the machine left to the server."""
+    (bench/protocol.py): the server's figure, with the machine left to the server. `think`: the
+    seconds between a user's steps (shorter in the harness's own tests, which time nothing)."""
     level_of = {"browser": _level, "protocol": _level_protocol}[client]
     workdir = Path(tempfile.mkdtemp(prefix="samplan-bench-users-"))
     users = staff_users(database_url, max(levels))
-    result: dict[str, Any] = {"seconds": seconds, "think_seconds": list(THINK_SECONDS), "client": client,
+    result: dict[str, Any] = {"seconds": seconds, "think_seconds": list(think), "client": client,
                               "room_screens": room_screens, "levels": {}}
     for level in levels:
         if level > len(users):
             result["levels"][str(level)] = {"failed": f"only {len(users)} staff users own open agreements"}
             continue
         try:
-            extra = {"room_screens": room_screens} if room_screens else {}
+            extra: dict[str, Any] = {"think": think}
+            if room_screens:
+                extra["room_screens"] = room_screens
             measured = asyncio.run(level_of(database_url, users[:level], seconds, workdir, seed, **extra))
             result["levels"][str(level)] = measured
         except Exception as error:  # noqa: BLE001 - a failed level is reported, not fatal

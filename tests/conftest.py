@@ -96,7 +96,32 @@ def session(engine: Engine) -> Iterator[Session]:
         yield s
 
 
+# The longest tests that use no browser (seconds alone on a quiet machine, Dec 2026). pytest-xdist
+# hands tests out in collection order, where these came last (top-level files, reliability/): a
+# worker still running one of them at the end left the other idle for up to ~25 s. Run first,
+# they overlap with the other worker's tests instead. Browser tests stay where pytest's grouping
+# by the session's browser puts them, after tests/bench: the bench's tests must run before any
+# browser test in a worker (asyncio.run refuses pytest-playwright's running loop, and the wire
+# part counts the worker's chromium processes as its own).
+SLOW_FIRST = (
+    "tests/reliability/test_concurrent_saves.py::test_sixteen_threads_lose_no_update_and_hit_no_lock",  # 27
+    "tests/test_cli.py::test_init_user_import_export_backup_journey",  # 26
+    "tests/test_readme_commands.py::test_the_readme_samplan_block_runs_top_to_bottom",  # 20
+    "tests/reliability/test_conflicting_edits.py::test_a_thousand_conflicting_saves_are_all_refused",  # 15
+)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has grouped the tests by their session fixtures
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The slow tests of SLOW_FIRST first (keeping every other test's order); on PostgreSQL, only
+    the tests that can reach the server (below)."""
+    first = [item for item in items if item.nodeid.startswith(SLOW_FIRST)]
+    if first:
+        items[:] = first + [item for item in items if item not in first]
+    _keep_tests_that_reach_postgres(config, items)
+
+
+def _keep_tests_that_reach_postgres(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The PostgreSQL run runs the tests that can reach its server, not the whole suite again.
 
     Why: the second run (make test-postgres) exists to run every test that touches the database on

@@ -148,11 +148,20 @@ STATES: tuple[State, ...] = (
 )
 
 
+AXE = Axe()  # axe.min.js (570 kB) read once
+
+
 def findings(page: Page) -> list[dict[str, Any]]:
-    """The blocking axe findings on the page as it is now: rule, impact, and where (3 targets)."""
-    result = Axe().run(page, options=WCAG_AA)
+    """The blocking axe findings on the page as it is now: rule, impact, and where (3 targets).
+
+    axe-core is put into a document once (Axe.run evaluates all 570 kB of it on every call, ~0.1 s):
+    Streamlit changes pages inside one document, and a new document (a reload) has no `axe` again.
+    Only the violations come back (the rest of axe's result is not read)."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(AXE.axe_script)
+    violations = page.evaluate("(options) => axe.run(options).then((result) => result.violations)", WCAG_AA)
     found = []
-    for violation in result.response["violations"]:
+    for violation in violations:
         if violation.get("impact") in BLOCKING:
             nodes = violation.get("nodes", [])
             found.append({"rule": violation["id"], "impact": violation["impact"], "count": len(nodes),

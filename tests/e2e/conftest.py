@@ -29,6 +29,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import statistics
 import string
 import subprocess
@@ -48,6 +49,8 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg, ForwardMsgMetadata
 
 from models import db, migrate
+from models.demo import DemoResult, load_demo
+from models.tables import today
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -373,6 +376,46 @@ def e2e_database_url(tmp_path: Path) -> Iterator[str]:
     engine = db._engines.pop(url, None)
     if engine is not None:
         engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def _demo_templates(tmp_path_factory: pytest.TempPathFactory) -> dict[object, tuple[Path, DemoResult]]:
+    return {}  # today's date -> a database with the demo loaded, and what load_demo said
+
+
+@pytest.fixture
+def demo_copy(_demo_templates: dict[object, tuple[Path, DemoResult]],
+              tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], DemoResult]:  # fmt: skip
+    """`demo_copy(database_url)`: the demo data in that (migrated, empty) SQLite database, as
+    load_demo(session_url=database_url) leaves it, with the same password.
+
+    load_demo hashes seven passwords and validates a document (1.3-2.6 s); sixteen e2e tests need it.
+    So each worker loads it once a day (its dates follow today) into a template and copies that
+    with SQLite's backup API, which is safe while the test's server has the database open."""
+
+    def load(database_url: str) -> DemoResult:
+        day = today()
+        if day not in _demo_templates:
+            path = tmp_path_factory.mktemp("demo") / "demo.db"
+            template_url = f"sqlite:///{path}"
+            migrate.upgrade_database(template_url)
+            result = load_demo(session_url=template_url)
+            engine = db._engines.pop(template_url, None)
+            if engine is not None:
+                engine.dispose()
+            _demo_templates[day] = (path, result)
+        path, result = _demo_templates[day]
+        target = database_url.removeprefix("sqlite:///")
+        assert target != database_url, f"demo_copy works on SQLite files only: {database_url}"
+        source, destination = sqlite3.connect(path), sqlite3.connect(target)
+        try:
+            source.backup(destination)
+        finally:
+            source.close()
+            destination.close()
+        return result
+
+    return load
 
 
 @contextlib.contextmanager

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from models.db import session_scope
-from models.demo import DEMO_ADMIN, load_demo
+from models.demo import DEMO_ADMIN
 from models.tables import Citizen
 from tests.e2e.accessibility import STATES, choose_language, findings, visit
 from tests.e2e.conftest import log_in
@@ -40,9 +40,9 @@ PARTS = [(lang, first, end) for lang in ("da", "en") for first, end in _parts(7)
 
 @pytest.mark.parametrize(("lang", "first", "end"), PARTS,
                          ids=[f"{lang}-{first + 1}-{end}" for lang, first, end in PARTS])  # fmt: skip
-def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wait_for_app, lang: str,
-                                                    first: int, end: int) -> None:  # fmt: skip
-    demo = load_demo(session_url=app_server.database_url)
+def test_no_serious_or_critical_finding_on_any_page(app_server, new_context, wait_for_app, demo_copy,
+                                                    lang: str, first: int, end: int) -> None:  # fmt: skip
+    demo = demo_copy(app_server.database_url)
     assert demo.password
     with session_scope(url=app_server.database_url) as s:
         ditte = s.exec(select(Citizen.id).where(Citizen.name.like("Ditte%"))).first()
@@ -87,8 +87,9 @@ def statement_file(tmp_path, monkeypatch) -> Path:
 
 
 def test_the_statement_opens_from_the_login_page_with_the_keyboard(statement_file, app_server, new_context,
-                                                                   wait_for_app) -> None:  # fmt: skip
-    load_demo(session_url=app_server.database_url)
+                                                                   wait_for_app,
+                                                                   demo_copy) -> None:  # fmt: skip
+    demo_copy(app_server.database_url)
     page = new_context(viewport={"width": 1280, "height": 1000}).new_page()
     page.goto(app_server.url)
     wait_for_app(page)

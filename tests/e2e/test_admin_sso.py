@@ -9,15 +9,15 @@ from playwright.sync_api import Page, expect
 from sqlmodel import select
 
 from models.db import session_scope
-from models.demo import DEMO_ADMIN, load_demo
+from models.demo import DEMO_ADMIN
 from models.tables import SsoIdentity, UserAccount, utcnow
 from tests.e2e.accessibility import findings
 from tests.e2e.conftest import log_in
 
 
 @pytest.fixture
-def demo_with_binding(e2e_database_url: str) -> str:
-    result = load_demo(session_url=e2e_database_url)
+def demo_with_binding(e2e_database_url: str, demo_copy) -> str:
+    result = demo_copy(e2e_database_url)
     with session_scope(write=True, url=e2e_database_url) as s:
         rasmus = s.exec(select(UserAccount).where(UserAccount.username == "rasmus")).one()
         s.add(SsoIdentity(user_id=rasmus.id, issuer="https://login.kommune.example/realms/ansatte",

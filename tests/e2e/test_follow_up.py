@@ -13,7 +13,6 @@ from sqlmodel import select, update
 
 from models.access import Actor
 from models.db import session_scope
-from models.demo import load_demo
 from models.follow_up import my_agreements
 from models.tables import Action, UserAccount
 from tests.e2e.conftest import log_in
@@ -22,9 +21,9 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "out" / "screenshots"
 
 
 @pytest.fixture
-def demo_password(e2e_database_url: str) -> str:
+def demo_password(e2e_database_url: str, demo_copy) -> str:
     """The demo, loaded into the server's database before the server and the browser start."""
-    result = load_demo(session_url=e2e_database_url)
+    result = demo_copy(e2e_database_url)
     assert result.password
     # Rasmus also leads his department here, so he sees Overblik (for leaders) change.
     with session_scope(write=True, url=e2e_database_url) as s:

@@ -17,7 +17,6 @@ from sqlmodel import select, update
 from models.access import Actor
 from models.citizens import CITIZENS_PER_PAGE
 from models.db import session_scope
-from models.demo import load_demo
 from models.i18n import translate
 from models.meeting_live import next_agenda_item
 from models.tables import AuditEvent, GoalScore, LoginSession, Meeting, UserAccount
@@ -28,8 +27,8 @@ ROWS = ".st-key-fu-rows-overdue"
 
 
 @pytest.fixture
-def demo_password(e2e_database_url: str) -> str:
-    result = load_demo(session_url=e2e_database_url)
+def demo_password(e2e_database_url: str, demo_copy) -> str:
+    result = demo_copy(e2e_database_url)
     assert result.password
     return result.password
 

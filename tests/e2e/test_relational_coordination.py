@@ -14,7 +14,6 @@ from sqlmodel import select
 
 from models.access import Actor
 from models.db import session_scope
-from models.demo import load_demo
 from models.relational_coordination import DIMENSIONS
 from models.relational_coordination_rounds import open_round
 from models.tables import Department, RcAnswer, RcRespondent, UserAccount, today
@@ -25,9 +24,9 @@ SCREENS = Path(__file__).resolve().parents[2] / "out" / "screens" / "rc"
 
 
 @pytest.fixture
-def demo_round(e2e_database_url: str) -> str:
+def demo_round(e2e_database_url: str, demo_copy) -> str:
     """The demo, and a round Mette opened today for Jobcenter, Sundhed and Socialafdelingen."""
-    result = load_demo(session_url=e2e_database_url)
+    result = demo_copy(e2e_database_url)
     assert result.password
     with session_scope(write=True, url=e2e_database_url) as s:
         mette = s.exec(select(UserAccount).where(UserAccount.username == "mette")).one()
