@@ -13,7 +13,7 @@ the attendance step four per person. Here a group is one Streamlit component
   and "n of m". Each choice is sent, as st.radio did (an arrow key that chooses saves).
 - A rerun that changes only which option is chosen updates the inputs in place, so the keyboard
   focus stays where the user put it; when a rerun put the group where the focused control was,
-  the group takes the focus once it is drawn (ui/page_language.py keeps the focus).
+  ui/page_language.py gives it the focus once it is drawn.
 - A choice sends the option's position as the component's `chosen` event; `on_choose` gets the
   option's value only for a position this group showed (a browser could send anything).
 
@@ -71,16 +71,6 @@ export default function (component) {
     const chosen = n === data.chosen;
     if (input.checked !== chosen) input.checked = chosen;
   });
-  // The focus was on a control a rerun replaced with this group ("Skalér dette mål" gives way
-  // to the goal's scale): ui/page_language.py left it for this group, drawn now, to take.
-  const wanted = window.__samplanFocusInto;
-  const active = document.activeElement;
-  if (wanted && parentElement.closest("." + CSS.escape(wanted))) {
-    window.__samplanFocusInto = null;
-    if (!active || active === document.body) {
-      (box.querySelector("input:checked") || box.querySelector("input")).focus({ preventScroll: true });
-    }
-  }
 }
 """
 

@@ -74,13 +74,10 @@ _SCRIPT = """<script>
     for (const key of lastKeys) {
       const again = document.querySelector("." + CSS.escape(key));
       if (!again) continue;
-      // A component in it (ui/choice_group.py) draws its controls a moment after the rerun:
-      // not drawn yet, it takes the focus itself when it is (window.__samplanFocusInto).
+      // A component in it (ui/choice_group.py, ui/row_list.py) draws its controls a moment after
+      // the rerun: until it has, wait; its drawing is a mutation, which calls this again.
       const components = [...again.querySelectorAll('[data-testid^="stBidiComponent"]')];
-      if (components.some((el) => !el.querySelector("input, button"))) {
-        window.__samplanFocusInto = key;
-        return;
-      }
+      if (components.some((el) => !el.querySelector("input, button"))) return;
       const control = again.querySelector("input:checked")
         || again.querySelector("button, input, textarea, select, a[href], summary");
       if (control) control.focus({ preventScroll: true });

@@ -194,14 +194,14 @@ def row_lists(at: AppTest) -> dict[str, tuple[str, list[ListRow]]]:
     return found
 
 
-def _list_element(at: AppTest, key: str):  # noqa: ANN202 - AppTest's UnknownElement
+def _component_element(at: AppTest, key: str):  # noqa: ANN202 - AppTest's UnknownElement
     """The ui/row_list.py (or ui/choice_group.py) element with this key (its id ends "-<key>")."""
     return next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))  # type: ignore[attr-defined]
 
 
 def row_table(at: AppTest, key: str) -> pd.DataFrame:
     """A ui/row_list.py table as the browser gets it: its column headings and every row's words."""
-    data = json.loads(_list_element(at, key).proto.json)
+    data = json.loads(_component_element(at, key).proto.json)
     return pd.DataFrame([row["cells"] for row in data["rows"]], columns=data["columns"],
                         index=[row["id"] for row in data["rows"]])  # fmt: skip
 
@@ -209,7 +209,7 @@ def row_table(at: AppTest, key: str) -> pd.DataFrame:
 def _send_chosen(at: AppTest, key: str, value: object) -> AppTest:
     """The `chosen` event of the component with this key (ui/row_list.py, ui/choice_group.py) as
     the browser sends it, then the rerun."""
-    element = _list_element(at, key)
+    element = _component_element(at, key)
     states = at._tree.get_widget_states()  # noqa: SLF001 - AppTest has no call for a component's event
     trigger = states.widgets.add()
     trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.proto.id}__events"
