@@ -16,11 +16,12 @@ from ui import (
     prepare_preparation,
     prepare_team,
 )
+from ui.choice_group import choice_group
 from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor, selected_citizen_id
 from ui.feedback import show_flash
 from ui.i18n import t
-from ui.prepare_shared import STEP_KEY, prep_for, step_label
+from ui.prepare_shared import STEP_NAMES, go_to_step, open_step, prep_for, step_label
 from ui.widgets import citizen_header
 
 actor = current_actor()
@@ -42,7 +43,7 @@ prep = prep_for(actor, plan)
 
 # Only the open step runs. Each step is a few dozen widgets and every widget call costs Streamlit
 # about a millisecond of session-state bookkeeping, so building all seven on every rerun made each
-# click slow. The open step is kept in st.session_state["prepare-step"] (its label), not in the URL:
+# click slow. The open step is kept in st.session_state[STEP_KEY] (its label), not in the URL:
 # the labels are translated, so a shared link would point nowhere after a language switch.
 STEPS = {
     "citizen": prepare_citizen.show,
@@ -53,9 +54,9 @@ STEPS = {
     "preparation": prepare_preparation.show,
     "invitations": prepare_invitations.show,
 }
-tabs = st.tabs([step_label(name) for name in STEPS], key=STEP_KEY, on_change="rerun")
-for tab, show_step in zip(tabs, STEPS.values(), strict=True):
-    if tab.open:
-        with tab:
-            show_flash(at="prepare-step")  # a step's save is confirmed in the step (issue 18)
-            show_step(prep)
+# The steps are one row of choices (ui/choice_group.py): st.tabs cost the browser ~25 ms of every
+# visit (issue 16). A choice keeps the step's label under STEP_KEY and reruns the page.
+choice_group(STEP_NAMES, key="prepare-steps", label=t("before.steps_label"), chosen=open_step(),
+             on_choose=go_to_step, format_func=step_label, show_label=False, look="steps")  # fmt: skip
+show_flash(at="prepare-step")  # a step's save is confirmed in the step (issue 18)
+STEPS[open_step()](prep)

@@ -18,13 +18,14 @@ from models import consent as consent_rules
 from models import departments, meeting_edit
 from models.access import Actor
 from models.db import session_scope
+from models.i18n import LANGUAGES, translate
 from models.plans import JointPlan, MeetingView, PersonView
 from ui.feedback import attempt, flash
 from ui.i18n import t
 from ui.safe import escape_markdown
 from ui.widgets import person_line
 
-STEP_KEY = "prepare-step"  # the open step's label (st.tabs' state)
+STEP_KEY = "prepare-step"  # the open step's label
 STEP_NAMES = ("citizen", "consent", "team", "meeting", "agenda", "preparation", "invitations")
 
 
@@ -129,8 +130,18 @@ def step_label(name: str) -> str:
 
 
 def go_to_step(name: str) -> None:
-    """A button callback: open another step (runs before the tabs are drawn again)."""
+    """A button callback: open another step (runs before the steps are drawn again)."""
     st.session_state[STEP_KEY] = step_label(name)
+
+
+def open_step() -> str:
+    """The open step's name: the one whose label is kept under STEP_KEY, in either language (a
+    language switch keeps the step), else the first."""
+    kept = st.session_state.get(STEP_KEY)
+    for name in STEP_NAMES:
+        if kept in {translate(f"before.tab_{name}", code) for code in LANGUAGES}:
+            return name
+    return STEP_NAMES[0]
 
 
 def department_names(*, keep: str | None = None) -> list[str]:

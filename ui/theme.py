@@ -102,6 +102,17 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
 .sp-choices input[type="radio"] { width: 1.2rem; height: 1.2rem; margin: 0; accent-color: #1F4E79;
   cursor: pointer; }
 .sp-choices input[type="radio"]:focus-visible { outline: none !important; }  /* the label's ring */
+/* Forberedelse's steps (ui/choice_group.py, look="steps"): the radio buttons as pills, the open
+step filled as Mødet's agenda line (.sp-steps below); the radio itself is hidden, not removed, so
+the keyboard and a screen reader use it as any radio button. */
+.sp-choices-steps .sp-choices-options { gap: 0.35rem 0.4rem; }
+.sp-choices-steps label { position: relative; padding: 0 0.7rem; min-height: 2.75rem;
+  border: 1px solid #9AA5B1; border-radius: 1.375rem; font-size: 0.95rem; white-space: nowrap;
+  background: #FFFFFF; }
+.sp-choices-steps label:hover { border-color: #1F4E79; }
+.sp-choices-steps input[type="radio"] { position: absolute; opacity: 0; width: 1px; height: 1px; }
+.sp-choices-steps label:has(input:checked) { background: #1F4E79; border-color: #1F4E79; color: #FFFFFF;
+  font-weight: 600; }
 .sp-visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }
 /* Mine borgere's table (ui/row_list.py): each name a button that reads as a link, the chosen

@@ -54,6 +54,16 @@ def tab(key: str) -> Callable[[Page, Callable[[Page], None], str], None]:
     return step
 
 
+def prepare_step(name: str) -> Callable[[Page, Callable[[Page], None], str], None]:
+    """Open Forberedelse's step `name` (its pill in the row of steps, ui/choice_group.py)."""
+
+    def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
+        label = translate(f"before.tab_{name}", lang)
+        _click(page, wait_for_app, page.locator(".st-key-prepare-steps label").filter(has_text=label))
+
+    return step
+
+
 def expander(key: str, **params: object) -> Callable[[Page, Callable[[Page], None], str], None]:
     """Unfold the first expander whose summary is the catalogue's `key` (content it hides counts)."""
 
@@ -127,11 +137,11 @@ STATES: tuple[State, ...] = (
     State("statement (from the login page)", "anonymous", None, (statement_link,)),
     State("statement", "staff", "a11y.nav_title"),
     State("my_settings", "staff", "remind.settings.nav_title"),  # issue 21
-    *(State(f"prepare · {s}", "staff", "nav.prepare", (tab(f"before.tab_{s}"),)) for s in PREPARE_STEPS),
+    *(State(f"prepare · {s}", "staff", "nav.prepare", (prepare_step(s),)) for s in PREPARE_STEPS),
     State("prepare · citizen · new citizen", "staff", "nav.prepare",
-          (tab("before.tab_citizen"), expander("before.new_citizen"))),  # drawn only when unfolded
+          (prepare_step("citizen"), expander("before.new_citizen"))),  # drawn only when unfolded
     State("prepare · consent · withdraw", "staff", "nav.prepare",
-          (tab("before.tab_consent"), expander("before.withdraw_title"))),
+          (prepare_step("consent"), expander("before.withdraw_title"))),
     State("follow_up · coordinator", "staff", "nav.follow_up", (tab("followup.tab_citizen"),)),
     State("follow_up · done unfolded", "staff", "nav.follow_up",
           (tab("followup.tab_mine"), expander("followup_more.show_done"))),

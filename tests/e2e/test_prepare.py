@@ -34,12 +34,12 @@ def form(page: Page, text: str) -> Locator:
 
 
 def tab(page: Page, name: str, shows: str, wait_for_app) -> None:
-    """Open a step. Only the open step is built, so the click reruns the page: wait until the step
-    shows `shows` (text only that step has), then until the run is over."""
-    # react-aria may briefly keep a hidden copy of the tab bar: click the visible tab.
-    step = page.get_by_role("tab", name=name).filter(visible=True).first
-    step.click()
-    expect(step).to_have_attribute("aria-selected", "true")
+    """Open a step (a pill in the row of steps, ui/choice_group.py). Only the open step is built,
+    so the click reruns the page: wait until the step shows `shows` (text only that step has),
+    then until the run is over."""
+    steps = page.locator(".st-key-prepare-steps")
+    steps.locator("label").filter(has_text=name).click()
+    expect(steps.get_by_role("radio", name=name, exact=True)).to_be_checked()
     expect(page.get_by_text(shows).filter(visible=True).first).to_be_visible()
     wait_for_app(page)
 
@@ -104,8 +104,15 @@ def test_before_the_meeting_steps_1_to_7_forward_only(
     expect(page.get_by_role("button", name="Vælg kontaktperson under 3 · Team og netværk")).to_be_visible()
     shoot(page, "1-citizen", page.get_by_role("button", name="Vælg kontaktperson under 3 · Team og netværk"))
 
-    # 2. Consent: a joint plan, then sharing with the Jobcenter, picked from the list
-    tab(page, "2 · Samtykke", "Alle samtykker (historikken", wait_for_app)
+    # 2. Consent, opened with the keyboard: the steps are radio buttons, the arrow keys choose, and
+    # the focus stays on the step chosen. Then a joint plan, and sharing with the Jobcenter.
+    steps = page.locator(".st-key-prepare-steps")
+    steps.get_by_role("radio", name="1 · Borger", exact=True).focus()
+    page.keyboard.press("ArrowRight")
+    expect(steps.get_by_role("radio", name="2 · Samtykke", exact=True)).to_be_checked()
+    expect(page.get_by_text("Alle samtykker (historikken").first).to_be_visible()
+    wait_for_app(page)
+    expect(steps.get_by_role("radio", name="2 · Samtykke", exact=True)).to_be_focused()
     expect(page.get_by_text("Der er ikke gyldigt samtykke til den fælles plan").first).to_be_visible()
     consent = form(page, "Afdelinger, der må tale sammen")
     consent.get_by_text("Samtykke til fælles plan").click()
