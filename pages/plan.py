@@ -70,14 +70,15 @@ st.subheader(t("word.download_title"), anchor=False)
 receives = may_receive_plan(plan, actor)
 if not receives:
     st.warning(t("consent.not_covered_copy"), icon="🔒")
-left, right = st.columns(2)
-for column, variant in ((left, "citizen"), (right, "team")):
+# One row that wraps (a horizontal container is one block; two columns were three).
+downloads = st.container(horizontal=True)
+for variant in ("citizen", "team"):
     download_button(
         t(f"word.download_{variant}"),
         kind="plan_docx",
         build=word_file(citizen_id, variant, lang()),
         citizen_id=citizen_id,
-        container=column,
+        container=downloads,
         file_name=file_name(plan, variant),
         mime=DOCX_MIME,
         key=f"download-{variant}",
@@ -89,7 +90,7 @@ for column, variant in ((left, "citizen"), (right, "team")):
 download_button(  # the same plan for other systems (HL7 FHIR), behind the same consent gate
     t("exchange2.download_fhir"), kind="plan_fhir", build=fhir_download(citizen_id), citizen_id=citizen_id,
     file_name=fhir_file_name(plan), mime=FHIR_MIME, key="download-fhir", on_click="ignore", icon="🔗",
-    disabled=not receives, help=t("exchange2.download_fhir_help"),
+    container=downloads, disabled=not receives, help=t("exchange2.download_fhir_help"),
 )
 
 # --- The plan -------------------------------------------------------------------------------
@@ -204,12 +205,11 @@ def show_diff(diff: PlanDiff) -> None:
     show_lines(lines, key="plan-diff")
 
 
-st.subheader(t("history.title"), anchor=False)
 with session_scope() as session:
     versions = list_plan_versions_for_plan(session=session, actor=actor, plan=plan)
-if not versions:
-    st.caption(t("history.none"))
-else:
+show_lines([("subheading", t("history.title")), ("caption", None if versions else t("history.none"))],
+           key="plan-history")  # fmt: skip
+if versions:
     show_table(
         {
             t("history.col_number"): [v.number for v in versions],
@@ -264,8 +264,7 @@ def revoke_link(link_id: int) -> bool:
     return True
 
 
-st.subheader(t("link.title"), anchor=False)
-st.caption(t("citizen_team.link_intro"))
+show_lines([("subheading", t("link.title")), ("caption", t("citizen_team.link_intro"))], key="plan-link")
 with form("new-link", clear_on_submit=True):
     days = st.number_input(t("link.days"), min_value=1, max_value=MAX_DAYS, value=DEFAULT_DAYS, step=1)
     wanted = st.form_submit_button(t("link.create"))

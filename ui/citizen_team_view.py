@@ -20,6 +20,7 @@ from models.plans import JointPlan
 from ui.feedback import attempt, flash
 from ui.i18n import t
 from ui.safe import escape_markdown, show_text
+from ui.text_block import Line, show_lines
 from ui.widgets import form, moment
 
 
@@ -113,29 +114,29 @@ def agenda_proposals(actor: Actor, plan: JointPlan, meeting_id: int, *, editable
 
 
 def citizen_voice(voice: CitizenVoice) -> None:
-    """The citizen's yes/no per goal and to the plan, and the agreements they ticked off."""
-    st.subheader(t("citizen_team.voice_title"), anchor=False)
-    with st.container(key="citizen-voice"):
-        if not (voice.goal_answers or voice.plan_answer or voice.ticked_off):
-            st.caption(t("citizen_team.voice_none"))
-        for answer in sorted(voice.goal_answers.values(), key=lambda a: a.goal_number or 0):
-            key = "citizen_team.goal_yes" if answer.agrees else "citizen_team.goal_no"
-            st.write(t(key, number=answer.goal_number, when=moment(answer.answered_at)))
-            if answer.words:
-                st.write(t("citizen_team.correction"))
-                show_text(answer.words)
-        if voice.plan_answer is not None:
-            answer = voice.plan_answer
-            key = "citizen_team.plan_yes" if answer.agrees else "citizen_team.plan_no"
-            st.write(t(key, when=moment(answer.answered_at)))
-            if answer.words:
-                st.write(t("citizen_team.plan_reason"))
-                show_text(answer.words)
-        if voice.ticked_off:
-            st.markdown(f"**{t('citizen_team.ticked_title')}**")
-            for item in voice.ticked_off:
-                st.write(t("citizen_team.ticked_when", when=moment(item.at)))
-                show_text(item.text)
+    """The citizen's yes/no per goal and to the plan, and the agreements they ticked off: one
+    element (ui/text_block.py), as Planen's goals are; as a dozen st.write and st.text elements it
+    was a share of every visit to Planen in the browser (issue 16). The citizen's words are shown
+    verbatim, never as Markdown."""
+    lines: list[Line] = [("subheading", t("citizen_team.voice_title"))]
+    if not (voice.goal_answers or voice.plan_answer or voice.ticked_off):
+        lines.append(("caption", t("citizen_team.voice_none")))
+    for answer in sorted(voice.goal_answers.values(), key=lambda a: a.goal_number or 0):
+        key = "citizen_team.goal_yes" if answer.agrees else "citizen_team.goal_no"
+        lines.append(("text", t(key, number=answer.goal_number, when=moment(answer.answered_at))))
+        if answer.words:
+            lines += [("label", t("citizen_team.correction")), ("text", answer.words)]
+    if voice.plan_answer is not None:
+        answer = voice.plan_answer
+        key = "citizen_team.plan_yes" if answer.agrees else "citizen_team.plan_no"
+        lines.append(("text", t(key, when=moment(answer.answered_at))))
+        if answer.words:
+            lines += [("label", t("citizen_team.plan_reason")), ("text", answer.words)]
+    if voice.ticked_off:
+        lines.append(("label", t("citizen_team.ticked_title")))
+        for item in voice.ticked_off:
+            lines += [("text", t("citizen_team.ticked_when", when=moment(item.at))), ("text", item.text)]
+    show_lines(lines, key="citizen-voice")
 
 
 def messages(actor: Actor, lines: tuple[citizen_team.MessageLine, ...], *, key: str) -> None:
