@@ -4,8 +4,6 @@ A staff user shows it on the shared screen for the chosen citizen. The citizen's
 pages/citizen_link.py instead (issue 20: the citizen's own page, where they can also write).
 """
 
-import altair as alt
-import pandas as pd
 import streamlit as st
 
 from models.contact_words import how_to_reach
@@ -13,10 +11,11 @@ from models.next_meeting import next_meeting_words
 from models.phone import phone_for_reading
 from models.plans import ActionView, JointPlan
 from models.readability import latest_when_hard
-from ui.chart_image import show_chart
+from ui.chart_image import show_svg
 from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor
 from ui.i18n import lang, t
+from ui.progress_chart import chart_data, progress_svg
 from ui.text_block import Line, show_lines
 from ui.text_table import show_table
 from ui.widgets import day, person_line
@@ -57,23 +56,6 @@ def goal_lines() -> list[Line]:
     return lines
 
 
-def progress_chart(frame: pd.DataFrame) -> alt.Chart:
-    goal_col, meeting_col, score_col = frame.columns
-    return (
-        alt.Chart(frame)
-        .mark_line(point=alt.OverlayMarkDef(size=120), strokeWidth=4)
-        .encode(
-            x=alt.X(f"{meeting_col}:T", title=meeting_col, axis=alt.Axis(format="%d.%m.%Y", tickCount=6)),
-            y=alt.Y(f"{score_col}:Q", title=score_col, scale=alt.Scale(domain=[0, 10])),
-            color=alt.Color(f"{goal_col}:N", title=goal_col, scale=alt.Scale(scheme="category10")),
-            strokeDash=alt.StrokeDash(f"{goal_col}:N", title=goal_col),  # not by colour alone
-        )
-        .properties(height=340)
-        .configure_axis(labelFontSize=16, titleFontSize=16)
-        .configure_legend(labelFontSize=18, titleFontSize=18, symbolSize=300)
-    )
-
-
 def who_does_what_lines() -> list[Line]:
     """What I do, what the others do, when it is hard, my contact person, the next meeting."""
     open_actions = [a for a in plan.actions if a.is_open]
@@ -111,27 +93,18 @@ def who_does_what_lines() -> list[Line]:
 
 
 # The plan is read, large, on the shared screen: its lines are a few elements (ui/text_block.py),
-# not one per line, and the chart is a picture (ui/chart_image.py); each was ~40-50 ms of every
-# visit in the browser (issue 16).
+# not one per line, and the chart is a picture (ui/chart_image.py) kept per set of scores
+# (ui/progress_chart.py); each was ~40-50 ms of every visit in the browser (issue 16).
 with st.container(key="big-my-plan"):
     st.title(t("planview.title"), anchor=False)
     show_lines([("heading", plan.citizen.name), ("caption", t("planview.read_only")),
                 ("subheading", t("planview.my_goals")), *goal_lines(),
                 ("subheading", t("planview.progress"))], key="my-plan-goals")  # fmt: skip
-    rows = [
-        {
-            t("planview.col_goal"): t("planview.goal_number", number=numbers[goal.id]),
-            t("planview.col_meeting"): s.meeting_starts_at.date(),
-            t("planview.col_score"): s.score,
-        }
-        for goal in plan.active_goals
-        for s in goal.scores
-    ]
+    columns, rows = chart_data(plan)
     if not rows:
         show_lines([("text", t("planview.progress_none"))])
     else:
-        frame = pd.DataFrame(rows)
-        show_chart(progress_chart(frame), alt=t("planview.chart_alt"))
+        show_svg(progress_svg(columns, rows), alt=t("planview.chart_alt"))
         # The text alternative: the same numbers in sentences and as a plain table.
         series = [
             ("text", t("planview.score_series", number=numbers[goal.id], scores=", ".join(
@@ -140,7 +113,6 @@ with st.container(key="big-my-plan"):
             if goal.scores
         ]  # fmt: skip
         show_lines([("caption", t("planview.chart_in_words")), *series], key="my-plan-in-words")
-        meeting_col = frame.columns[1]
-        frame[meeting_col] = [day(value) for value in frame[meeting_col]]
-        show_table({name: list(frame[name]) for name in frame.columns}, key="my-plan-scores")
+        show_table({columns[0]: [goal for goal, _, _ in rows], columns[1]: [day(when) for _, when, _ in rows],
+                    columns[2]: [score for _, _, score in rows]}, key="my-plan-scores")  # fmt: skip
     show_lines(who_does_what_lines(), key="my-plan-who")

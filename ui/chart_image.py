@@ -45,4 +45,9 @@ def chart_svg(chart: Any) -> str:
 
 def show_chart(chart: Any, *, alt: str) -> None:
     """Show the chart as a picture the width of its column; `alt` is its text alternative."""
-    st.image(chart_svg(chart), alt=alt, width="stretch")
+    show_svg(chart_svg(chart), alt=alt)
+
+
+def show_svg(svg: str, *, alt: str) -> None:
+    """Show SVG markup drawn here (chart_svg) as a picture the width of its column."""
+    st.image(svg, alt=alt, width="stretch")
