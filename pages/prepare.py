@@ -35,10 +35,9 @@ if selected_citizen_id() is None:
     st.stop()
 
 plan = load_plan_or_stop(actor, purpose="prepare.read")
-citizen_header(plan)
 # Only the open step is built (below), so a step that is left takes any unsaved text in its
-# forms with it: say so where the steps begin.
-st.caption(f"{t('before.intro')} {t('prepare_tabs.unsaved_hint')}")
+# forms with it: say so where the steps begin (one element with the header, ui/text_block.py).
+citizen_header(plan, ("caption", f"{t('before.intro')} {t('prepare_tabs.unsaved_hint')}"))
 prep = prep_for(actor, plan)
 
 # Only the open step runs. Each step is a few dozen widgets and every widget call costs Streamlit

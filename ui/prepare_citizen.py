@@ -20,7 +20,7 @@ from ui.context import CITIZEN_KEY
 from ui.feedback import attempt, flash
 from ui.i18n import lang, t
 from ui.prepare_shared import Prep, department_names, go_to_step, next_nonce, nonce, seen, write
-from ui.safe import show_text
+from ui.text_block import show_lines
 from ui.widgets import form, person_line, unfolded
 
 YES, NO = "yes", "no"
@@ -86,7 +86,9 @@ def new_citizen_form(actor: Actor) -> None:
 
 def show(prep: Prep) -> None:
     plan, cid = prep.plan, prep.cid
-    st.subheader(t("before.edit_citizen"), anchor=False)
+    # Titles and read-only lines are text blocks (ui/text_block.py), not st.subheader and st.text:
+    # each of those is drawn through Streamlit's Markdown component on every visit (issue 16).
+    show_lines([("subheading", t("before.edit_citizen"))])
     v = seen(f"citizen-{cid}", plan.citizen.version)
     with form(key=f"citizen-{cid}-{v}"):
         c = plan.citizen
@@ -101,7 +103,7 @@ def show(prep: Prep) -> None:
         )
         phone = st.text_input(t("before.phone"), value=c.phone or "", key=f"c-phone-{cid}-{v}")
         email = st.text_input(t("before.email"), value=c.email or "", key=f"c-email-{cid}-{v}")
-        st.caption(t("before.no_cpr"))
+        show_lines([("caption", t("before.no_cpr"))])
         if st.form_submit_button(t("before.save")):
             write(
                 lambda s: people.update_citizen(
@@ -118,17 +120,17 @@ def show(prep: Prep) -> None:
                 forget=(f"seen-citizen-{cid}",),
             )
 
-    st.subheader(t("before.contact_title"), anchor=False)
-    with st.container(key="contact-read-only"):
-        contact = plan.contact_person
-        show_text(person_line(contact) if contact is not None else t("prep25.contact_not_chosen"))
+    contact = plan.contact_person
+    show_lines([("subheading", t("before.contact_title")),
+                ("text", person_line(contact) if contact is not None else t("prep25.contact_not_chosen"))],
+               key="contact-read-only")  # fmt: skip
     st.button(
         t("prep25.contact_go_to_team"), key=f"contact-go-team-{cid}", on_click=go_to_step, args=("team",)
     )
 
-    st.subheader(t("plan.next_meeting"), anchor=False)
     words = next_meeting_words(prep.meeting, lang())
-    show_text(words.text if words else t("prepare.no_meeting"), key="next-meeting-words")
+    when = words.text if words else t("prepare.no_meeting")
+    show_lines([("subheading", t("plan.next_meeting")), ("text", when)], key="next-meeting-words")
 
     # Drawn only when unfolded: folded, its form was a third of this step's fields, drawn on every
     # visit to Forberedelse (issue 16). With no citizen chosen the page shows the form at once.
