@@ -138,6 +138,8 @@ STATES: tuple[State, ...] = (
     State("statement", "staff", "a11y.nav_title"),
     State("my_settings", "staff", "remind.settings.nav_title"),  # issue 21
     *(State(f"prepare · {s}", "staff", "nav.prepare", (prepare_step(s),)) for s in PREPARE_STEPS),
+    State("prepare · citizen · edit", "staff", "nav.prepare",
+          (prepare_step("citizen"), expander("before.edit_open"))),  # drawn only when unfolded
     State("prepare · citizen · new citizen", "staff", "nav.prepare",
           (prepare_step("citizen"), expander("before.new_citizen"))),  # drawn only when unfolded
     State("prepare · consent · withdraw", "staff", "nav.prepare",

@@ -9,7 +9,7 @@ from sqlmodel import select
 from models.db import session_scope
 from models.tables import Citizen, Consent, Meeting, Person, Preparation, today
 from tests.factories import make_consent, make_person, make_user
-from tests.pages.conftest import choice_groups, choose_in_group, shown_texts, text_tables
+from tests.pages.conftest import block_lines, choice_groups, choose_in_group, shown_texts, text_tables
 
 
 def plain(text: str) -> str:
@@ -82,6 +82,12 @@ def test_the_steps_are_one_row_of_choices_and_a_forged_choice_opens_nothing(open
 def test_step_1_edit_citizen_and_see_the_contact_person_chosen_in_step_3(open_page, ditte):
     at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
     cid = ditte.citizen.id
+    # The details are read first; the form is drawn only when unfolded.
+    facts = block_lines(at)
+    assert "Ditte Mikkelsen" in facts and "Ikke oplyst" in facts  # no e-mail yet
+    assert f"c-email-{cid}-1" not in {w.key for w in at.text_input}
+    at.session_state[f"citizen-edit-{cid}"] = True  # "Ret borgerens oplysninger", unfolded
+    at.run()
     at.text_input(key=f"c-email-{cid}-1").input("ikke-en-adresse")
     _button(at, "Gem").click().run()
     assert "ikke en gyldig e-mailadresse" in at.error[0].value
@@ -108,7 +114,7 @@ def test_step_1_edit_citizen_and_see_the_contact_person_chosen_in_step_3(open_pa
 
 def test_step_1_creates_another_citizen_from_its_folded_form(open_page, ditte):
     at = open_page("pages/prepare.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
-    assert [e.label for e in at.expander] == ["Opret en ny borger"]
+    assert [e.label for e in at.expander] == ["Ret borgerens oplysninger", "Opret en ny borger"]
     assert not [w for w in at.text_input if (w.key or "").startswith("nc-")]  # folded: not drawn
     at.session_state["prep_new_citizen_open"] = True  # unfolded
     at.run()
@@ -272,6 +278,8 @@ def test_only_the_open_step_is_built_and_the_choice_survives_reruns(open_page, d
         "1 · Borger", "2 · Samtykke", "3 · Team og netværk", "4 · Mødet", "5 · Dagsorden og roller",
         "6 · Borgerens forberedelse", "7 · Invitationer"]
     assert choice_groups(at)["prepare-steps"].chosen == 0
+    at.session_state[f"citizen-edit-{cid}"] = True  # the citizen's form, unfolded
+    at.run()
     assert f"c-name-{cid}-1" in {w.key for w in at.text_input} and len(at.text_area) == 0
     open_step(at, "2 · Samtykke")
     assert not any(w.key.startswith("c-name") for w in at.text_input)
@@ -287,5 +295,5 @@ def test_only_the_open_step_is_built_and_the_choice_survives_reruns(open_page, d
     assert not at.exception
     assert choice_groups(at)["prepare-steps"].options[0] == "1 · Citizen"
     assert choice_groups(at)["prepare-steps"].chosen == 5 and len(at.text_area) == preparation_fields
-    open_step(at, "1 · Citizen")
-    assert f"c-name-{cid}-1" in {w.key for w in at.text_input}
+    open_step(at, "1 · Citizen")  # back in step 1: the details, the form folded again
+    assert "Ditte Mikkelsen" in block_lines(at) and not any(w.key.startswith("c-name") for w in at.text_input)
