@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from typing import Any
 
 from sqlalchemy import (
@@ -20,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     String,
+    bindparam,
     cast,
     func,
     literal,
@@ -125,8 +127,12 @@ def citizen_voice_after_view(*, session: Session, actor: Actor, citizen_id: int)
     return _voice(session, citizen_id)
 
 
-def _voice(session: Session, citizen_id: int) -> CitizenVoice:
-    """Answers, ticks and messages in one UNION ALL (the pages have a statement budget)."""
+@cache
+def _voice_statement() -> Any:
+    """Answers, ticks and messages in one UNION ALL (the pages have a statement budget), built once
+    and run with the citizen's id (:cid) and the start of "recent" (:since) as parameters:
+    building it on every read of Planen cost more than running it (issue 16)."""
+    citizen_id, since = bindparam("cid"), bindparam("since")
     other = aliased(Goal)
     number = (
         select(func.count())
@@ -137,7 +143,6 @@ def _voice(session: Session, citizen_id: int) -> CitizenVoice:
         )
         .scalar_subquery()
     )
-    since = utcnow() - RECENT
     answers = (
         select(
             literal("answer").label("kind"),
@@ -187,7 +192,11 @@ def _voice(session: Session, citizen_id: int) -> CitizenVoice:
         CitizenMessage.citizen_id == citizen_id,
         col(CitizenMessage.read_at).is_(None) | (col(CitizenMessage.sent_at) >= since),
     )
-    rows = session.execute(union_all(answers, ticks, messages).order_by("kind", "id")).all()
+    return union_all(answers, ticks, messages).order_by("kind", "id")
+
+
+def _voice(session: Session, citizen_id: int) -> CitizenVoice:
+    rows = session.execute(_voice_statement(), {"cid": citizen_id, "since": utcnow() - RECENT}).all()
     found: dict[int | None, CitizenAnswer] = {}
     ticked, notes = [], []
     for row in rows:
