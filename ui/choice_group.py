@@ -4,7 +4,7 @@ Forberedelse's steps.
 Why (issue 16): st.radio draws each option's label through Streamlit's Markdown component, inside
 containers of its own. Mødet's 0-10 scale is eleven of them on every visit to the goals step, and
 the attendance step four per person. Forberedelse's seven steps were st.tabs, ~25 ms of the
-browser's drawing on every visit (measured side by side: median 144 -> 119 ms). Here a group is
+browser's drawing on every visit (measured side by side: median 154 -> 127 ms). Here a group is
 one Streamlit component (`st.components.v2`): a `<fieldset>` whose `<legend>` names the group,
 and a native `<input type="radio">` in a `<label>` per option, that a small script draws and keeps.
 

@@ -115,9 +115,9 @@ def agenda_proposals(actor: Actor, plan: JointPlan, meeting_id: int, *, editable
 
 def citizen_voice(voice: CitizenVoice) -> None:
     """The citizen's yes/no per goal and to the plan, and the agreements they ticked off: one
-    element (ui/text_block.py), as Planen's goals are; as a dozen st.write and st.text elements it
-    was a share of every visit to Planen in the browser (issue 16). The citizen's words are shown
-    verbatim, never as Markdown."""
+    element (ui/text_block.py), as Planen's goals are, not a dozen st.write and st.text elements
+    drawn on every visit (issue 16: fewer elements; no change in the click was measurable). The
+    citizen's words are shown verbatim, never as Markdown."""
     lines: list[Line] = [("subheading", t("citizen_team.voice_title"))]
     if not (voice.goal_answers or voice.plan_answer or voice.ticked_off):
         lines.append(("caption", t("citizen_team.voice_none")))
