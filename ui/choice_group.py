@@ -1,5 +1,5 @@
 """A row of choices (radio buttons) drawn as one element: Mødet's 0-10 scale and who is here,
-Forberedelse's steps.
+Forberedelse's steps, Opfølgning's two views.
 
 Why (issue 16): st.radio draws each option's label through Streamlit's Markdown component, inside
 containers of its own. Mødet's 0-10 scale is eleven of them on every visit to the goals step, and
@@ -29,6 +29,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import streamlit as st
+
+from models.i18n import LANGUAGES, translate
 
 _SCRIPT = """
 export default function (component) {
@@ -100,3 +102,13 @@ def choice_group(options: Sequence[Any], *, key: str, label: str, chosen: Any | 
             "options": [format_func(option) for option in shown],
             "chosen": shown.index(chosen) if chosen in shown else None}  # fmt: skip
     _CHOICES(key=key, data=data, on_chosen_change=_chosen)
+
+
+def kept_choice(kept: object, names: Sequence[str], catalogue: Callable[[str], str]) -> str:
+    """The name whose label (the catalogue's key `catalogue(name)`, in either language) is `kept`,
+    else the first: a row of steps or views keeps its choice as the label it showed, so a language
+    switch keeps the open one."""
+    for name in names:
+        if kept in {translate(catalogue(name), code) for code in LANGUAGES}:
+            return name
+    return names[0]

@@ -18,8 +18,8 @@ from models import consent as consent_rules
 from models import departments, meeting_edit
 from models.access import Actor
 from models.db import session_scope
-from models.i18n import LANGUAGES, translate
 from models.plans import JointPlan, MeetingView, PersonView
+from ui.choice_group import kept_choice
 from ui.feedback import attempt, flash
 from ui.i18n import t
 from ui.safe import escape_markdown
@@ -135,13 +135,9 @@ def go_to_step(name: str) -> None:
 
 
 def open_step() -> str:
-    """The open step's name: the one whose label is kept under STEP_KEY, in either language (a
-    language switch keeps the step), else the first."""
-    kept = st.session_state.get(STEP_KEY)
-    for name in STEP_NAMES:
-        if kept in {translate(f"before.tab_{name}", code) for code in LANGUAGES}:
-            return name
-    return STEP_NAMES[0]
+    """The open step's name: the one whose label is kept under STEP_KEY (in either language), else
+    the first."""
+    return kept_choice(st.session_state.get(STEP_KEY), STEP_NAMES, lambda name: f"before.tab_{name}")
 
 
 def department_names(*, keep: str | None = None) -> list[str]:

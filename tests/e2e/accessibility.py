@@ -45,23 +45,20 @@ def _click(page: Page, wait_for_app: Callable[[Page], None], target: Any) -> Non
     wait_for_app(page)
 
 
-def tab(key: str) -> Callable[[Page, Callable[[Page], None], str], None]:
-    """Open the tab whose label is the catalogue's `key`."""
+def pill(group: str, key: str) -> Callable[[Page, Callable[[Page], None], str], None]:
+    """Choose the pill whose label is the catalogue's `key` in the row of choices keyed `group`
+    (ui/choice_group.py, look="steps": Forberedelse's steps, Opfølgning's views)."""
 
     def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
-        _click(page, wait_for_app, page.get_by_role("tab", name=translate(key, lang), exact=True))
+        label = translate(key, lang)
+        _click(page, wait_for_app, page.locator(f".st-key-{group} label").filter(has_text=label))
 
     return step
 
 
 def prepare_step(name: str) -> Callable[[Page, Callable[[Page], None], str], None]:
-    """Open Forberedelse's step `name` (its pill in the row of steps, ui/choice_group.py)."""
-
-    def step(page: Page, wait_for_app: Callable[[Page], None], lang: str) -> None:
-        label = translate(f"before.tab_{name}", lang)
-        _click(page, wait_for_app, page.locator(".st-key-prepare-steps label").filter(has_text=label))
-
-    return step
+    """Open Forberedelse's step `name`."""
+    return pill("prepare-steps", f"before.tab_{name}")
 
 
 def expander(key: str, **params: object) -> Callable[[Page, Callable[[Page], None], str], None]:
@@ -144,10 +141,11 @@ STATES: tuple[State, ...] = (
           (prepare_step("citizen"), expander("before.new_citizen"))),  # drawn only when unfolded
     State("prepare · consent · withdraw", "staff", "nav.prepare",
           (prepare_step("consent"), expander("before.withdraw_title"))),
-    State("follow_up · coordinator", "staff", "nav.follow_up", (tab("followup.tab_citizen"),)),
+    State("follow_up · coordinator", "staff", "nav.follow_up", (pill("fu-views", "followup.tab_citizen"),)),
     State("follow_up · done unfolded", "staff", "nav.follow_up",
-          (tab("followup.tab_mine"), expander("followup_more.show_done"))),
-    State("follow_up · card", "staff", "nav.follow_up", (tab("followup.tab_mine"), open_first_card)),
+          (pill("fu-views", "followup.tab_mine"), expander("followup_more.show_done"))),
+    State("follow_up · card", "staff", "nav.follow_up",
+          (pill("fu-views", "followup.tab_mine"), open_first_card)),
     State("meeting · started", "staff", "nav.meeting", (start_meeting,)),
     *(State(f"meeting · {kind}", "staff", "nav.meeting", (meeting_step(kind),)) for kind in MEETING_STEPS),
     State("meeting · goals · edit", "staff", "nav.meeting", (meeting_step("goals"), expander("goal.edit"))),

@@ -15,7 +15,7 @@ from models.db import get_engine, session_scope
 from models.formatting import format_day
 from models.tables import Action, ActionEvent, AuditEvent, today
 from tests.factories import make_action, make_citizen, make_membership, make_person, make_user
-from tests.pages.conftest import agreement_rows, choose_in_list, chosen_rows
+from tests.pages.conftest import agreement_rows, choice_groups, choose_in_group, choose_in_list, chosen_rows
 from tests.pages.conftest import choose_agreement as choose
 from tests.pages.conftest import table_rows as rows
 
@@ -45,9 +45,28 @@ def headings(at):
 
 
 def open_tab(at, label=COORDINATOR_TAB):
-    """A click on the tab: the tabs keep their state, and only the open tab's content runs."""
+    """A click on the view's pill (it keeps the label): only the open view's content runs."""
     at.session_state["fu_tab"] = label
     return at.run()
+
+
+def test_the_two_views_are_one_row_of_choices_and_a_forged_choice_opens_nothing(open_page, ditte):
+    """Mine opgaver / Koordinators overblik (ui/choice_group.py): a choice opens that view only; a
+    position the page did not show changes nothing; a language switch keeps the open view."""
+    at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+    reads = coordinator_reads()
+    choose_in_group(at, "fu-views", 1)
+    assert not at.exception, at.exception
+    assert at.session_state["fu_tab"] == COORDINATOR_TAB and choice_groups(at)["fu-views"].chosen == 1
+    assert coordinator_reads() == reads + 1  # the coordinator's view ran (and was audited)
+    for forged in (2, -1, "0", True, None, 0.0):
+        choose_in_group(at, "fu-views", forged)
+        assert not at.exception, (forged, at.exception)
+        assert choice_groups(at)["fu-views"].chosen == 1, forged
+    at.session_state["lang"] = "en"
+    at.run()
+    assert choice_groups(at)["fu-views"].options == ("My follow-ups", "Coordinator's view")
+    assert choice_groups(at)["fu-views"].chosen == 1
 
 
 def unfold_done(at):
@@ -63,7 +82,8 @@ def coordinator_reads():
 def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
     assert not at.exception
-    assert at.tabs[0].label == "Mine opgaver"
+    assert choice_groups(at)["fu-views"].options == ("Mine opgaver", "Koordinators overblik")
+    assert choice_groups(at)["fu-views"].chosen == 0
     assert headings(at)[:2] == ["Overskredet (1)", "Kommende (1)"]
     assert at.subheader[0].value == ":red[Overskredet] (1)"  # the bucket's colour, and its words
     # A row in words, not only in colour: how urgent, what, for whom, by when.
@@ -164,8 +184,9 @@ def test_a_stale_version_is_refused_and_the_text_stays(open_page, ditte, overdue
 def test_coordinator_view_lists_attention_and_all_agreements(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
     assert not at.exception
-    assert at.tabs[1].label == COORDINATOR_TAB
+    assert choice_groups(at)["fu-views"].options[1] == COORDINATOR_TAB
     open_tab(at)
+    assert choice_groups(at)["fu-views"].chosen == 1
     messages = [m.value for m in at.markdown]
     assert "Aftalen er overskredet med 3 dage." in messages
     table = at.dataframe[0].value
