@@ -23,6 +23,7 @@ from models.follow_up import MyAgreement, days_overdue, handover_choices
 from models.formatting import format_day
 from models.i18n import translate
 from models.tables import today
+from ui.choice_group import choice_group
 from ui.feedback import attempt_in_callback, flash, set_field_error, show_field_error
 from ui.i18n import lang, t
 from ui.row_list import row_list
@@ -66,7 +67,7 @@ def badge_text(bucket: str, status: str, due_on: date | None, words: Words | Non
 
 def clear_panel(panel: str) -> None:
     """Forget a panel's draft and the version seen (after a save, or when it is closed)."""
-    for name in ("op", "text", "date", "owner", "seen"):
+    for name in ("op", "opcode", "text", "date", "owner", "seen"):
         st.session_state.pop(f"fu_{name}_{panel}", None)
     if st.session_state.get(SELECTED) == panel:
         st.session_state.pop(SELECTED, None)
@@ -89,13 +90,16 @@ def update_panel(*, actor: Actor, panel: str, action_id: int, citizen_id: int, v
     """What the user can do with one agreement. The version seen is fixed when the panel opens."""
     seen_key = f"fu_seen_{panel}"
     st.session_state.setdefault(seen_key, version)
-    op = st.radio(
-        t("followup.what"),
-        OPERATIONS,
-        format_func=lambda code: t(f"followup.op.{code}"),
-        key=f"fu_op_{panel}",
-        horizontal=True,
-    )
+    # One element (ui/choice_group.py), not st.radio: its five labels were five Markdown elements
+    # in containers of their own, drawn on every click in the open card (issue 16).
+    op_key = f"fu_opcode_{panel}"
+    op = st.session_state.get(op_key, OPERATIONS[0])
+
+    def _choose(code: str) -> None:
+        st.session_state[op_key] = code
+
+    choice_group(OPERATIONS, key=f"fu_op_{panel}", label=t("followup.what"), chosen=op, on_choose=_choose,
+                 format_func=lambda code: t(f"followup.op.{code}"))  # fmt: skip
     label = t("followup.note_done") if op in ("in_progress", "done") else t("followup.reason")
     st.text_area(label, key=f"fu_text_{panel}", height=80)
     if op == "move":
@@ -139,7 +143,7 @@ def _save_panel(actor: Actor, panel: str, action_id: int) -> None:
     """"Gem" (its callback): save what the panel holds; the page is then drawn once, with the
     card gone or changed and the confirmation, or the Danish reason under the button."""
     state = st.session_state
-    op = state[f"fu_op_{panel}"]
+    op = state.get(f"fu_opcode_{panel}", OPERATIONS[0])
     owner = state.get(f"fu_owner_{panel}") if op == "hand_over" else None
     if op == "hand_over" and owner is None:
         set_field_error(f"fu_save_{panel}", "agreement.owner_required")

@@ -18,6 +18,7 @@ from tests.factories import make_action, make_citizen, make_membership, make_per
 from tests.pages.conftest import agreement_rows, choice_groups, choose_in_group, choose_in_list, chosen_rows
 from tests.pages.conftest import choose_agreement as choose
 from tests.pages.conftest import table_rows as rows
+from ui.agreement_cards import OPERATIONS
 
 PAGE = "pages/follow_up.py"
 COORDINATOR_TAB = "Koordinators overblik"
@@ -102,7 +103,12 @@ def test_mine_lists_overdue_first_with_words_and_citizen(open_page, ditte, overd
 def test_mark_done_with_a_note_moves_it_to_done(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
     open_panel(at, overdue)
-    at.radio(key=f"fu_op_m{overdue.id}").set_value("done").run()
+    group = choice_groups(at)[f"fu_op_m{overdue.id}"]  # one element (ui/choice_group.py)
+    assert group.options[:2] == ("Markér som i gang", "Markér som udført") and group.chosen == 0
+    choose_in_group(at, f"fu_op_m{overdue.id}", OPERATIONS.index("done"))
+    for forged in (5, -1, "1", True, None):  # a position the card did not show changes nothing
+        choose_in_group(at, f"fu_op_m{overdue.id}", forged)
+        assert not at.exception and choice_groups(at)[f"fu_op_m{overdue.id}"].chosen == 1, forged
     at.text_area(key=f"fu_text_m{overdue.id}").input("Ansøgningen er sendt.").run()
     at.button(key=f"fu_save_m{overdue.id}").click().run()
     assert not at.exception
@@ -118,7 +124,7 @@ def test_mark_done_with_a_note_moves_it_to_done(open_page, ditte, overdue):
 def test_dropping_needs_a_reason_and_says_so_in_danish(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
     open_panel(at, overdue)
-    at.radio(key=f"fu_op_m{overdue.id}").set_value("cancelled").run()
+    choose_in_group(at, f"fu_op_m{overdue.id}", OPERATIONS.index("cancelled"))
     at.button(key=f"fu_save_m{overdue.id}").click().run()
     assert "Skriv kort, hvorfor aftalen droppes" in at.error[0].value
     with session_scope() as s:
@@ -128,7 +134,7 @@ def test_dropping_needs_a_reason_and_says_so_in_danish(open_page, ditte, overdue
 def test_move_the_date_with_a_reason(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
     open_panel(at, overdue)
-    at.radio(key=f"fu_op_m{overdue.id}").set_value("move").run()
+    choose_in_group(at, f"fu_op_m{overdue.id}", OPERATIONS.index("move"))
     new_day = today() + timedelta(days=10)
     at.date_input(key=f"fu_date_m{overdue.id}").set_value(new_day).run()
     at.text_area(key=f"fu_text_m{overdue.id}").input("Venter på svar fra boligselskabet.").run()
@@ -143,7 +149,7 @@ def test_hand_over_to_another_person_with_a_reason(open_page, ditte, overdue):
         helle = make_person(s, citizen=ditte.citizen, name="Helle Friis", department="Socialafdelingen")
     at = open_page(PAGE, user=ditte.staff_user)
     open_panel(at, overdue)
-    at.radio(key=f"fu_op_m{overdue.id}").set_value("hand_over").run()
+    choose_in_group(at, f"fu_op_m{overdue.id}", OPERATIONS.index("hand_over"))
     owner = at.selectbox(key=f"fu_owner_m{overdue.id}")
     assert owner.format_func((ditte.citizen.id, None)) == "Ditte Mikkelsen (borgeren selv)"
     owner.set_value((ditte.citizen.id, helle.id)).run()
@@ -161,7 +167,7 @@ def test_hand_over_to_another_person_with_a_reason(open_page, ditte, overdue):
 def test_a_stale_version_is_refused_and_the_text_stays(open_page, ditte, overdue):
     at = open_page(PAGE, user=ditte.staff_user)
     open_panel(at, overdue)
-    at.radio(key=f"fu_op_m{overdue.id}").set_value("done").run()
+    choose_in_group(at, f"fu_op_m{overdue.id}", OPERATIONS.index("done"))
     at.text_area(key=f"fu_text_m{overdue.id}").input("Min lange note om det hele.").run()
     # Meanwhile a colleague on the team marks it in progress.
     with session_scope(write=True) as s:
@@ -195,7 +201,7 @@ def test_coordinator_view_lists_attention_and_all_agreements(open_page, ditte, o
     assert set(table["Afdeling"]) == {"Jobcenter", ""}  # the citizen's own agreement has no department
     # The overdue one can be followed up right here.
     open_panel(at, overdue, prefix="c")
-    at.radio(key=f"fu_op_c{overdue.id}").set_value("in_progress").run()
+    choose_in_group(at, f"fu_op_c{overdue.id}", OPERATIONS.index("in_progress"))
     at.button(key=f"fu_save_c{overdue.id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som i gang."
 
@@ -258,7 +264,7 @@ def test_a_long_list_shows_a_page_of_rows_and_more_on_request(open_page, ditte, 
     assert not [b for b in at.button if b.key == "fu_more_overdue"]
     # Every row still opens its card with the actions.
     open_panel(at, busy[12])
-    at.radio(key=f"fu_op_m{busy[12].id}").set_value("in_progress").run()
+    choose_in_group(at, f"fu_op_m{busy[12].id}", OPERATIONS.index("in_progress"))
     at.button(key=f"fu_save_m{busy[12].id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som i gang."
 
@@ -275,7 +281,7 @@ def test_search_finds_agreements_by_citizen_and_words_in_every_section(open_page
     assert "1 aftale passer på søgningen." in [c.value for c in at.caption]
     assert overdue_rows(at) == ["Opgave nummer 12"]
     open_panel(at, busy[12])
-    at.radio(key=f"fu_op_m{busy[12].id}").set_value("done").run()
+    choose_in_group(at, f"fu_op_m{busy[12].id}", OPERATIONS.index("done"))
     at.button(key=f"fu_save_m{busy[12].id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som udført."
 
@@ -300,7 +306,7 @@ def test_an_open_panel_stays_when_a_colleague_finishes_the_agreement(open_page, 
     """The agreement moves to the folded "done" section; the user's text does not vanish with it."""
     at = open_page(PAGE, user=ditte.staff_user)
     open_panel(at, overdue)
-    at.radio(key=f"fu_op_m{overdue.id}").set_value("move").run()
+    choose_in_group(at, f"fu_op_m{overdue.id}", OPERATIONS.index("move"))
     at.text_area(key=f"fu_text_m{overdue.id}").input("Venter på svar.").run()
     with session_scope(write=True) as s:
         colleague = make_user(s, username="helle")
@@ -389,7 +395,7 @@ def test_a_row_the_list_did_not_show_opens_nothing(open_page, ditte, overdue):
 
 def test_after_a_save_the_card_closes_and_no_row_is_chosen(open_page, ditte, overdue):
     at = choose(open_page(PAGE, user=ditte.staff_user), overdue)
-    at.radio(key=f"fu_op_m{overdue.id}").set_value("in_progress").run()
+    choose_in_group(at, f"fu_op_m{overdue.id}", OPERATIONS.index("in_progress"))
     at.button(key=f"fu_save_m{overdue.id}").click().run()
     assert at.success[0].value == "Aftalen er markeret som i gang."
     assert open_cards(at) == [] and chosen_rows(at) == []

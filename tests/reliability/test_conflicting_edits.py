@@ -20,7 +20,8 @@ from models.errors import StaleVersion
 from models.goals import update_goal
 from models.tables import Action, Correction, Goal
 from tests.factories import make_action, make_citizen, make_goal, make_membership, make_person, make_user
-from tests.pages.conftest import choose_agreement
+from tests.pages.conftest import choose_agreement, choose_in_group
+from ui.agreement_cards import OPERATIONS
 
 ROUNDS_PER_KIND = 500  # x 2 kinds = 1,000 conflicting saves that must be refused
 
@@ -95,8 +96,8 @@ def test_two_browser_sessions_the_second_save_is_refused_in_danish_and_keeps_the
     first, second = open_page("pages/follow_up.py", user=anna), open_page("pages/follow_up.py", user=anna)
     for at in (first, second):
         choose_agreement(at, action)
-    first.radio(key=f"fu_op_{panel}").set_value("in_progress").run()
-    second.radio(key=f"fu_op_{panel}").set_value("done").run()
+    choose_in_group(first, f"fu_op_{panel}", OPERATIONS.index("in_progress"))
+    choose_in_group(second, f"fu_op_{panel}", OPERATIONS.index("done"))
     second.text_area(key=f"fu_text_{panel}").input("Min lange note, skrevet på telefonen.").run()
 
     first.button(key=f"fu_save_{panel}").click().run()
@@ -122,7 +123,7 @@ def test_a_colleague_finishing_the_agreement_meanwhile_does_not_close_my_panel(o
     first, second = open_page("pages/follow_up.py", user=anna), open_page("pages/follow_up.py", user=anna)
     for at in (first, second):
         choose_agreement(at, action)
-    first.radio(key=f"fu_op_{panel}").set_value("done").run()
+    choose_in_group(first, f"fu_op_{panel}", OPERATIONS.index("done"))
     first.button(key=f"fu_save_{panel}").click().run()  # done: it leaves the open list
     second.text_area(key=f"fu_text_{panel}").input("Jeg skrev noget vigtigt.").run()
     second.button(key=f"fu_save_{panel}").click().run()
