@@ -103,6 +103,17 @@ def test_before_the_meeting_steps_1_to_7_forward_only(
     expect(page.get_by_text("Borgeren har ikke valgt en kontaktperson endnu.")).to_be_visible()
     expect(page.get_by_role("button", name="Vælg kontaktperson under 3 · Team og netværk")).to_be_visible()
     shoot(page, "1-citizen", page.get_by_role("button", name="Vælg kontaktperson under 3 · Team og netværk"))
+    # The details are read first (no phone yet); the form unfolds, saves, and the details follow.
+    facts = page.locator(".sp-key-citizen-facts")
+    expect(facts.get_by_text("Ikke oplyst")).to_have_count(2)  # no date of birth, no phone
+    page.get_by_test_id("stExpander").locator("summary").filter(has_text="Ret borgerens oplysninger").click()
+    edit = form(page, "Telefon (valgfri)")
+    expect(edit).to_be_visible()
+    wait_for_app(page)
+    edit.get_by_label("Telefon (valgfri)").fill("12 34 56 78")
+    submit(page, edit, "Gem", "Gemt.", wait_for_app)
+    expect(facts.get_by_text("12 34 56 78")).to_be_visible()
+    expect(facts.get_by_text("Ikke oplyst")).to_have_count(1)
 
     # 2. Consent, opened with the keyboard: the steps are radio buttons, the arrow keys choose, and
     # the focus stays on the step chosen. Then a joint plan, and sharing with the Jobcenter.
