@@ -34,7 +34,7 @@ from ui.agreement_cards import (
     toggle_button,
     update_panel,
 )
-from ui.choice_group import choice_group, kept_choice
+from ui.choice_group import step_row
 from ui.citizen_team_view import my_messages, voice_for_citizen
 from ui.context import current_actor, selected_citizen_id
 from ui.demo_offer import no_open_agreements, offer_demo
@@ -198,21 +198,10 @@ def coordinators_view():
 
 # Only the open view runs: the coordinator's view loads (and audits) a whole plan, which the
 # start page does not need until someone opens it. The two views are one row of choices
-# (ui/choice_group.py), not st.tabs (issue 16: median 10-16 ms less per visit, measured side by
-# side); the open view's label is kept under VIEW_KEY.
+# (ui/choice_group.step_row), not st.tabs (issue 16: median 10-16 ms less per visit, measured
+# side by side); the open view's label is kept under VIEW_KEY.
 VIEW_KEY = "fu_tab"
 VIEWS = {"mine": my_follow_ups, "citizen": coordinators_view}
-
-
-def _label(name: str) -> str:
-    return f"followup.tab_{name}"
-
-
-def _choose(name: str) -> None:
-    st.session_state[VIEW_KEY] = t(_label(name))
-
-
-view = kept_choice(st.session_state.get(VIEW_KEY), list(VIEWS), _label)
-choice_group(list(VIEWS), key="fu-views", label=t("followup.views_label"), chosen=view, on_choose=_choose,
-             format_func=lambda name: t(_label(name)), show_label=False, look="steps")  # fmt: skip
+view = step_row(list(VIEWS), key="fu-views", kept_in=VIEW_KEY, label=t("followup.views_label"),
+                catalogue=lambda name: f"followup.tab_{name}")  # fmt: skip
 VIEWS[view]()

@@ -16,12 +16,12 @@ from ui import (
     prepare_preparation,
     prepare_team,
 )
-from ui.choice_group import choice_group
+from ui.choice_group import step_row
 from ui.citizen_page import load_plan_or_stop
 from ui.context import current_actor, selected_citizen_id
 from ui.feedback import show_flash
 from ui.i18n import t
-from ui.prepare_shared import STEP_NAMES, go_to_step, open_step, prep_for, step_label
+from ui.prepare_shared import STEP_KEY, STEP_NAMES, prep_for, step_catalogue_key
 from ui.widgets import citizen_header
 
 actor = current_actor()
@@ -53,9 +53,9 @@ STEPS = {
     "preparation": prepare_preparation.show,
     "invitations": prepare_invitations.show,
 }
-# The steps are one row of choices (ui/choice_group.py): st.tabs cost the browser ~25 ms of every
-# visit (issue 16). A choice keeps the step's label under STEP_KEY and reruns the page.
-choice_group(STEP_NAMES, key="prepare-steps", label=t("before.steps_label"), chosen=open_step(),
-             on_choose=go_to_step, format_func=step_label, show_label=False, look="steps")  # fmt: skip
+# The steps are one row of choices (ui/choice_group.step_row): st.tabs cost the browser ~25 ms of
+# every visit (issue 16). A choice keeps the step's label under STEP_KEY and reruns the page.
+step = step_row(STEP_NAMES, key="prepare-steps", kept_in=STEP_KEY, label=t("before.steps_label"),
+                catalogue=step_catalogue_key)  # fmt: skip
 show_flash(at="prepare-step")  # a step's save is confirmed in the step (issue 18)
-STEPS[open_step()](prep)
+STEPS[step](prep)

@@ -31,6 +31,7 @@ from typing import Any, Literal
 import streamlit as st
 
 from models.i18n import LANGUAGES, translate
+from ui.i18n import t
 
 _SCRIPT = """
 export default function (component) {
@@ -104,11 +105,21 @@ def choice_group(options: Sequence[Any], *, key: str, label: str, chosen: Any | 
     _CHOICES(key=key, data=data, on_chosen_change=_chosen)
 
 
-def kept_choice(kept: object, names: Sequence[str], catalogue: Callable[[str], str]) -> str:
-    """The name whose label (the catalogue's key `catalogue(name)`, in either language) is `kept`,
-    else the first: a row of steps or views keeps its choice as the label it showed, so a language
-    switch keeps the open one."""
-    for name in names:
-        if kept in {translate(catalogue(name), code) for code in LANGUAGES}:
-            return name
-    return names[0]
+def step_row(names: Sequence[str], *, key: str, kept_in: str, label: str,
+             catalogue: Callable[[str], str]) -> str:  # fmt: skip
+    """A row of steps or views (look="steps"; Forberedelse's steps, Opfølgning's views), one of
+    them open; returns the open one's name. `catalogue(name)` is the catalogue key of its label.
+
+    The open one is kept as the label it showed, under st.session_state[kept_in] (a button
+    elsewhere may open one by setting that label); a label in either language counts, so a
+    language switch keeps it. Nothing kept, or nothing known: the first."""
+    kept = st.session_state.get(kept_in)
+    labels = {name: {translate(catalogue(name), code) for code in LANGUAGES} for name in names}
+    open_name = next((name for name in names if kept in labels[name]), names[0])
+
+    def _open(name: str) -> None:
+        st.session_state[kept_in] = t(catalogue(name))
+
+    choice_group(names, key=key, label=label, chosen=open_name, on_choose=_open,
+                 format_func=lambda name: t(catalogue(name)), show_label=False, look="steps")  # fmt: skip
+    return open_name

@@ -19,7 +19,6 @@ from models import departments, meeting_edit
 from models.access import Actor
 from models.db import session_scope
 from models.plans import JointPlan, MeetingView, PersonView
-from ui.choice_group import kept_choice
 from ui.feedback import attempt, flash
 from ui.i18n import t
 from ui.safe import escape_markdown
@@ -125,19 +124,18 @@ def next_nonce(name: str) -> None:
     st.session_state[f"nonce-{name}"] = nonce(name) + 1
 
 
+def step_catalogue_key(name: str) -> str:
+    return f"before.tab_{name}"
+
+
 def step_label(name: str) -> str:
-    return t(f"before.tab_{name}")
+    return t(step_catalogue_key(name))
 
 
 def go_to_step(name: str) -> None:
     """A button callback: open another step (runs before the steps are drawn again)."""
     st.session_state[STEP_KEY] = step_label(name)
 
-
-def open_step() -> str:
-    """The open step's name: the one whose label is kept under STEP_KEY (in either language), else
-    the first."""
-    return kept_choice(st.session_state.get(STEP_KEY), STEP_NAMES, lambda name: f"before.tab_{name}")
 
 
 def department_names(*, keep: str | None = None) -> list[str]:
