@@ -29,6 +29,7 @@ from ui.meeting_common import (
     staff_only,
     write,
 )
+from ui.progress_chart import draw_progress_ahead
 from ui.safe import show_text
 from ui.text_block import show_lines
 from ui.widgets import choose, day, form, unfolded
@@ -314,3 +315,6 @@ def render_goals(panel: Panel) -> None:
             for goal in others:
                 render_goal(panel, goal, scoring=goal.id == scoring)
     _add_form(panel)
+    # Min plan is shown next on the shared screen: its picture of these scores is drawn now, in a
+    # process of its own, rather than on its first view after a score (ui/progress_chart.py).
+    draw_progress_ahead(panel.plan)

@@ -1,22 +1,20 @@
 """Min plan's progress chart: each goal's scores over the meetings, as an SVG picture.
 
-Why a module with a cache of its own (issue 16): the picture was cached by the chart's
-specification (ui/chart_image.py), but building that specification (the Altair chart, and
-`to_dict`, which checks it against the Vega-Lite schema) cost ~10 ms of every visit to Min plan
-even when the picture was already drawn. Here the picture is cached by what it shows: the column
-titles (the language) and each score's goal number, meeting date and value. A visit with the
-same scores builds nothing. The cache holds no name and nothing a user typed, and it is bounded.
+Why its own way to the specification (issue 16): building the Altair chart and `to_dict` (which
+checks it against the Vega-Lite schema) cost ~10 ms. The chart's specification without its data
+is built once per language (its column titles); each set of scores only puts its rows in it. The
+picture is drawn and kept by that specification in a process of its own (ui/chart_drawer.py).
 
-Not drawn ahead: a new score means a new picture, ~60-150 ms of the converter on the first view
-of Min plan after it. Drawing it in the background as the score is saved was tried and dropped:
-the converter holds Python's interpreter lock while it draws (another thread ran at 3 % of its
-speed meanwhile), so the score's own click waited for it instead (measured: 252 ms against
-~110). A drawing process of its own would need multiprocessing's start-up to re-import the
-server's main module, which differs between `streamlit run`, the tests and the benchmark.
+Drawn ahead: a new score means a new picture, ~50-150 ms of the converter. Mødet asks for it as
+the score is saved (`draw_progress_ahead`, from the goals step), so Min plan, shown next on the
+shared screen, finds it drawn instead of drawing it on its first view after the score.
+The specification holds goal numbers, meeting days, scores and column titles: no name and
+nothing a user typed.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from functools import lru_cache
 
@@ -24,7 +22,8 @@ import altair as alt
 import pandas as pd
 
 from models.plans import JointPlan
-from ui.chart_image import chart_svg
+from ui.chart_drawer import draw, draw_ahead
+from ui.chart_image import chart_spec
 from ui.i18n import t
 
 Columns = tuple[str, str, str]  # goal, meeting, score: the titles, in the user's language
@@ -49,10 +48,33 @@ def progress_chart(frame: pd.DataFrame) -> alt.Chart:
     )
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=8)
+def _without_data(columns: Columns) -> str:
+    """The chart's specification for these column titles, its data left out: built once."""
+    spec = json.loads(chart_spec(progress_chart(pd.DataFrame([], columns=list(columns)))))
+    spec.pop("datasets", None)
+    spec["data"] = {"values": []}
+    return json.dumps(spec)
+
+
+def progress_spec(columns: Columns, rows: tuple[Row, ...]) -> str:
+    """The chart's Vega-Lite specification for these scores (JSON, keys in order)."""
+    spec = json.loads(_without_data(columns))
+    goal, meeting, score = columns
+    spec["data"]["values"] = [{goal: g, meeting: day.isoformat(), score: s} for g, day, s in rows]
+    return json.dumps(spec, sort_keys=True)
+
+
 def progress_svg(columns: Columns, rows: tuple[Row, ...]) -> str:
-    """The chart of these scores as SVG markup, built and drawn once per set of scores."""
-    return chart_svg(progress_chart(pd.DataFrame(list(rows), columns=list(columns))))
+    """The chart of these scores as SVG markup: drawn once per set of scores, kept."""
+    return draw(progress_spec(columns, rows))
+
+
+def draw_progress_ahead(plan: JointPlan) -> None:
+    """Have Min plan's picture of this plan drawn now, in the user's language; returns at once."""
+    columns, rows = chart_data(plan)
+    if rows:
+        draw_ahead(progress_spec(columns, rows))
 
 
 def chart_data(plan: JointPlan) -> tuple[Columns, tuple[Row, ...]]:

@@ -490,3 +490,38 @@ def test_the_speaking_time_box_tells_one_truth(at, ditte):
     said = block_lines(at, "text")  # the words as the browser shows them
     assert "Ordet har: Ditte Mikkelsen" in said
     assert "Ingen har fået ordet endnu." not in said
+
+
+def test_a_score_has_min_plans_picture_drawn_ahead_so_its_next_view_draws_nothing(open_page, ditte, monkeypatch):
+    """The goals step asks the drawing process for Min plan's picture of the new scores
+    (ui/progress_chart.py); Min plan's next view then finds it drawn: nothing is drawn, here or
+    in that process, on the view."""
+    from ui import chart_drawer
+
+    drawer = chart_drawer._Drawer()
+    monkeypatch.setattr(chart_drawer, "_DRAWER", drawer)
+    try:
+        at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
+        _start(at)
+        _step(at, "goals")
+        [goal_id] = _scales(at)
+        choose_in_group(at, f"meet_score_{goal_id}", 9)
+        assert not at.exception
+        pictures = list(drawer._pictures.values())
+        assert pictures and all(p.result(timeout=30).startswith("<svg") for p in pictures)
+
+        def not_again(*_: object) -> None:
+            raise AssertionError("Min plan drew its picture on the view")
+
+        monkeypatch.setattr(drawer, "_send", not_again)
+        monkeypatch.setattr(chart_drawer, "_convert", not_again)
+        shown = open_page("pages/my_plan.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
+        assert not shown.exception
+        (image,) = [image for element in shown.get("image") for image in element.proto.imgs]
+        assert image.alt.startswith("Graf: dine mål")
+        in_words = [line for line in block_lines(shown) if line.startswith("Mål 1: ")]
+        assert in_words and "9 den " in in_words[0]  # the picture and its words have today's score
+    finally:
+        if drawer._child is not None:
+            drawer._child.kill()
+            drawer._child.wait()
