@@ -427,6 +427,7 @@ def measure_memory(url: str, info: dict[str, Any]) -> dict[str, Any]:
     from playwright.sync_api import expect, sync_playwright
 
     from bench.build import BENCH_ADMIN, BENCH_PASSWORD, BENCH_USER
+    from bench.users import tree_rss_mb
     from models.i18n import translate
     from tests.e2e.conftest import APP_IDLE, CHROMIUM, _healthy, free_port, start_streamlit, stop
 
@@ -441,7 +442,7 @@ def measure_memory(url: str, info: dict[str, Any]) -> dict[str, Any]:
             if process.poll() is not None or time.monotonic() > deadline:
                 return {"failed": log.read_text()[-2000:]}
             time.sleep(0.1)
-        rss["started_mb"] = _vm_rss_mb(process.pid)
+        rss["started_mb"] = tree_rss_mb(process.pid)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=str(CHROMIUM), args=["--no-sandbox", "--disable-gpu"])
             for username, pages in ((BENCH_USER, [pg for pg in PAGES if pg not in ADMIN_PAGES]),
@@ -468,29 +469,15 @@ def measure_memory(url: str, info: dict[str, Any]) -> dict[str, Any]:
                         page.screenshot(path=str(ROOT / "out" / f"bench-{path}.png"))
                 page.close()
             browser.close()
-        rss["after_every_page_mb"] = _vm_rss_mb(process.pid)
-        rss["peak_mb"] = _vm_hwm_mb(process.pid)
+        # The server and the processes it started (its chart drawer): their memory together.
+        rss["after_every_page_mb"] = tree_rss_mb(process.pid)
+        rss["peak_mb"] = tree_rss_mb(process.pid, "VmHWM")
     except Exception as error:  # noqa: BLE001 - a failed browser run is reported, not fatal
         rss["failed"] = f"{type(error).__name__}: {str(error)[:300]}"
     finally:
         rss["pages_opened"] = opened
         stop(process)
     return rss
-
-
-def _status_kb(pid: int, field: str) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return float(line.split()[1])
-    return float("nan")
-
-
-def _vm_rss_mb(pid: int) -> float:
-    return _status_kb(pid, "VmRSS") / 1024
-
-
-def _vm_hwm_mb(pid: int) -> float:
-    return _status_kb(pid, "VmHWM") / 1024
 
 
 # --- the whole run ----------------------------------------------------------------------------

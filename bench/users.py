@@ -8,9 +8,10 @@ with 2 s ± 1 s of thinking before each step. Per level it reports the interacti
 visible, as bench/browser.py times them: p50, p95, max), the errors a user saw (a timeout, a
 lost connection, "database is locked", "Samplan er travl", "Noget gik galt", Streamlit's box)
 and those in the server's log, that every save a user saw confirmed is in the database (one
-'status' event by that user), the server's memory (VmRSS sampled every second, VmHWM at the end)
-and the CPU seconds of the server, of the browser's processes and of this process, beside what
-the whole machine did. Everything talks to 127.0.0.1 only, and every loop ends by itself.
+'status' event by that user), the server's memory with its chart drawer's (VmRSS sampled every
+second, VmHWM at the end) and the CPU seconds of the server, of the browser's processes and of
+this process, beside what the whole machine did. Everything talks to 127.0.0.1 only, and every
+loop ends by itself.
 """
 
 from __future__ import annotations
@@ -150,6 +151,13 @@ def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     return float("nan")
 
 
+def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """The memory of a server and the processes it started (its chart drawer, ui/chart_drawer.py):
+    the server's memory is theirs together. For VmHWM the sum of each one's peak (an upper bound)."""
+    values = [_rss_mb(each, field) for each in _descendants(pid, _processes()) | {pid}]
+    return sum(v for v in values if v == v)  # a process that ended in between counts nothing
+
+
 class Meter:
     """CPU seconds per group of processes between start() and stop(), sampled every second (a
     process that ends in between keeps what it had used at its last sample), and the server's RSS."""
@@ -176,7 +184,7 @@ class Meter:
             for pid in _descendants(self.postmaster, table) | {self.postmaster}:
                 self.first.setdefault(pid, table[pid][2])
                 self.last[pid] = ("postgresql", table[pid][2])
-        self.rss.append(_rss_mb(self.server_pid))
+        self.rss.append(sum(_rss_mb(pid) for pid in server))  # the server and its chart drawer
 
     def start(self) -> None:
         self._sample()
@@ -205,7 +213,7 @@ class Meter:
             "machine_busy_share": (busy - self.machine[0]) / max(1e-9, total - self.machine[1]),
             "server_rss_mb": {"peak_sampled": max(self.rss, default=float("nan")),
                               "median": statistics.median(self.rss) if self.rss else float("nan"),
-                              "hwm": _rss_mb(self.server_pid, "VmHWM")},
+                              "hwm": tree_rss_mb(self.server_pid, "VmHWM")},
         }
 
 

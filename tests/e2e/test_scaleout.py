@@ -18,6 +18,7 @@ running deploy/nginx/samplan.conf over TLS), started once for this file. The jou
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -68,11 +69,15 @@ def setup(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
             time.sleep(0.1)
         yield json.loads(state.read_text())
     finally:
-        os.killpg(process.pid, signal.SIGTERM)  # the script stops nginx and the apps, then PostgreSQL
+        # A script that failed to start has ended with its group: nothing to stop, and the failure
+        # above (with its log) is what the test reports, not a ProcessLookupError from here.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)  # the script stops nginx and the apps, then PostgreSQL
         try:
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
         dispose_engines()
 
 

@@ -492,7 +492,8 @@ def test_the_speaking_time_box_tells_one_truth(at, ditte):
     assert "Ingen har fået ordet endnu." not in said
 
 
-def test_a_score_has_min_plans_picture_drawn_ahead_so_its_next_view_draws_nothing(open_page, ditte, monkeypatch):
+def test_a_score_has_min_plans_picture_drawn_ahead_so_its_next_view_draws_nothing(
+        open_page, ditte, monkeypatch):
     """The goals step asks the drawing process for Min plan's picture of the new scores
     (ui/progress_chart.py); Min plan's next view then finds it drawn: nothing is drawn, here or
     in that process, on the view."""
