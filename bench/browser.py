@@ -21,6 +21,7 @@ figure fails the run; every wait has a bound, and every server and browser stops
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import json
 import os
@@ -28,13 +29,15 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from models.i18n import translate
 from tests.e2e.conftest import APP_IDLE, RUN_TRACKER, SCRIPT_DONE
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = Path(os.environ.get("SAMPLAN_CHROMIUM", "/usr/bin/chromium"))
@@ -131,6 +134,19 @@ class Server:
                 if run.get("started") and started - 0.002 <= run["started"] and run["ended"] <= ended + 0.002:
                     runs.append(run)
         return runs
+
+
+def run_to_end(coroutine: Coroutine[Any, Any, T]) -> T:
+    """asyncio.run, also where this thread's event loop is running: pytest-playwright's sync API
+    keeps one running in a test worker once a browser test has run there, and asyncio.run refuses
+    it. Then the benchmark's loop runs in a thread of its own (the harness's tests run in any
+    order beside the browser tests)."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    with concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="bench-loop") as pool:
+        return pool.submit(asyncio.run, coroutine).result()
 
 
 @contextlib.contextmanager
@@ -471,6 +487,6 @@ def measure_browser(info: dict[str, Any], one: dict[str, Any], runs: int, *,
                 "citizen_id": one["typical_citizen_id"]},
     }
     try:
-        return asyncio.run(_measure_browser(sides, runs, workdir, warmup))
+        return run_to_end(_measure_browser(sides, runs, workdir, warmup))
     except Exception as error:  # noqa: BLE001 - a failed browser run is reported, not fatal
         return {"failed": f"{type(error).__name__}: {str(error)[:500]}", "workdir": str(workdir)}

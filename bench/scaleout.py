@@ -45,7 +45,7 @@ from typing import Any
 import websockets
 
 from bench import users as many
-from bench.browser import Sample
+from bench.browser import Sample, run_to_end
 from bench.protocol import Client
 from scripts.scaleout import ScaleOut, insecure_context, running
 
@@ -97,7 +97,7 @@ class SetupMeter(many.Meter):
             for pid in pids & table.keys():
                 self.first.setdefault(pid, table[pid][2])
                 self.last[pid] = (group, table[pid][2])
-        self.rss.append(sum(many._rss_mb(pid) for pid, group in self.roots.items() if group == "server"))
+        self.rss.append(sum(many.tree_rss_mb(pid) for pid, group in self.roots.items() if group == "server"))
 
 
 @dataclass
@@ -175,7 +175,7 @@ def measure_scaleout(database_url: str, *, users: int = USERS, seconds: float = 
                 print(f"[scaleout] {processes} process(es), {len(staff)} users, think {think} s ...",
                       file=sys.stderr, flush=True)  # fmt: skip
                 try:
-                    run = asyncio.run(_run(setups[processes], database_url, staff, think, seconds, seed))
+                    run = run_to_end(_run(setups[processes], database_url, staff, think, seconds, seed))
                 except Exception as error:  # noqa: BLE001 - a failed run is reported, not fatal
                     run = {"think_seconds": list(think), "failed": f"{type(error).__name__}: {error}"[:400]}
                 result["setups"][str(processes)].append(run)

@@ -40,6 +40,7 @@ from bench.browser import (
     log_in,
     navigate,
     open_page,
+    run_to_end,
     save_agreement,
     streamlit_server,
 )
@@ -162,8 +163,9 @@ class Meter:
     """CPU seconds per group of processes between start() and stop(), sampled every second (a
     process that ends in between keeps what it had used at its last sample), and the server's RSS."""
 
-    def __init__(self, server_pid: int, database_url: str) -> None:
+    def __init__(self, server_pid: int, database_url: str, not_ours: frozenset[int] = frozenset()) -> None:
         self.server_pid = server_pid
+        self.not_ours = not_ours  # processes this one had before the benchmark (a test's browser)
         self.postmaster = _postmaster(database_url)
         self.first: dict[int, float] = {}
         self.last: dict[int, tuple[str, float]] = {}
@@ -174,7 +176,7 @@ class Meter:
         table = _processes()
         server = _descendants(self.server_pid, table) | {self.server_pid}
         me = os.getpid()
-        for pid in _descendants(me, table) | {me}:
+        for pid in (_descendants(me, table) | {me}) - self.not_ours:
             name, _, seconds = table[pid]
             group = "server" if pid in server else "bench" if pid == me else (
                 "chromium" if "chrom" in name.lower() else "playwright driver")  # fmt: skip
@@ -281,7 +283,8 @@ def _last_event_id(database_url: str) -> int:
 
 
 async def _level(database_url: str, users: list[StaffUser], seconds: float, workdir: Path,
-                 seed: int, think: tuple[float, float] = THINK_SECONDS) -> dict[str, Any]:  # fmt: skip
+                 seed: int, think: tuple[float, float] = THINK_SECONDS,
+                 not_ours: frozenset[int] = frozenset()) -> dict[str, Any]:  # fmt: skip
     from playwright.async_api import async_playwright
 
     from bench.build import BENCH_PASSWORD
@@ -296,19 +299,19 @@ async def _level(database_url: str, users: list[StaffUser], seconds: float, work
                 pages.append(page)
             # The meter stops before the contexts close: their renderers' time counts.
             work = functools.partial(_work, think=think)
-            result = await _work_all(server, database_url, users, pages, work, seconds, seed)
+            result = await _work_all(server, database_url, users, pages, work, seconds, seed, not_ours)
             await browser.close()
     return result
 
 
-async def _work_all(server: Server, database_url: str, users: list[StaffUser], tabs: list[Any],
-                    work: Any, seconds: float, seed: int) -> dict[str, Any]:  # fmt: skip
+async def _work_all(server: Server, database_url: str, users: list[StaffUser], tabs: list[Any], work: Any,
+                    seconds: float, seed: int, not_ours: frozenset[int]) -> dict[str, Any]:  # fmt: skip
     """Every user works in their tab (a page, or a wire client) until the level's time is up, all
     at once, metered; then the level's figures."""
     from bench.build import BENCH_PASSWORD
 
     before = _last_event_id(database_url)
-    meter = Meter(server.process.pid, database_url)
+    meter = Meter(server.process.pid, database_url, not_ours)
     meter.start()
     deadline = time.monotonic() + seconds
     metering = asyncio.create_task(meter.run(deadline))
@@ -457,8 +460,8 @@ async def work_over_protocol(
 
 
 async def _level_protocol(database_url: str, users: list[StaffUser], seconds: float, workdir: Path,
-                          seed: int, room_screens: int = 0,
-                          think: tuple[float, float] = THINK_SECONDS) -> dict[str, Any]:  # fmt: skip
+                          seed: int, room_screens: int = 0, think: tuple[float, float] = THINK_SECONDS,
+                          not_ours: frozenset[int] = frozenset()) -> dict[str, Any]:  # fmt: skip
     """The users over the wire; with `room_screens`, as many room screens follow meetings in
     progress beside them (issue 17: ten room screens must not slow the other users down)."""
     from bench.build import BENCH_PASSWORD
@@ -469,7 +472,7 @@ async def _level_protocol(database_url: str, users: list[StaffUser], seconds: fl
         until = time.monotonic() + seconds
         rooms = [asyncio.create_task(_follow_room(server, token, until)) for token in tokens]
         work = functools.partial(_work_protocol, think=think)
-        result = await _work_all(server, database_url, users, clients, work, seconds, seed)
+        result = await _work_all(server, database_url, users, clients, work, seconds, seed, not_ours)
         polls = [sample for samples in await asyncio.gather(*rooms) for sample in samples]
     if room_screens:
         good = [s.total_ms for s in polls if s.ok]
@@ -550,6 +553,8 @@ def measure_users(database_url: str, *, levels: tuple[int, ...] = LEVELS, second
     (bench/protocol.py): the server's figure, with the machine left to the server. `think`: the
     seconds between a user's steps (shorter in the harness's own tests, which time nothing)."""
     level_of = {"browser": _level, "protocol": _level_protocol}[client]
+    # What this process had already started (a test worker's own browser) is not the benchmark's.
+    not_ours = frozenset(_descendants(os.getpid(), _processes()))
     workdir = Path(tempfile.mkdtemp(prefix="samplan-bench-users-"))
     users = staff_users(database_url, max(levels))
     result: dict[str, Any] = {"seconds": seconds, "think_seconds": list(think), "client": client,
@@ -559,10 +564,10 @@ def measure_users(database_url: str, *, levels: tuple[int, ...] = LEVELS, second
             result["levels"][str(level)] = {"failed": f"only {len(users)} staff users own open agreements"}
             continue
         try:
-            extra: dict[str, Any] = {"think": think}
+            extra: dict[str, Any] = {"think": think, "not_ours": not_ours}
             if room_screens:
                 extra["room_screens"] = room_screens
-            measured = asyncio.run(level_of(database_url, users[:level], seconds, workdir, seed, **extra))
+            measured = run_to_end(level_of(database_url, users[:level], seconds, workdir, seed, **extra))
             result["levels"][str(level)] = measured
         except Exception as error:  # noqa: BLE001 - a failed level is reported, not fatal
             result["levels"][str(level)] = {"failed": f"{type(error).__name__}: {str(error)[:500]}",

@@ -99,10 +99,8 @@ def session(engine: Engine) -> Iterator[Session]:
 # The longest tests that use no browser (seconds alone on a quiet machine, Dec 2026). pytest-xdist
 # hands tests out in collection order, where these came last (top-level files, reliability/): a
 # worker still running one of them at the end left the other idle for up to ~25 s. Run first,
-# they overlap with the other worker's tests instead. Browser tests stay where pytest's grouping
-# by the session's browser puts them, after tests/bench: the bench's tests must run before any
-# browser test in a worker (asyncio.run refuses pytest-playwright's running loop, and the wire
-# part counts the worker's chromium processes as its own).
+# they overlap with the other worker's tests instead. (The benchmark harness's tests may run in
+# any order beside the browser tests: bench.browser.run_to_end and the meter's `not_ours`.)
 SLOW_FIRST = (
     "tests/reliability/test_concurrent_saves.py::test_sixteen_threads_lose_no_update_and_hit_no_lock",  # 27
     "tests/test_cli.py::test_init_user_import_export_backup_journey",  # 26
