@@ -9,7 +9,6 @@ from models.migrate import upgrade_database
 from models.overview import may_see_overview
 from models.settings import database_url
 from models.users import has_users
-from ui.chart_drawer import warm_up
 from ui.context import resolve_actor
 from ui.feedback import failures_shown
 from ui.gc_policy import after_script_run
@@ -31,17 +30,6 @@ def _database_ready(url: str) -> bool:
 
 
 _database_ready(database_url())
-
-
-@st.cache_resource(show_spinner=False)
-def _chart_drawer_started() -> bool:
-    """Charts are drawn in a process of their own (ui/chart_drawer.py), started with the server's
-    first run: the first picture a page needs does not wait for it and its converter to start."""
-    warm_up()
-    return True
-
-
-_chart_drawer_started()
 apply_theme()
 
 actor = resolve_actor()

@@ -138,13 +138,3 @@ def test_a_killed_server_leaves_no_drawing_process_behind():
         if server.poll() is None:
             server.kill()
             server.wait()
-
-
-def test_warming_up_starts_the_child_before_any_picture_is_asked_for(drawer, monkeypatch):
-    monkeypatch.setattr(chart_drawer, "_convert", _not_here)
-    chart_drawer.warm_up()
-    first = drawer._child
-    assert first is not None and first.poll() is None and not drawer._pictures
-    chart_drawer.warm_up()
-    assert drawer._child is first  # one child, not one per call
-    assert chart_drawer.draw(_spec([4, 4])).startswith("<svg")

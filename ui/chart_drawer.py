@@ -89,12 +89,6 @@ class _Drawer:
                 future.set_exception(_NotDrawn())
             return future
 
-    def start(self) -> None:
-        """The child, started if it is not running (and may be started again)."""
-        with self._lock:
-            if self._child is None or self._child.poll() is not None:
-                self._start()
-
     def replace(self, spec_json: str, failed: Future[str], svg: str) -> None:
         """Keep a picture drawn here in place of one the child did not deliver."""
         with self._lock:
@@ -174,12 +168,6 @@ def draw(spec_json: str) -> str:
     return svg
 
 
-def warm_up() -> None:
-    """Start the drawing process now (app.py, once per server process), so the first picture asked
-    for does not wait for its start and its converter's (~1 s); returns at once."""
-    _DRAWER.start()
-
-
 def draw_ahead(spec_json: str) -> None:
     """Have the picture drawn now, for a page that will show it later; returns at once."""
     _DRAWER.picture(spec_json)
@@ -189,7 +177,6 @@ def _serve(requests: IO[str], answers: IO[str]) -> None:
     """The child: draw each specification read, answer with its picture or the error."""
     with contextlib.suppress(OSError):  # not allowed here: draw at the same priority
         os.nice(10)
-    _convert({"mark": "point", "data": {"values": [{}]}})  # the converter's engine starts here, once
     for line in requests:
         request = json.loads(line)
         try:
