@@ -138,3 +138,13 @@ def test_a_killed_server_leaves_no_drawing_process_behind():
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_the_child_is_given_none_of_samplans_settings(drawer, monkeypatch):
+    """No database address, mail password or single sign-on secret in the drawing process."""
+    monkeypatch.setenv("SAMPLAN_SMTP_PASSWORD", "hemmeligt")
+    monkeypatch.setenv("SAMPLAN_DATABASE_URL", "postgresql://samplan:hemmeligt@db/samplan")
+    chart_drawer.draw(_spec([2, 9]))
+    environment = Path(f"/proc/{drawer._child.pid}/environ").read_bytes().split(b"\0")
+    assert not [entry for entry in environment if entry.startswith(b"SAMPLAN_")]
+    assert any(entry.startswith(b"PATH=") for entry in environment)  # the rest is as the server's

@@ -16,7 +16,8 @@ server: when the server ends, however it ends, the child reads the end of its in
 concurrent.futures' process pool was not used: its workers hold both ends of their own queue, so
 they would outlive a server that is killed, and its start re-runs the server's main module in
 each worker. The child runs at a lower priority (nice 10): a picture drawn ahead takes a core
-nobody else needs rather than slowing the click that asked for it.
+nobody else needs rather than slowing the click that asked for it. It is given none of Samplan's
+settings (no database address or secret) and reads nothing but specifications.
 
 Pictures are kept by their specification (the data is in it), bounded; the specification holds
 goal numbers, dates, scores and titles, never a name or anything a user typed. If the child
@@ -61,6 +62,12 @@ def _convert(spec: object) -> str:
 
     with _HERE_LOCK:  # one converter call at a time in a process (the converter is one engine)
         return vl_convert.vegalite_to_svg(spec)
+
+
+def _child_environment() -> dict[str, str]:
+    """The server's environment without Samplan's own settings: the drawing process needs no
+    database address, mail password or single sign-on secret, so it is given none."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("SAMPLAN_")}
 
 
 class _Drawer:
@@ -118,7 +125,7 @@ class _Drawer:
         try:
             child = subprocess.Popen(
                 [sys.executable, "-m", "ui.chart_drawer"], cwd=_ROOT, stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1,
+                stdout=subprocess.PIPE, text=True, encoding="utf-8", bufsize=1, env=_child_environment(),
             )  # fmt: skip
         except OSError:
             self._died_at = time.monotonic()
