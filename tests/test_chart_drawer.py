@@ -140,11 +140,12 @@ def test_a_killed_server_leaves_no_drawing_process_behind():
             server.wait()
 
 
-def test_the_child_is_given_none_of_samplans_settings(drawer, monkeypatch):
-    """No database address, mail password or single sign-on secret in the drawing process."""
+def test_the_child_is_given_none_of_samplans_or_streamlits_settings(drawer, monkeypatch):
+    """No database address, mail password, single sign-on or cookie secret in the drawing process."""
     monkeypatch.setenv("SAMPLAN_SMTP_PASSWORD", "hemmeligt")
     monkeypatch.setenv("SAMPLAN_DATABASE_URL", "postgresql://samplan:hemmeligt@db/samplan")
+    monkeypatch.setenv("STREAMLIT_SERVER_COOKIE_SECRET", "hemmeligt" * 8)
     chart_drawer.draw(_spec([2, 9]))
     environment = Path(f"/proc/{drawer._child.pid}/environ").read_bytes().split(b"\0")
-    assert not [entry for entry in environment if entry.startswith(b"SAMPLAN_")]
+    assert not [entry for entry in environment if entry.startswith((b"SAMPLAN_", b"STREAMLIT_"))]
     assert any(entry.startswith(b"PATH=") for entry in environment)  # the rest is as the server's

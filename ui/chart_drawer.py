@@ -17,7 +17,7 @@ concurrent.futures' process pool was not used: its workers hold both ends of the
 they would outlive a server that is killed, and its start re-runs the server's main module in
 each worker. The child runs at a lower priority (nice 10): a picture drawn ahead takes a core
 nobody else needs rather than slowing the click that asked for it. It is given none of Samplan's
-settings (no database address or secret) and reads nothing but specifications.
+or Streamlit's settings (no database address or secret) and reads nothing but specifications.
 
 Pictures are kept by their specification (the data is in it), bounded; the specification holds
 goal numbers, dates, scores and titles, never a name or anything a user typed. If the child
@@ -65,9 +65,10 @@ def _convert(spec: object) -> str:
 
 
 def _child_environment() -> dict[str, str]:
-    """The server's environment without Samplan's own settings: the drawing process needs no
-    database address, mail password or single sign-on secret, so it is given none."""
-    return {name: value for name, value in os.environ.items() if not name.startswith("SAMPLAN_")}
+    """The server's environment without Samplan's and Streamlit's settings: the drawing process
+    needs no database address, mail password, single sign-on or cookie secret, so it gets none."""
+    ours = ("SAMPLAN_", "STREAMLIT_")
+    return {name: value for name, value in os.environ.items() if not name.startswith(ours)}
 
 
 class _Drawer:
