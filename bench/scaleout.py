@@ -97,7 +97,8 @@ class SetupMeter(many.Meter):
             for pid in pids & table.keys():
                 self.first.setdefault(pid, table[pid][2])
                 self.last[pid] = (group, table[pid][2])
-        self.rss.append(sum(many.tree_rss_mb(pid) for pid, group in self.roots.items() if group == "server"))
+        self.rss.append(sum(many.tree_rss_mb(pid, table=table) for pid, group in self.roots.items()
+                            if group == "server"))  # fmt: skip
 
 
 @dataclass

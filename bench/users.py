@@ -152,10 +152,12 @@ def _rss_mb(pid: int, field: str = "VmRSS") -> float:
     return float("nan")
 
 
-def tree_rss_mb(pid: int, field: str = "VmRSS") -> float:
+def tree_rss_mb(pid: int, field: str = "VmRSS",
+                table: dict[int, tuple[str, int, float]] | None = None) -> float:  # fmt: skip
     """The memory of a server and the processes it started (its chart drawer, ui/chart_drawer.py):
-    the server's memory is theirs together. For VmHWM the sum of each one's peak (an upper bound)."""
-    values = [_rss_mb(each, field) for each in _descendants(pid, _processes()) | {pid}]
+    the server's memory is theirs together. For VmHWM the sum of each one's peak (an upper bound).
+    `table`: a process table already read (_processes), else /proc is read now."""
+    values = [_rss_mb(each, field) for each in _descendants(pid, table or _processes()) | {pid}]
     return sum(v for v in values if v == v)  # a process that ended in between counts nothing
 
 
@@ -186,7 +188,7 @@ class Meter:
             for pid in _descendants(self.postmaster, table) | {self.postmaster}:
                 self.first.setdefault(pid, table[pid][2])
                 self.last[pid] = ("postgresql", table[pid][2])
-        self.rss.append(sum(_rss_mb(pid) for pid in server))  # the server and its chart drawer
+        self.rss.append(tree_rss_mb(self.server_pid, table=table))  # the server and its chart drawer
 
     def start(self) -> None:
         self._sample()
