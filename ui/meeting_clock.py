@@ -28,6 +28,7 @@ from ui.widgets import fold, unfolded
 
 PICKER = "meet_step"
 PICKER_OPEN = "meet_step_open"
+PICKER_WIDTH = 320  # px: the folded picker beside "Næste punkt"; unfolded, its list of items
 
 
 def _speaker_name(panel: Panel, live: LiveMeeting) -> str | None:
@@ -40,45 +41,44 @@ def _speaker_name(panel: Panel, live: LiveMeeting) -> str | None:
 
 @st.fragment(run_every=timedelta(seconds=30))
 def _clock(panel: Panel, live: LiveMeeting) -> None:
-    """Re-drawn every 30 s from what was loaded (no database read): times move on the wall."""
+    """Re-drawn every 30 s from what was loaded (no database read): times move on the wall.
+
+    Where the meeting is and who has the word are one element (ui/text_block.py), not two columns
+    of one element each: a pair of columns is three more blocks for the browser to lay out on
+    every navigation to the meeting and every tick (issue 16)."""
     now = utcnow()
     progress = agenda_progress(live, now=now)
     position = meeting_position(live)
     talk = speaking_time(live, now=now)
-    agenda_col, talk_col = st.columns([3, 2])
-    with agenda_col:
-        # One line of where and how long, then the item's title: one element (ui/text_block.py).
-        where = t("meet.agenda.current", number=position.index, count=position.count)
-        total = t(
-            "meet.agenda.total",
-            elapsed=progress.meeting_elapsed_seconds // 60,
-            planned=progress.meeting_planned_seconds // 60,
+    # One line of where and how long, then the item's title.
+    where = t("meet.agenda.current", number=position.index, count=position.count)
+    total = t(
+        "meet.agenda.total",
+        elapsed=progress.meeting_elapsed_seconds // 60,
+        planned=progress.meeting_planned_seconds // 60,
+    )
+    if progress.current is None:
+        line: Line = ("caption", f"{where} · {t('meet.agenda.all_done')} · {total}")
+    else:
+        item = t(
+            "meet.agenda.item_time",
+            elapsed=progress.elapsed_seconds // 60,
+            count=progress.time_box_seconds // 60,
         )
-        if progress.current is None:
-            line: Line = ("caption", f"{where} · {t('meet.agenda.all_done')} · {total}")
+        if progress.over_time:
+            line = ("late", f"{where} · {item} · {t('meet.agenda.over')} · {total}")
         else:
-            item = t(
-                "meet.agenda.item_time",
-                elapsed=progress.elapsed_seconds // 60,
-                count=progress.time_box_seconds // 60,
-            )
-            if progress.over_time:
-                line = ("late", f"{where} · {item} · {t('meet.agenda.over')} · {total}")
-            else:
-                line = ("caption", f"{where} · {item} · {total}")
-        show_lines([line, ("text", position.title)], key="meet-agenda")
-    with talk_col:
-        # One truth: who has the word now, else the share so far, else that nobody has spoken.
-        speaker = _speaker_name(panel, live) if talk.someone_speaks else None
-        now = t("meet.talk.now", name=speaker) if speaker else None
-        if speaker is None and talk.nobody_yet:
-            now = t("meet.talk.none")
-        share = None
-        if talk.citizen_share is not None:
-            share = t("meet.talk.share", percent=round(talk.citizen_share * 100))
-        show_lines([("caption", t("meet.talk.title")), ("text", now), ("text", share)], key="meet-talk")
-        if talk.citizen_share is not None:
-            st.progress(talk.citizen_share)
+            line = ("caption", f"{where} · {item} · {total}")
+    # One truth: who has the word now, else the share so far, else that nobody has spoken.
+    speaker = _speaker_name(panel, live) if talk.someone_speaks else None
+    words = t("meet.talk.now", name=speaker) if speaker else None
+    if speaker is None and talk.nobody_yet:
+        words = t("meet.talk.none")
+    share = None
+    if talk.citizen_share is not None:
+        share = t("meet.talk.share", percent=round(talk.citizen_share * 100))
+    talking = " · ".join(x for x in (t("meet.talk.title"), words, share) if x)
+    show_lines([line, ("text", position.title), ("caption", talking)], key="meet-agenda")
 
 
 def _give(panel: Panel, choice: object) -> None:
@@ -107,12 +107,14 @@ def _item_label(panel: Panel, index: int, kinds: tuple[str, ...]) -> str:
 def render_clock(panel: Panel) -> str:
     """The running meeting's strip and the item picker; returns the step kind to show."""
     live = panel.meeting
-    clock_col, speakers_col = st.columns([3, 2], vertical_alignment="center")
-    with clock_col:
+    # Rows are horizontal containers, not st.columns: a row of two columns is three blocks for the
+    # browser, a row one (issue 16: each block costs ~1.5-2 ms of every navigation to Mødet).
+    strip = st.container(horizontal=True, vertical_alignment="center", gap="medium")
+    with strip:
         _clock(panel, live)
     talk = speaking_time(live)
     speakers = [CITIZEN] + [a.person_id for a in panel.screen.present]
-    with speakers_col, st.container(key="meet-speakers", horizontal=True):
+    with strip, st.container(key="meet-speakers", horizontal=True, width="content"):
         for choice in speakers:
             current = talk.speaker_is_citizen if choice == CITIZEN else talk.speaker_person_id == choice
             label = panel.plan.citizen.name if choice == CITIZEN else panel.people[choice].name  # type: ignore[index]
@@ -134,10 +136,9 @@ def render_clock(panel: Panel) -> str:
     # the picker for any other item folded until asked for: the six options of a radio row were
     # ~16 ms of the browser's time on every rerun of the meeting (issue 16), for a jump that is
     # made now and then. The database holds the one position, whoever moved it last.
-    steps_col, move_col = st.columns([5, 2], vertical_alignment="center")
-    with steps_col:
-        show_steps(labels, current=position.index - 1, label=t("meet.steps_label"), key="meet-steps")
-    with move_col, st.container(key="meet-move"):  # after a pick the focus goes to "Næste punkt"
+    show_steps(labels, current=position.index - 1, label=t("meet.steps_label"), key="meet-steps")
+    # Under it, in one row: after a pick the focus goes to "Næste punkt".
+    with st.container(key="meet-move", horizontal=True, vertical_alignment="center"):
         st.button(
             t("meet.agenda.next"),
             key="meet_next_item",
@@ -146,7 +147,7 @@ def render_clock(panel: Panel) -> str:
             icon="⏭️",
             disabled=position.index >= position.count,
         )
-        if (box := unfolded(t("meet.steps_go"), key=PICKER_OPEN)) is not None:
+        if (box := unfolded(t("meet.steps_go"), key=PICKER_OPEN, width=PICKER_WIDTH)) is not None:
             with box:
                 st.session_state[PICKER] = position.index - 1
                 st.radio(

@@ -89,7 +89,8 @@ def form(key: str, **options: Any) -> Any:  # noqa: ANN401 - Streamlit's form co
     return st.form(key, **options)
 
 
-def unfolded(label: str, *, key: str, expanded: bool = False, icon: str | None = None) -> Any | None:  # noqa: ANN401
+def unfolded(label: str, *, key: str, expanded: bool = False, icon: str | None = None,
+             width: int | str = "stretch") -> Any | None:  # noqa: ANN401
     """An expander whose content is drawn only while it is open: its container when open, else None.
 
     Streamlit draws a plain expander's content on every rerun, folded or not, and each element
@@ -99,7 +100,8 @@ def unfolded(label: str, *, key: str, expanded: bool = False, icon: str | None =
             with box:
                 ...
     """
-    box = st.expander(label, expanded=expanded, key=_expander_key(key), icon=icon, on_change="rerun")
+    box = st.expander(label, expanded=expanded, key=_expander_key(key), icon=icon, on_change="rerun",
+                      width=width)  # type: ignore[arg-type]
     return box if box.open else None
 
 

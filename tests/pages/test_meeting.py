@@ -485,11 +485,12 @@ def test_a_refused_save_keeps_the_text_with_a_danish_error(at, ditte):
 
 def test_the_speaking_time_box_tells_one_truth(at, ditte):
     _start(at)
-    assert "Ingen har fået ordet endnu." in block_lines(at, "text")
+    # One line under the agenda's, as the browser shows it (ui/meeting_clock.py).
+    assert "Borgerens taletid · Ingen har fået ordet endnu." in block_lines(at, "caption")
     at.button(key="meet_speaker_citizen").click().run()
-    said = block_lines(at, "text")  # the words as the browser shows them
-    assert "Ordet har: Ditte Mikkelsen" in said
-    assert "Ingen har fået ordet endnu." not in said
+    said = block_lines(at, "caption")
+    assert "Borgerens taletid · Ordet har: Ditte Mikkelsen" in said
+    assert not any("Ingen har fået ordet endnu." in line for line in said)
 
 
 def test_a_score_has_min_plans_picture_drawn_ahead_so_its_next_view_draws_nothing(
