@@ -6,6 +6,7 @@ from the server, so logout and the idle/absolute timeouts are enforced against t
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -44,8 +45,17 @@ _ACCOUNTS: Table = UserAccount.__table__  # type: ignore[attr-defined]
 _THROTTLE: Table = LoginThrottle.__table__  # type: ignore[attr-defined]
 
 _hasher = PasswordHasher()  # argon2id with the library's recommended parameters
-# Verifying against this keeps an unknown user as slow as a wrong password (no name probing).
-_DUMMY_HASH = _hasher.hash("samplan-dummy-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verifying against this keeps an unknown user as slow as a wrong password (no name probing).
+
+    Made at the first login attempt, known name or not, not at import: hashing takes ~0.4 s of
+    CPU, which every process importing this module paid (each app server, each `samplan`
+    command), most of them never checking a password."""
+    return _hasher.hash("samplan-dummy-password")
+
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,99}$")
 
 
@@ -186,8 +196,10 @@ def authenticate(
     attempt = _count_attempt(name, now)
     if attempt.refused:
         raise UserError("error.login_failed")
-    # No transaction is open here: the slow part blocks nobody.
-    right = _verify_quietly(attempt.password_hash or _DUMMY_HASH, password)
+    # No transaction is open here: the slow part blocks nobody. The dummy hash is made before the
+    # branch, so a process's first attempt costs the same whether the name exists or not.
+    dummy = _dummy_hash()
+    right = _verify_quietly(attempt.password_hash or dummy, password)
     if not (right and attempt.user_id is not None and attempt.password_hash is not None):
         with session_scope(write=True) as session:
             actor = _actor(session, attempt.user_id)

@@ -150,3 +150,21 @@ def test_login_session_ends_on_logout_idle_and_absolute_timeout(db_url):
         end_login_session(session=s, token=token3)
     with session_scope(write=True) as s:
         assert resume_login_session(session=s, token=token3) is None
+
+
+def test_importing_the_module_hashes_nothing():
+    """The dummy hash is made at the first login attempt: hashing at import cost every process
+    that imports models.users (each app server, each `samplan` command) ~0.4 s of CPU."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import argon2\n"
+        "def refuse(*args, **kwargs):\n"
+        "    raise SystemExit('hashed at import')\n"
+        "argon2.PasswordHasher.hash = refuse\n"
+        "import models.users\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip() == "ok", done.stderr[-2000:]

@@ -108,7 +108,8 @@ def cheap_passwords(monkeypatch):
     real parameters are tested in tests/models/test_users.py."""
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
     monkeypatch.setattr(users, "_hasher", cheap)
-    monkeypatch.setattr(users, "_DUMMY_HASH", cheap.hash("dummy-password"))
+    dummy = cheap.hash("dummy-password")
+    monkeypatch.setattr(users, "_dummy_hash", lambda: dummy)
 
 
 @pytest.mark.parametrize("group", sorted(GROUPS))
