@@ -138,7 +138,7 @@ def render_clock(panel: Panel) -> str:
     # made now and then. The database holds the one position, whoever moved it last.
     show_steps(labels, current=position.index - 1, label=t("meet.steps_label"), key="meet-steps")
     # Under it, in one row: after a pick the focus goes to "Næste punkt".
-    with st.container(key="meet-move", horizontal=True, vertical_alignment="center"):
+    with st.container(key="meet-move", horizontal=True):  # top-aligned: the picker unfolds downwards
         st.button(
             t("meet.agenda.next"),
             key="meet_next_item",
