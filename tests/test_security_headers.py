@@ -8,7 +8,6 @@ nginx: tests/e2e/test_scaleout.py.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import re
@@ -22,6 +21,7 @@ from typing import Any
 
 import pytest
 
+from bench.browser import run_to_end
 from models.security_headers import HSTS, SecurityHeadersMiddleware, behind_tls, security_headers
 from tests.e2e.conftest import ROOT, SERVER_LAUNCHER, free_port, stop, wait_until_healthy
 
@@ -41,7 +41,8 @@ def _call(middleware: SecurityHeadersMiddleware, scope_type: str = "http") -> li
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(middleware({"type": scope_type}, receive, send))
+    # run_to_end, not asyncio.run: a browser test earlier in this worker leaves its loop running.
+    run_to_end(middleware({"type": scope_type}, receive, send))
     return sent
 
 
