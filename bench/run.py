@@ -433,7 +433,7 @@ def measure_memory(url: str, info: dict[str, Any]) -> dict[str, Any]:
 
     log = Path(tempfile.mkdtemp(prefix="samplan-bench-")) / "streamlit.log"
     port = free_port()
-    process = start_streamlit(port, url, log, fork=False)  # its memory, not a fork's
+    process = start_streamlit(port, url, log)
     rss: dict[str, Any] = {}
     opened: list[str] = []
     try:

@@ -51,7 +51,6 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg, ForwardMsgMetadata
 from models import db, migrate
 from models.demo import DemoResult, load_demo
 from models.tables import today
-from tests.e2e.server_fork import ForkedServer, fork_server
 
 ROOT = Path(__file__).resolve().parents[2]
 E2E_DIR = Path(__file__).resolve().parent
@@ -316,25 +315,19 @@ os.execv(sys.executable, [sys.executable, *sys.argv[2:]])
 """
 
 
-def start_streamlit(port: int, database_url: str, log: Path, extra_env: dict[str, str] | None = None, *,
-                    fork: bool = True) -> subprocess.Popen | ForkedServer:  # fmt: skip
-    """`streamlit run server.py` on `port` (`extra_env` on top of this process's environment).
-
-    Forked from this worker's warmed-up parent where it can be (tests/e2e/server_fork.py: the
-    same command without ~1.7 s of imports per server), else started as a command; `fork=False`
-    always starts the command (the benchmark measures a server's memory on its own)."""
+def start_streamlit(port: int, database_url: str, log: Path,
+                    extra_env: dict[str, str] | None = None) -> subprocess.Popen:  # fmt: skip
+    """`streamlit run server.py` on `port` (`extra_env` on top of this process's environment)."""
     env = {**os.environ, **(extra_env or {}), "SAMPLAN_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    arguments = [
-        "run", "server.py",
+    command = [
+        sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()),
+        "-m", "streamlit", "run", "server.py",
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]  # fmt: skip
-    if fork and (forked := fork_server(arguments, env, log)) is not None:
-        return forked
-    command = [sys.executable, "-c", SERVER_LAUNCHER, str(os.getpid()), "-m", "streamlit", *arguments]
     with log.open("wb") as output:
         return subprocess.Popen(
             command,
@@ -346,7 +339,7 @@ def start_streamlit(port: int, database_url: str, log: Path, extra_env: dict[str
         )
 
 
-def stop(process: subprocess.Popen | ForkedServer) -> None:
+def stop(process: subprocess.Popen) -> None:
     """SIGTERM to the server's process group, SIGKILL if it has not gone after a while."""
     for sig in (signal.SIGTERM, signal.SIGKILL):
         with contextlib.suppress(ProcessLookupError):
@@ -359,7 +352,7 @@ def stop(process: subprocess.Popen | ForkedServer) -> None:
     raise RuntimeError(f"streamlit (pid {process.pid}) survived SIGKILL")
 
 
-def wait_until_healthy(process: subprocess.Popen | ForkedServer, port: int, log: Path) -> None:
+def wait_until_healthy(process: subprocess.Popen, port: int, log: Path) -> None:
     """Poll /_stcore/health until it says ok; fail with the server's log if it exits or takes
     longer than SERVER_START_TIMEOUT."""
     deadline = time.monotonic() + SERVER_START_TIMEOUT
