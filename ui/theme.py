@@ -64,14 +64,10 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   font-size: 1.3rem;
   color: #333; }
 [class*="st-key-big"] [data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
-[class*="st-key-big-meet-agenda"], [class*="st-key-big-meet-talk"] { background: #F7F7F2;
-  padding: 0.5rem 1rem; border-radius: 6px; }
-[class*="st-key-big-meet-readback"] [data-testid="stText"] { font-size: 1.8rem; }
 [class*="st-key-meet-speakers"] button { min-height: 3rem; }
 [class*="st-key-meet-speakers"] button p { font-size: 1.3rem; }
 [class*="st-key-big"] [class*="st-key-contact"] [data-testid="stText"],
 [class*="st-key-big"] .sp-key-contact-person .sp-text { font-size: 1.6rem; }
-[class*="st-key-meet-goal"] [data-testid="stRadio"] label p { font-size: 1.5rem; }
 [class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
 /* Follow-up cards: a coloured edge per bucket (the badge says the same in words). */
 /* Opfølgning's lists (ui/agreement_cards.chosen_row): each agreement a full-width button that
