@@ -66,7 +66,11 @@ def word_file(cid: int, variant: str, language: str):  # noqa: ANN201
     return build
 
 
-st.subheader(t("word.download_title"), anchor=False)
+# The heading and what each file holds, as one block of text: the words were the buttons' hover
+# tips, out of reach for touch and hard to find by keyboard, and each tip cost the browser an
+# element more (issue 16).
+show_lines([("subheading", t("word.download_title")), ("caption", t("word.download_help")),
+            ("caption", t("exchange2.download_fhir_help"))], key="plan-downloads")  # fmt: skip
 receives = may_receive_plan(plan, actor)
 if not receives:
     st.warning(t("consent.not_covered_copy"), icon="🔒")
@@ -85,12 +89,11 @@ for variant in ("citizen", "team"):
         on_click="ignore",
         icon="📄",
         disabled=not receives,
-        help=t("word.download_help"),
     )
 download_button(  # the same plan for other systems (HL7 FHIR), behind the same consent gate
     t("exchange2.download_fhir"), kind="plan_fhir", build=fhir_download(citizen_id), citizen_id=citizen_id,
     file_name=fhir_file_name(plan), mime=FHIR_MIME, key="download-fhir", on_click="ignore", icon="🔗",
-    container=downloads, disabled=not receives, help=t("exchange2.download_fhir_help"),
+    container=downloads, disabled=not receives,
 )
 
 # --- The plan -------------------------------------------------------------------------------
@@ -286,7 +289,7 @@ if links and st.button(t("citizen_team.reissue"), key="link-reissue", help=t("ci
         with session_scope() as session:
             links = list_citizen_links_for_plan(session=session, actor=actor, plan=plan)
 if not links:
-    st.caption(t("link.none"))
+    show_lines([("caption", t("link.none"))], key="plan-links-none")
 else:
 
     def link_status(link) -> str:  # noqa: ANN001
