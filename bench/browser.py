@@ -357,15 +357,15 @@ async def open_goal_scores(page: Any) -> None:
         await start.click()
         # A meeting planned for a later day asks first (issue 17): answer yes.
         early = page.locator(".st-key-meet_open_early button")
-        await early.or_(page.locator(".sp-key-meet-steps")).first.wait_for()
+        await early.or_(page.locator(".st-key-meet-steps")).first.wait_for()
         if await early.count():
             await early.click()
-        await page.locator(".sp-key-meet-steps").wait_for()
+        await page.locator(".st-key-meet-steps").wait_for()
         await wait_idle(page)
-    if await page.locator('.sp-key-meet-steps li[aria-current="step"]').inner_text() != "3 Mål":
-        await page.locator('[class*="st-key-meet_step_open"] summary').click()  # "Gå til et andet punkt"
+    # The agenda's row of steps (ui/choice_group.py): the current item is the checked one.
+    if await page.locator(".st-key-meet-steps label:has(input:checked)").inner_text() != "3 Mål":
+        await page.locator(".st-key-meet-steps label").filter(has_text="3 Mål").click()
         await wait_idle(page)
-        await page.locator(".st-key-meet_step").get_by_text("3 Mål", exact=True).click()
     await page.locator('[class*="st-key-meet_score_"]').first.wait_for()
     await wait_idle(page)
 

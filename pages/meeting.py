@@ -76,8 +76,10 @@ screen = load_screen()
 plan, meeting = screen.plan, screen.meeting
 
 panel_style()
-head_col, room_col = st.columns([3, 2], vertical_alignment="bottom")
-with head_col:
+# The citizen's name and the meeting, beside the room screen's controls: one row (a horizontal
+# container is one block for the browser, two columns were five; issue 16).
+head = st.container(horizontal=True, vertical_alignment="bottom", gap="large", wrap=False)
+with head:
     contact = plan.contact_person
     who = None
     if contact is not None:
@@ -93,7 +95,7 @@ if meeting is None:
     st.info(t("meeting.none"))
     st.stop()
 if meeting.is_running:
-    with room_col:
+    with head:
         render_room_controls(actor, meeting.id, screen.open_room_links)
 
 panel = Panel(actor=actor, screen=screen)

@@ -1,10 +1,11 @@
 """The clock strip of Mødet's control panel: where the meeting is on its one timeline, its time,
-who has the word, and the controls that move the one position ("Næste punkt", and the picker for
-any item, folded under "Gå til et andet punkt").
+who has the word, and the controls that move the one position ("Næste punkt", and the agenda's
+row of steps, where a step is a way to that item).
 """
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 import streamlit as st
@@ -20,15 +21,13 @@ from models.meeting_mode import (
 )
 from models.meeting_timeline import known_step, step_kinds
 from models.tables import utcnow
+from ui.action_row import Action, Group, action_row
+from ui.choice_group import choice_group
 from ui.i18n import t
 from ui.meeting_common import CITIZEN, Panel, attempt
-from ui.safe import escape_markdown
-from ui.text_block import Line, show_lines, show_steps
-from ui.widgets import fold, unfolded
+from ui.text_block import Line, show_lines
 
-PICKER = "meet_step"
-PICKER_OPEN = "meet_step_open"
-PICKER_WIDTH = 320  # px: the folded picker beside "Næste punkt"; unfolded, its list of items
+STEPS = "meet-steps"  # the agenda's row of steps: where the meeting is, and the way to any item
 
 
 def _speaker_name(panel: Panel, live: LiveMeeting) -> str | None:
@@ -92,9 +91,8 @@ def _next_item(panel: Panel) -> None:
     attempt(panel, next_agenda_item, meeting_id=panel.meeting.id)
 
 
-def _picked(panel: Panel) -> None:
-    fold(PICKER_OPEN)  # a pick folds the list again, as a menu closes
-    attempt(panel, go_to_agenda_item, meeting_id=panel.meeting.id, index=st.session_state[PICKER])
+def _go_to(panel: Panel, index: int) -> None:
+    attempt(panel, go_to_agenda_item, meeting_id=panel.meeting.id, index=index)
 
 
 def _item_label(panel: Panel, index: int, kinds: tuple[str, ...]) -> str:
@@ -104,59 +102,45 @@ def _item_label(panel: Panel, index: int, kinds: tuple[str, ...]) -> str:
     return f"{index + 1} {name}"
 
 
+def _controls(panel: Panel, *, at_last: bool) -> None:
+    """Who has the word (each person a button, the one speaking pressed) and "Næste punkt", as one
+    element (ui/action_row.py): they were four buttons in two rows of their own, each button and
+    row drawn anew on every navigation to the meeting (issue 16)."""
+    talk = speaking_time(panel.meeting)
+    speakers = []
+    for choice in [CITIZEN] + [a.person_id for a in panel.screen.present]:
+        current = talk.speaker_is_citizen if choice == CITIZEN else talk.speaker_person_id == choice
+        name = panel.plan.citizen.name if choice == CITIZEN else panel.people[choice].name  # type: ignore[index]
+        speakers.append(Action(name, functools.partial(_give, panel, choice), icon="🗣️" if current else None,
+                               primary=current, pressed=current))  # fmt: skip
+    speakers.append(Action(t("meet.talk.pause"), functools.partial(_give, panel, None)))
+    groups = [Group(t("meet.talk.give"), tuple(speakers))]
+    if panel.meeting.agenda:
+        step_on = Action(t("meet.agenda.next"), functools.partial(_next_item, panel), icon="⏭️",
+                         disabled=at_last)  # fmt: skip
+        groups.append(Group(t("meet.agenda.move"), (step_on,)))
+    action_row(groups, key="meet-controls")
+
+
 def render_clock(panel: Panel) -> str:
-    """The running meeting's strip and the item picker; returns the step kind to show."""
+    """The running meeting's strip and its agenda; returns the step kind to show."""
     live = panel.meeting
+    position = meeting_position(live)
     # Rows are horizontal containers, not st.columns: a row of two columns is three blocks for the
     # browser, a row one (issue 16: each block costs ~1.5-2 ms of every navigation to Mødet).
-    strip = st.container(horizontal=True, vertical_alignment="center", gap="medium")
-    with strip:
+    with st.container(horizontal=True, vertical_alignment="center", gap="medium"):
         _clock(panel, live)
-    talk = speaking_time(live)
-    speakers = [CITIZEN] + [a.person_id for a in panel.screen.present]
-    with strip, st.container(key="meet-speakers", horizontal=True, width="content"):
-        for choice in speakers:
-            current = talk.speaker_is_citizen if choice == CITIZEN else talk.speaker_person_id == choice
-            label = panel.plan.citizen.name if choice == CITIZEN else panel.people[choice].name  # type: ignore[index]
-            st.button(
-                escape_markdown(label),
-                key=f"meet_speaker_{choice}",
-                on_click=_give,
-                args=(panel, choice),
-                type="primary" if current else "secondary",
-                icon="🗣️" if current else None,
-            )
-        st.button(t("meet.talk.pause"), key="meet_speaker_pause", on_click=_give, args=(panel, None))
-    position = meeting_position(live)
-    kinds = step_kinds([item.title for item in live.agenda])
+        _controls(panel, at_last=position.index >= position.count)
     if not live.agenda:  # only a meeting put in progress outside open_meeting has no agenda
         return position.step
+    kinds = step_kinds([item.title for item in live.agenda])
     labels = [_item_label(panel, n, kinds) for n in range(len(live.agenda))]
-    # The agenda as one line to read, the current item marked (one element), "Næste punkt", and
-    # the picker for any other item folded until asked for: the six options of a radio row were
-    # ~16 ms of the browser's time on every rerun of the meeting (issue 16), for a jump that is
-    # made now and then. The database holds the one position, whoever moved it last.
-    show_steps(labels, current=position.index - 1, label=t("meet.steps_label"), key="meet-steps")
-    # Under it, in one row: after a pick the focus goes to "Næste punkt".
-    with st.container(key="meet-move", horizontal=True):  # top-aligned: the picker unfolds downwards
-        st.button(
-            t("meet.agenda.next"),
-            key="meet_next_item",
-            on_click=_next_item,
-            args=(panel,),
-            icon="⏭️",
-            disabled=position.index >= position.count,
-        )
-        if (box := unfolded(t("meet.steps_go"), key=PICKER_OPEN, width=PICKER_WIDTH)) is not None:
-            with box:
-                st.session_state[PICKER] = position.index - 1
-                st.radio(
-                    t("meet.steps_label"),
-                    list(range(len(labels))),
-                    format_func=lambda n: labels[n],
-                    key=PICKER,
-                    on_change=_picked,
-                    args=(panel,),
-                    label_visibility="collapsed",
-                )
+    # The agenda as a row of steps, the current one filled, each a radio button that moves the
+    # meeting there (ui/choice_group.py, one element). It was a line to read plus a picker folded
+    # under "Gå til et andet punkt" (a radio row's six options were ~16 ms of the browser's time on
+    # every rerun, issue 16); as one element the row itself can be the picker. The database holds
+    # the one position, whoever moved it last.
+    choice_group(range(len(labels)), key=STEPS, label=t("meet.steps_label"), chosen=position.index - 1,
+                 on_choose=functools.partial(_go_to, panel), format_func=lambda n: labels[n],
+                 show_label=False, look="steps")  # fmt: skip
     return position.step

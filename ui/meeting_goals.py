@@ -12,6 +12,7 @@ from models.errors import StaleVersion, UserError
 from models.goals import add_goal, previous_score, score_at, score_goal, set_goal_status, update_goal
 from models.plans import GoalView
 from models.tables import GOAL_AREAS, GOAL_STATUSES, MAX_ACTIVE_GOALS
+from ui.action_row import Action, Group, action_row
 from ui.choice_group import choice_group
 from ui.feedback import flash, show_flash
 from ui.i18n import t
@@ -204,6 +205,10 @@ def _edit(panel: Panel, goal: GoalView, keys: dict[str, str]) -> None:
     )
 
 
+def _toggle_edit(key: str) -> None:
+    st.session_state[key] = not st.session_state.get(key, False)
+
+
 def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
     keys = _keys(goal)
     if keys["words"] not in st.session_state:  # the text and the version the user sees, together
@@ -212,9 +217,10 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
     meeting_id = panel.meeting.id
     with st.container(border=True, key=f"meet-goal-{goal.id}"):
         now_score, before = score_at(goal, meeting_id), previous_score(goal, meeting_id)
-        # The words, then area, status and last time's score on one line under them: one element
-        # (ui/text_block.py), not a row of columns: each element is drawn anew on every rerun of
-        # the meeting (issue 16). Then the score (0-10 side by side) and the next step.
+        # The words, then area, status and last time's score on one line under them, then what the
+        # leader can do with the goal ("Skalér dette mål", "Ret målet"): one element
+        # (ui/action_row.py), not a block of text, a button and an expander: each element is drawn
+        # anew on every rerun of the meeting (issue 16). Then the score (0-10) and the next step.
         last = (t("goal.previous_score", score=before.score, when=day(before.meeting_starts_at)) if before
                 else t("goal.no_previous_score"))  # fmt: skip
         area = t(f"goal.area.{goal.area}") if goal.area else ""
@@ -222,7 +228,21 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
         if not scoring:
             today = t("goal.score_now", score=now_score.score) if now_score else t("goal.not_scored_today")
         about = " · ".join(x for x in (area, t(f"goal.status.{goal.status}"), today, last) if x)
-        show_lines([("words", goal.own_words), ("caption", about)], key=f"meet-goal-words-{goal.id}")
+        edit_key = f"meet_goal_edit_{goal.id}"
+        editing = bool(st.session_state.get(edit_key))
+        actions = []
+        if not scoring:
+            label = t("goal.score_change" if now_score else "goal.score_this")
+            actions.append(Action(label, functools.partial(_score_this, goal.id)))
+        # The goal's own fields are drawn only while "Ret målet" is on: folded, its five fields were
+        # a quarter of the goals step's script and elements on every rerun (issue 16). They start
+        # from the saved goal.
+        actions.append(Action(t("goal.edit"), functools.partial(_toggle_edit, edit_key), expanded=editing))
+        action_row([Group(t("goal.actions_label"), tuple(actions))], key=f"meet-goal-words-{goal.id}",
+                   lines=[("words", goal.own_words), ("caption", about)], lines_first=True)  # fmt: skip
+        if editing:
+            with st.container(border=True, key=f"meet-goal-edit-{goal.id}"):
+                _edit(panel, goal, keys)
         if goal.professional_note:
             with st.container(key=f"meet-staff-note-{goal.id}"):
                 staff_only(t("meetpanel2.note_caption"))
@@ -231,9 +251,6 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
             choice_group(range(11), key=f"meet_score_{goal.id}", label=t("goal.score_label"),
                          chosen=now_score.score if now_score else None,
                          on_choose=functools.partial(_score_changed, panel, goal))  # fmt: skip
-        else:
-            label = t("goal.score_change" if now_score else "goal.score_this")
-            st.button(label, key=f"meet_pick_score_{goal.id}", on_click=_score_this, args=(goal.id,))
         # The next step belongs to today's score: its field comes with the score (a field that
         # cannot be used yet is only noise on the leader's screen, and one more input to draw).
         if now_score is not None:
@@ -245,12 +262,6 @@ def render_goal(panel: Panel, goal: GoalView, *, scoring: bool) -> None:
                 args=(panel, goal),
                 help=t("goal.next_step_help"),
             )
-        # Drawn only when unfolded: folded, its five fields were a quarter of the goals step's
-        # script and elements on every rerun of the meeting (issue 16). Unfolding reruns; the
-        # fields then start from the saved goal.
-        if (edit := unfolded(t("goal.edit"), key=f"meet_goal_edit_{goal.id}")) is not None:
-            with edit:
-                _edit(panel, goal, keys)
 
 
 def _add_form(panel: Panel) -> None:

@@ -56,9 +56,10 @@ _SCRIPT = """<script>
   host.attachShadow({ mode: "closed" }).appendChild(live);
   document.body.appendChild(host);
   const seen = new WeakSet();
-  let lastFocused = null, lastKeys = [];
+  let lastFocused = null, lastKeys = [], lastInRow = false;
   document.addEventListener("focusin", (event) => {
     lastFocused = event.target;
+    lastInRow = Boolean(event.target.closest && event.target.closest(".sp-actions"));
     lastKeys = [];  // the keys of the focused control's keyed containers, innermost first
     for (let el = event.target.closest ? event.target.closest('[class*="st-key-"]') : null; el;
          el = el.parentElement && el.parentElement.closest('[class*="st-key-"]')) {
@@ -77,9 +78,14 @@ _SCRIPT = """<script>
       // A component in it (ui/choice_group.py, ui/row_list.py) draws its controls a moment after
       // the rerun: until it has, wait; its drawing is a mutation, which calls this again.
       const components = [...again.querySelectorAll('[data-testid^="stBidiComponent"]')];
-      if (components.some((el) => !el.querySelector("input, button"))) return;
+      if (components.some((el) => !el.querySelector("input, button, a[href]"))) return;
+      // A row of buttons (ui/action_row.py) is one element of several controls, and it keeps the
+      // focus on the same control itself: when the focused one is gone, what replaced it is
+      // looked for in the container around the row, outside such rows first.
+      if (lastInRow && again.matches('[data-testid="stElementContainer"]')) continue;
+      const controls = [...again.querySelectorAll("button, input, textarea, select, a[href], summary")];
       const control = again.querySelector("input:checked")
-        || again.querySelector("button, input, textarea, select, a[href], summary");
+        || controls.find((c) => !c.closest(".sp-actions")) || controls[0];
       if (control) control.focus({ preventScroll: true });
       return;
     }

@@ -14,18 +14,21 @@ link is made until the leader asks for one.
 
 from __future__ import annotations
 
+import functools
+
 import streamlit as st
 
 from models.access import Actor
 from models.db import session_scope
 from models.errors import UserError
 from models.room_links import create_room_link, end_room_links
+from ui.action_row import Action, Group, action_row
 from ui.feedback import show_user_error
 from ui.i18n import t
-from ui.text_block import show_lines
 
 _STATE = "room_link_{meeting_id}"  # {"id", "token", "code", "code_shown"} of this tab's link
 _ENDED = "room_ended_{meeting_id}"  # the leader ended the room screen in this tab
+ROOM_WIDTH = 440  # px: beside the citizen's name in Mødet's head; the code's help wraps in it
 
 
 def _shown_link(meeting_id: int, open_links: frozenset[int]) -> dict | None:
@@ -75,30 +78,29 @@ def _entry_address() -> str:
 
 
 def render_room_controls(actor: Actor, meeting_id: int, open_links: frozenset[int]) -> None:
-    """One block: "Åbn rumskærm" (the link, opened in a new window with one click), the short
-    code in large type for a meeting-room PC, and "Afslut rumskærm"."""
-    with st.container(key=f"room-controls-{meeting_id}"):
-        error = st.session_state.pop("room_controls_error", None)
-        if error is not None:
-            show_user_error(error)
-        if st.session_state.pop("room_controls_ended", False):
-            st.success(t("room.controls.ended"))
-        link = _shown_link(meeting_id, open_links)
-        if link is None and not st.session_state.get(_ENDED.format(meeting_id=meeting_id)):
-            _create(actor, meeting_id)
-            link = st.session_state.get(_STATE.format(meeting_id=meeting_id))  # made just now
-        if link is None:
-            st.button(
-                t("room.controls.open"), key=f"room_open_{meeting_id}", icon="🖥️",
-                on_click=_reopen, args=(actor, meeting_id), help=t("room.controls.open_help"),
-            )  # fmt: skip
-            return
-        # A relative address: the app's root under whatever path it is served from; a new window.
-        st.link_button(t("room.controls.open"), f"./?room={link['token']}", type="primary", icon="🖥️",
-                       help=t("room.controls.open_help"))  # fmt: skip
-        # The help and the code as one element (ui/text_block.py). The code is from models.room_links'
-        # fixed alphabet (letters and digits only), escaped all the same.
-        show_lines([("caption", t("room.controls.code_help", address=_entry_address())),
-                    ("code", link["code_shown"])])  # fmt: skip
-        st.button(t("room.controls.end"), key=f"room_end_{meeting_id}", on_click=_end,
-                  args=(actor, meeting_id))  # fmt: skip
+    """One element (ui/action_row.py): "Åbn rumskærm" (the link, opened in a new window with one
+    click) and "Afslut rumskærm", under them the short code in large type for a meeting-room PC.
+    They were a container of three elements in a column of their own, drawn anew on every
+    navigation to Mødet (issue 16)."""
+    error = st.session_state.pop("room_controls_error", None)
+    if error is not None:
+        show_user_error(error)
+    if st.session_state.pop("room_controls_ended", False):
+        st.success(t("room.controls.ended"))
+    link = _shown_link(meeting_id, open_links)
+    if link is None and not st.session_state.get(_ENDED.format(meeting_id=meeting_id)):
+        _create(actor, meeting_id)
+        link = st.session_state.get(_STATE.format(meeting_id=meeting_id))  # made just now
+    key, label = f"room-controls-{meeting_id}", t("room.controls.label")
+    if link is None:
+        reopen = Action(t("room.controls.open"), functools.partial(_reopen, actor, meeting_id), icon="🖥️")
+        action_row([Group(label, (reopen,))], lines=[("caption", t("room.controls.open_help"))], key=key,
+                   width=ROOM_WIDTH)  # fmt: skip
+        return
+    # A relative address: the app's root under whatever path it is served from; a new window. The
+    # code is from models.room_links' fixed alphabet (letters and digits only), set as text.
+    shown = Action(t("room.controls.open"), href=f"./?room={link['token']}", icon="🖥️", primary=True)
+    end = Action(t("room.controls.end"), functools.partial(_end, actor, meeting_id))
+    action_row([Group(label, (shown, end))], key=key, width=ROOM_WIDTH,
+               lines=[("caption", t("room.controls.code_help", address=_entry_address())),
+                      ("code", link["code_shown"])])  # fmt: skip

@@ -64,8 +64,6 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   font-size: 1.3rem;
   color: #333; }
 [class*="st-key-big"] [data-testid="stMarkdownContainer"] p { font-size: 1.6rem; }
-[class*="st-key-meet-speakers"] button { min-height: 3rem; }
-[class*="st-key-meet-speakers"] button p { font-size: 1.3rem; }
 [class*="st-key-big"] [class*="st-key-contact"] [data-testid="stText"],
 [class*="st-key-big"] .sp-key-contact-person .sp-text { font-size: 1.6rem; }
 [class*="st-key-meet-staff"] { border-left: 6px solid #8A5A00; padding-left: 0.8rem; }
@@ -109,6 +107,24 @@ the keyboard and a screen reader use it as any radio button. */
 .sp-choices-steps input[type="radio"] { position: absolute; opacity: 0; width: 1px; height: 1px; }
 .sp-choices-steps label:has(input:checked) { background: #1F4E79; border-color: #1F4E79; color: #FFFFFF;
   font-weight: 600; }
+/* ui/action_row.py: rows of native buttons (and links) as one element, in st.button's look: a
+   white button with a grey edge, the primary one filled in the accent colour (#FFFFFF on #1F4E79
+   is 9.0:1), at least 2.5 rem high; groups side by side, wrapping on a narrow screen. Mødet's
+   speakers are larger: the leader gives the word at a glance. */
+.sp-actions { display: flex; flex-wrap: wrap; gap: 0.5rem 1.25rem; align-items: center; }
+.sp-actions-group { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+.sp-action { display: inline-flex; align-items: center; justify-content: center; gap: 0.5rem;
+  min-height: 2.5rem; padding: 0.25rem 0.75rem; border: 1px solid #9AA5B1; border-radius: 0.5rem;
+  background: #FFFFFF; color: #1A1A1A; font: inherit; font-size: 1rem; line-height: 1.6;
+  text-decoration: none; cursor: pointer; }
+.sp-action:hover { border-color: #1F4E79; color: #1F4E79; }
+a.sp-action:visited { color: #1A1A1A; }
+.sp-action-primary, a.sp-action-primary:visited { background: #1F4E79; border-color: #1F4E79;
+  color: #FFFFFF; }
+.sp-action-primary:hover { background: #173B5C; color: #FFFFFF; }
+.sp-action:disabled { cursor: not-allowed; color: #5F6B7A; background: #F1F4F8; border-color: #D5DCE4; }
+.sp-actions + .sp-lines, .sp-lines + .sp-actions { margin-top: 0.5rem; }
+[class*="st-key-meet-controls"] .sp-action { min-height: 3rem; font-size: 1.3rem; }
 .sp-visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); white-space: nowrap; }
 /* Mine borgere's table (ui/row_list.py): each name a button that reads as a link, the chosen

@@ -544,25 +544,24 @@ def choose_option(box: Locator, option: str, *, exact: bool = False) -> None:
                 raise
 
 
-def go_to_step(page: Page, item: str | re.Pattern[str]) -> None:
-    """Mødet: pick an agenda item ("3 Mål", or a pattern) under "Gå til et andet punkt", which is
-    drawn only when unfolded (issue 16) and folds again with the pick, as a menu closes. The
-    current item is picked already: nothing to do.
+CURRENT_STEP = ".st-key-meet-steps label:has(input:checked)"  # Mødet: the agenda item the meeting is at
 
-    Returns when the agenda line marks the item. A click on the option that has not moved the
-    meeting within OPTION_CLICK_MS is made again (seen once in CI beside busy cores: the list was
-    open, the click had not landed); an option already chosen cannot be chosen twice.
+
+def go_to_step(page: Page, item: str | re.Pattern[str]) -> None:
+    """Mødet: pick an agenda item ("3 Mål", or a pattern) in the agenda's row of steps (a radio
+    button each, ui/choice_group.py): the pick moves the meeting there. The current item is
+    picked already: nothing to do.
+
+    Returns when the row marks the item. A click on the step that has not moved the meeting
+    within OPTION_CLICK_MS is made again (seen once in CI beside busy cores with the earlier
+    picker: the click had not landed); a step already chosen cannot be chosen twice.
     """
-    marker = page.locator('.sp-key-meet-steps li[aria-current="step"]')
+    marker = page.locator(CURRENT_STEP)
     current = marker.inner_text()
     if (current == item) if isinstance(item, str) else item.search(current):
         return
-    picker = page.locator(".st-key-meet_step")
-    if not picker.is_visible():  # unfolded already (an earlier step left it open): keep it so
-        page.locator('[class*="st-key-meet_step_open"] summary').click()
-        expect(picker).to_be_visible()
-        wait_for_app(page)
-    option = picker.get_by_text(item, exact=True) if isinstance(item, str) else picker.get_by_text(item)
+    steps = page.locator(".st-key-meet-steps label")
+    option = steps.filter(has_text=item)
     deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
     while True:
         option.first.click()
@@ -571,7 +570,7 @@ def go_to_step(page: Page, item: str | re.Pattern[str]) -> None:
             expect(marker).to_have_text(item, timeout=OPTION_CLICK_MS)
             return
         except AssertionError:
-            if time.monotonic() > deadline or not picker.is_visible():
+            if time.monotonic() > deadline:
                 raise
 
 

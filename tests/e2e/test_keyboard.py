@@ -84,8 +84,8 @@ class Keyboard:
 
 def _start_of_step(page: Page, name: str, wait_for_app) -> None:
     go_to_step(page, name)
-    # Where the keyboard user who chose the step is: the picker folded again, on its fold.
-    page.locator('[class*="st-key-meet_step_open"] summary').focus()
+    # Where the keyboard user who chose the step is: on that step, in the agenda's row of steps.
+    page.locator(".st-key-meet-steps input:checked").focus()
 
 
 def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server, wait_for_app, choose_option):

@@ -131,9 +131,9 @@ def test_a_whole_meeting_for_ditte_ends_in_a_stored_plan_version(
     page.locator(f".st-key-meet-attendee-{ids['rasmus_id']}").get_by_text("Til stede").click()
     wait_for_app(page)
     page.locator(f".st-key-meet-attendee-{ids['lone_id']}").get_by_text("Til stede").click()
-    expect(page.locator(".st-key-meet-speakers").get_by_role("button", name="Lone Mikkelsen")).to_be_visible()
+    expect(page.locator(".st-key-meet-controls").get_by_role("button", name="Lone Mikkelsen")).to_be_visible()
     wait_for_app(page)
-    page.locator(".st-key-meet-speakers").get_by_role("button", name="Ditte Mikkelsen").click()
+    page.locator(".st-key-meet-controls").get_by_role("button", name="Ditte Mikkelsen").click()
     expect(page.get_by_text("Ordet har: Ditte Mikkelsen")).to_be_visible()
     wait_for_app(page)
     OUT.mkdir(exist_ok=True)
@@ -162,7 +162,7 @@ def test_a_whole_meeting_for_ditte_ends_in_a_stored_plan_version(
     expect(words).to_have_value(NEW_GOAL)
     form.get_by_role("button", name="Tilføj mål").click()
     # Among the goals, not only in the form's text area (its text counts as text too).
-    goals = page.locator('[class*="sp-key-meet-goal-words-"]')
+    goals = page.locator('[class*="st-key-meet-goal-words-"]')
     expect(goals.get_by_text(NEW_GOAL, exact=True)).to_be_visible()
     wait_for_app(page)
     page.screenshot(path=str(OUT / "meeting-goals-1920x1080.png"))
@@ -299,7 +299,7 @@ def test_starting_a_meeting_planned_for_next_week_asks_first(
     with session_scope(url=app_server.database_url) as s:
         assert s.get(Meeting, ids["meeting_id"]).status == "planned"  # nothing started yet
     page.get_by_role("button", name="Ja, start mødet nu").click()
-    expect(page.locator(".sp-key-meet-steps")).to_be_visible()  # the agenda line of a running meeting
+    expect(page.locator(".st-key-meet-steps")).to_be_visible()  # the agenda line of a running meeting
     wait_for_app(page)
     with session_scope(url=app_server.database_url) as s:
         meeting = s.get(Meeting, ids["meeting_id"])
@@ -322,6 +322,6 @@ def test_screenshots_of_the_control_panel_in_every_step(
     for n, name in enumerate(("1 Fremmøde", "2 Status på aftaler", "3 Mål", "4 Nye aftaler", "5 Beslutninger",
                               "6 Afslutning"), start=1):  # fmt: skip
         step(page, name, wait_for_app)
-        expect(page.locator('.sp-key-meet-steps li[aria-current="step"]')).to_have_text(name)
+        expect(page.locator('.st-key-meet-steps label:has(input:checked)')).to_have_text(name)
         page.screenshot(path=str(SCREENS / f"{n}-{name.split(' ', 1)[1].replace(' ', '-')}.png"))
     expect(page.get_by_test_id("stException")).to_have_count(0)

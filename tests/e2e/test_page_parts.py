@@ -9,6 +9,8 @@ the audit rows of what the part's own rerun showed.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import func, text
@@ -198,9 +200,9 @@ def _end(url: str, meeting_id: int) -> None:
 @pytest.mark.parametrize(
     ("elsewhere", "now_shown"),
     [
-        (_move_on, lambda page: expect(page.locator('.sp-key-meet-steps li[aria-current="step"]'))
+        (_move_on, lambda page: expect(page.locator('.st-key-meet-steps label:has(input:checked)'))
          .not_to_have_text("3 Mål")),  # the meeting's next item
-        (_end, lambda page: expect(page.locator(".sp-key-meet-steps")).to_have_count(0)),  # not running
+        (_end, lambda page: expect(page.locator(".st-key-meet-steps")).to_have_count(0)),  # not running
     ],
     ids=["moved on", "ended"],
 )
@@ -221,6 +223,20 @@ def test_a_score_after_the_meeting_changed_elsewhere_shows_the_meeting_as_it_is(
 # --- Quick clicks: one inside a part while a run is in progress, then one outside it -----------
 
 
+def _texts(row) -> list[str]:  # noqa: ANN001 - bench.protocol.Element
+    """The words of a ui/action_row.py row's buttons, in order."""
+    return [a["text"] for group in json.loads(row.data)["groups"] for a in group["actions"]]
+
+
+def _press(row, position: int):  # noqa: ANN001, ANN202 - bench.protocol.Element, a WidgetState
+    """A press on the button at `position` of a ui/action_row.py row, as its script sends it."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+    from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
+
+    return WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{row.id}__events",
+                       json_trigger_value=json.dumps([{"event": "clicked", "value": position}]))  # fmt: skip
+
+
 def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(app_server) -> None:
     """On the wire, three requests at once, as quick clicks send them: a full run of Mødet, then
     "Skalér dette mål" in the goals step (a part: its request waits for the run in progress, as
@@ -231,8 +247,6 @@ def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(a
     into the next run, its trigger kept."""
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
-
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     from bench.protocol import Client
     from bench.users import StaffUser, log_in_over
@@ -251,15 +265,17 @@ def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(a
                                    PASSWORD)  # fmt: skip
         try:
             meeting = await client.navigate(translate("nav.meeting", "da"))
-            pick = meeting.widget("meet_pick_score_*", "button")
-            pause = meeting.widget("meet_speaker_pause", "button")
-            assert pick is not None and pick.fragment, "the goals step is a part with a goal to score"
+            # "Skalér dette mål" in a goal's row and "Pause" in the meeting's controls (ui/action_row.py).
+            rows = [e for e in meeting.elements if e.kind == "bidi_component" and "-meet-goal-words-" in e.id]
+            pick = next(e for e in rows if _texts(e)[0] == "Skalér dette mål")
+            pause = meeting.widget("meet-controls", "bidi_component")
+            assert pick.fragment, "the goals step is a part with a goal to score"
             assert pause is not None and not pause.fragment
-            goal = pick.id.rsplit("_", 1)[-1]
+            goal = pick.id.rsplit("-", 1)[-1]
             done = await client.together(
                 (None, ""),
-                (WidgetState(id=pick.id, trigger_value=True), pick.fragment),
-                (WidgetState(id=pause.id, trigger_value=True), ""),
+                (_press(pick, 0), pick.fragment),
+                (_press(pause, _texts(pause).index("Pause")), ""),
             )
             assert not done.exception
             return goal, [e.id for e in done.elements if e.kind == "bidi_component"]  # ui/choice_group.py

@@ -136,12 +136,21 @@ def _html_blocks(at: AppTest, css_class: str) -> list:
 
 def block_lines(at: AppTest, kind: str | None = None) -> list[str]:
     """Every line of the page's text blocks (ui/text_block.py), in order, as the browser reads them:
-    its text with the escaping undone. `kind` ("heading", "caption", "words", ...) keeps only those."""
+    its text with the escaping undone; the lines a row of buttons shows with them (ui/action_row.py)
+    count too. `kind` ("heading", "caption", "words", ...) keeps only those."""
+    from lxml import html as lxml_html
+
     from ui.text_block import KINDS
 
     kinds = {css: name for name, (_tag, css) in KINDS.items()}
-    lines = [line for block in _html_blocks(at, "sp-lines") for line in block.iter("p", "h2", "h3")]
-    return [line.text_content() for line in lines if kind is None or kinds.get(line.get("class")) == kind]
+    lines: list[tuple[str | None, str]] = []
+    for node in at._tree:  # noqa: SLF001 - every element in the page's order
+        if node.type == "html" and 'class="sp-lines"' in node.value:  # type: ignore[attr-defined]
+            block = lxml_html.fromstring(node.value)  # type: ignore[attr-defined]
+            lines += [(line.get("class"), line.text_content()) for line in block.iter("p", "h2", "h3")]
+        elif node.type == "bidi_component" and node.proto.component_name == "samplan_actions":  # type: ignore[attr-defined]
+            lines += [(line["css"], line["text"]) for line in json.loads(node.proto.json)["lines"]]  # type: ignore[attr-defined]
+    return [text for css, text in lines if kind is None or kinds.get(css) == kind]
 
 
 def shown_texts(at: AppTest) -> list[str]:
@@ -150,11 +159,9 @@ def shown_texts(at: AppTest) -> list[str]:
 
 
 def current_step(at: AppTest) -> str | None:
-    """The agenda item an agenda line (ui/text_block.steps_html) marks as the current one."""
-    for line in _html_blocks(at, "sp-steps"):
-        marked = line.xpath('//li[@aria-current="step"]')
-        return marked[0].text_content() if marked else None
-    return None
+    """The agenda item Mødet's row of steps (ui/choice_group.py, look="steps") shows as the current one."""
+    steps = choice_groups(at).get("meet-steps")
+    return steps.options[steps.chosen] if steps is not None and steps.chosen is not None else None
 
 
 def text_tables(at: AppTest) -> list[pd.DataFrame]:
@@ -206,15 +213,19 @@ def row_table(at: AppTest, key: str) -> pd.DataFrame:
                         index=[row["id"] for row in data["rows"]])  # fmt: skip
 
 
-def _send_chosen(at: AppTest, key: str, value: object) -> AppTest:
-    """The `chosen` event of the component with this key (ui/row_list.py, ui/choice_group.py) as
-    the browser sends it, then the rerun."""
+def _send_event(at: AppTest, key: str, event: str, value: object) -> AppTest:
+    """An event of the component with this key (ui/row_list.py, ui/choice_group.py,
+    ui/action_row.py) as the browser sends it, then the rerun."""
     element = _component_element(at, key)
     states = at._tree.get_widget_states()  # noqa: SLF001 - AppTest has no call for a component's event
     trigger = states.widgets.add()
     trigger.id = f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.proto.id}__events"
-    trigger.json_trigger_value = json.dumps([{"event": "chosen", "value": value}])
+    trigger.json_trigger_value = json.dumps([{"event": event, "value": value}])
     return at._run(states)  # noqa: SLF001
+
+
+def _send_chosen(at: AppTest, key: str, value: object) -> AppTest:
+    return _send_event(at, key, "chosen", value)
 
 
 def choose_in_list(at: AppTest, key: str, row_id: object) -> AppTest:
@@ -247,6 +258,46 @@ def choose_in_group(at: AppTest, key: str, position: object) -> AppTest:
     """A choice in a ui/choice_group.py group, as the browser sends it: the component's `chosen`
     event with the option's position (any value: the server must check it), then the rerun."""
     return _send_chosen(at, key, position)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """One button (or link) of a row drawn by ui/action_row.py, as the browser gets it."""
+
+    text: str
+    href: str | None
+    primary: bool
+    pressed: bool | None
+    expanded: bool | None
+    disabled: bool
+
+
+def action_rows(at: AppTest) -> dict[str, list[Shown]]:
+    """Every ui/action_row.py row on the page by its key: its buttons and links in order."""
+    found: dict[str, list[Shown]] = {}
+    for element in at.get("bidi_component"):
+        proto = element.proto  # type: ignore[attr-defined]
+        if proto.component_name != "samplan_actions":
+            continue
+        data = json.loads(proto.json)
+        found[proto.id.split("-", 2)[2]] = [
+            Shown(a["text"], a["href"], a["primary"], a["pressed"], a["expanded"], a["disabled"])
+            for group in data["groups"]
+            for a in group["actions"]
+        ]
+    return found
+
+
+def press(at: AppTest, key: str, text: str) -> AppTest:
+    """A press on the button with these words in the ui/action_row.py row keyed `key`, as the
+    browser sends it (the button's position), then the rerun."""
+    return press_at(at, key, [a.text for a in action_rows(at)[key]].index(text))
+
+
+def press_at(at: AppTest, key: str, position: object) -> AppTest:
+    """A press at `position` in the ui/action_row.py row keyed `key` (any value, as a forged
+    message could send: the server must check it), then the rerun."""
+    return _send_event(at, key, "clicked", position)
 
 
 def agreement_rows(at: AppTest) -> dict[str, list[ListRow]]:

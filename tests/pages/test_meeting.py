@@ -26,7 +26,7 @@ from models.tables import (
 )
 from models.text import TEXT_MAX
 from tests.factories import make_goal
-from tests.pages.conftest import block_lines, choice_groups, choose_in_group, current_step
+from tests.pages.conftest import action_rows, block_lines, choice_groups, choose_in_group, current_step, press
 from ui.meeting_attendance import ATTENDANCE_OPTIONS
 
 PAGE = "pages/meeting.py"
@@ -66,16 +66,11 @@ def _start(at):
 
 
 def _step(at, step):
-    """Pick the agenda item of this step (the default agenda is the six steps, in order) under
-    "Gå til et andet punkt" (drawn only when unfolded, issue 16); the pick folds it again."""
-    # The picker's expander: "meet_step_open", then "meet_step_open_<n>" after each pick (ui/widgets.fold).
-    state = at.session_state
-    generation = state["meet_step_open__generation"] if "meet_step_open__generation" in state else 0  # noqa: SIM401 - AppTest's state has no get()
-    state["meet_step_open" if generation == 0 else f"meet_step_open_{generation}"] = True
-    at.run()
-    at.radio(key="meet_step").set_value(STEP_KINDS.index(step)).run()
+    """Pick the agenda item of this step (the default agenda is the six steps, in order) in the
+    agenda's row of steps (ui/choice_group.py): the pick moves the meeting there."""
+    choose_in_group(at, "meet-steps", STEP_KINDS.index(step))
     assert not at.exception
-    assert not [r for r in at.radio if r.key == "meet_step"]  # folded again, as a menu closes
+    assert current_step(at).startswith(f"{STEP_KINDS.index(step) + 1} ")  # the meeting is there
 
 
 def _unfold_new_goal(at):
@@ -92,7 +87,7 @@ def test_before_opening_the_citizens_name_contact_and_words_are_on_top(at):
     assert any("Rasmus Holm" in t for t in texts)  # her contact person
     assert at.button(key="meet_open")
     # Before the start there is no timeline to move along: attendance only, no picker.
-    assert current_step(at) is None and not [b for b in at.button if b.key == "meet_next_item"]
+    assert current_step(at) is None and "meet-controls" not in action_rows(at)
     assert at.subheader[0].value == "1 Fremmøde"
     # No "Borgervisning" and no compact toggle: this is the leader's panel, the room has its screen.
     assert not [x for x in at.toggle if x.key in ("meet_citizen_view", "meet_compact")]
@@ -104,15 +99,15 @@ def test_opening_starts_the_agenda_and_speaking_time_is_stored(at, ditte):
     assert meeting.opened_at is not None and meeting.current_agenda_position == 0
     assert "Velkomst og formål med mødet" in _texts(at)
     # Only those present can be given the word: the leader marks Rasmus present first.
-    assert not [b for b in at.button if b.key == f"meet_speaker_{ditte.coordinator.id}"]
+    assert "Rasmus Holm" not in [a.text for a in action_rows(at)["meet-controls"]]
     choose_in_group(at, f"meet_att_{ditte.coordinator.id}", ATTENDANCE_OPTIONS.index("present"))
-    at.button(key="meet_speaker_citizen").click().run()
-    at.button(key=f"meet_speaker_{ditte.coordinator.id}").click().run()
+    press(at, "meet-controls", "Ditte Mikkelsen")
+    press(at, "meet-controls", "Rasmus Holm")
     assert not at.exception
     meeting = _meeting(ditte)
     assert meeting.speaker_person_id == ditte.coordinator.id and not meeting.speaker_is_citizen
     assert meeting.total_speaking_seconds >= meeting.citizen_speaking_seconds >= 0
-    at.button(key="meet_next_item").click().run()
+    press(at, "meet-controls", "Næste punkt")
     assert "Status på aftalerne fra sidst" in _texts(at)  # the second item of the routine
 
 
@@ -240,8 +235,7 @@ def test_a_stale_goal_edit_is_refused_in_danish_and_the_text_is_kept(at, ditte):
     with session_scope() as s:
         goal = s.exec(select(Goal)).first()
     assert not [a for a in at.text_area if a.key == f"meet_goal_words_{goal.id}"]  # folded: not drawn
-    at.session_state[f"meet_goal_edit_{goal.id}"] = True  # "Redigér mål" unfolded
-    at.run()
+    press(at, f"meet-goal-words-{goal.id}", "Ret målet")  # its fields are drawn
     # Someone else saves the goal on another device after this screen loaded it.
     with session_scope(write=True) as s:
         row = s.get(Goal, goal.id)
@@ -331,21 +325,19 @@ def test_an_outsider_sees_a_refusal_and_nothing_else(open_page, ditte):
     assert "Ditte Mikkelsen" not in block_lines(at, "heading")
 
 
-
-
 # --- Issue 17: one timeline, add forms that save once, starting early, speaking time ---------
 
 
 def test_next_item_and_the_step_picker_are_one_control(at, ditte):
     _start(at)
-    at.button(key="meet_next_item").click().run()
+    press(at, "meet-controls", "Næste punkt")
     meeting = _meeting(ditte)
     assert meeting.current_agenda_position == 1 and current_step(at) == "2 Status på aftaler"
     assert at.subheader[0].value == "Status på sidste gangs aftaler"  # the panel shows step 2
     _step(at, "agreements")  # picking a step moves the meeting's position (the room screen follows)
     assert _meeting(ditte).current_agenda_position == 3
     assert "Nye aftaler – og hvem der har ansvaret" in _texts(at)  # the clock strip says so too
-    at.button(key="meet_next_item").click().run()
+    press(at, "meet-controls", "Næste punkt")
     assert current_step(at) == "5 Beslutninger" and _meeting(ditte).current_agenda_position == 4
 
 
@@ -370,22 +362,23 @@ def _scales(at):
 
 def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, ditte):
     with session_scope(write=True) as s:
-        second = make_goal(s, citizen=s.get(Citizen, ditte.citizen.id), own_words="Jeg vil sove om natten",
-                           position=10**9)  # after the first
+        second = make_goal(
+            s, citizen=s.get(Citizen, ditte.citizen.id), own_words="Jeg vil sove om natten", position=10**9
+        )  # after the first
         first = s.exec(select(Goal).where(Goal.id != second.id)).one()
         first_id, second_id = first.id, second.id
     at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
     _start(at)
     _step(at, "goals")
     assert _scales(at) == [first_id]  # the first goal not scored at this meeting
-    assert at.button(key=f"meet_pick_score_{second_id}").label == "Skalér dette mål"
+    assert action_rows(at)[f"meet-goal-words-{second_id}"][0].text == "Skalér dette mål"
     choose_in_group(at, f"meet_score_{first_id}", 7)
     assert _scales(at) == [first_id]  # the scale stays where it was used (arrow keys keep their place)
-    at.button(key=f"meet_pick_score_{second_id}").click().run()
+    press(at, f"meet-goal-words-{second_id}", "Skalér dette mål")
     assert not at.exception and _scales(at) == [second_id]
     # The first goal now says today's score in words, with a way back to its scale.
     assert any("I dag: 7 af 10" in c for c in _captions(at))
-    assert at.button(key=f"meet_pick_score_{first_id}").label == "Ret dagens skalering"
+    assert action_rows(at)[f"meet-goal-words-{first_id}"][0].text == "Ret dagens skalering"
     assert not any("Ikke skaleret i dag" in c for c in _captions(at))  # the second has the scale
     choose_in_group(at, f"meet_score_{second_id}", 2)
     today_id = _meeting(ditte).id
@@ -399,7 +392,7 @@ def test_one_goal_at_a_time_has_its_scale_and_the_leader_moves_it(open_page, dit
         query = select(GoalScore).where(GoalScore.goal_id == first_id, GoalScore.meeting_id == today_id)
         saved = s.exec(query).one()
     assert (saved.score, saved.next_step) == (7, "Søge to praktikpladser")
-    at.button(key=f"meet_pick_score_{first_id}").click().run()
+    press(at, f"meet-goal-words-{first_id}", "Ret dagens skalering")
     assert _scales(at) == [first_id] and choice_groups(at)[f"meet_score_{first_id}"].chosen == 7
 
 
@@ -487,14 +480,15 @@ def test_the_speaking_time_box_tells_one_truth(at, ditte):
     _start(at)
     # One line under the agenda's, as the browser shows it (ui/meeting_clock.py).
     assert "Borgerens taletid · Ingen har fået ordet endnu." in block_lines(at, "caption")
-    at.button(key="meet_speaker_citizen").click().run()
+    press(at, "meet-controls", "Ditte Mikkelsen")
     said = block_lines(at, "caption")
     assert "Borgerens taletid · Ordet har: Ditte Mikkelsen" in said
     assert not any("Ingen har fået ordet endnu." in line for line in said)
 
 
 def test_a_score_has_min_plans_picture_drawn_ahead_so_its_next_view_draws_nothing(
-        open_page, ditte, monkeypatch):
+    open_page, ditte, monkeypatch
+):
     """The goals step asks the drawing process for Min plan's picture of the new scores
     (ui/progress_chart.py); Min plan's next view then finds it drawn: nothing is drawn, here or
     in that process, on the view."""

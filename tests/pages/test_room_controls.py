@@ -10,7 +10,7 @@ from models.db import session_scope
 from models.meeting_mode import open_meeting
 from models.room_links import open_room_code
 from models.tables import Meeting, RoomLink, utcnow
-from tests.pages.conftest import TIMEOUT
+from tests.pages.conftest import TIMEOUT, action_rows, block_lines, press, press_at
 
 
 def controls(actor, meeting_id) -> None:  # noqa: ANN001  (the function is run as a script of its own)
@@ -37,19 +37,27 @@ def test_open_shows_the_link_and_a_code_that_works_and_end_ends_it(ditte):
     at = AppTest.from_function(controls, args=(actor, meeting_id), default_timeout=TIMEOUT).run()
     assert not at.exception  # the link is there at once: "Åbn rumskærm" is one click (a link)
     shown = at.session_state[f"room_link_{meeting_id}"]
-    assert f"?room={shown['token']}" in str(at.get("link_button")[0].proto)
-    assert shown["code_shown"] in " ".join(str(h.proto) for h in at.get("html"))
+    [link, end] = action_rows(at)[f"room-controls-{meeting_id}"]
+    assert (
+        link.href == f"./?room={shown['token']}"
+        and link.text == "Åbn rumskærm"
+        and end.text == "Afslut rumskærm"
+    )
+    assert shown["code_shown"] in block_lines(at, "code")
     assert open_room_code(typed=shown["code_shown"], session_attempts=[]) is not None
     at.run()  # a rerun shows the same link again, no second one
     with session_scope() as s:
         assert len(s.execute(select(RoomLink)).all()) == 1
-    at.button(key=f"room_end_{meeting_id}").click().run()
+    press_at(at, f"room-controls-{meeting_id}", 0)  # a forged press on the link: nothing happens
+    assert not at.success and open_room_code(typed=shown["code_shown"], session_attempts=[]) is not None
+    press(at, f"room-controls-{meeting_id}", "Afslut rumskærm")
     assert at.success[0].value == "Rumskærmen er lukket."
     assert open_room_code(typed=shown["code_shown"], session_attempts=[]) is None
     at.run()  # ended stays ended in this tab: no new link by itself
     with session_scope() as s:
         assert len(s.execute(select(RoomLink)).all()) == 1
-    at.button(key=f"room_open_{meeting_id}").click().run()  # the leader asks for a new one
+    assert [a.text for a in action_rows(at)[f"room-controls-{meeting_id}"]] == ["Åbn rumskærm"]
+    press(at, f"room-controls-{meeting_id}", "Åbn rumskærm")  # the leader asks for a new one
     assert at.session_state[f"room_link_{meeting_id}"]["token"] != shown["token"]
     with session_scope() as s:
         assert len(s.execute(select(RoomLink)).all()) == 2
