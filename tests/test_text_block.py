@@ -56,17 +56,6 @@ def test_every_hostile_text_is_shown_as_typed_and_makes_no_element():
     assert shown == [value for value in values if value for _kind in KINDS]
 
 
-def test_the_agenda_line_marks_the_current_item_and_escapes_every_title():
-    from ui.text_block import steps_html
-
-    titles = ["1 Fremmøde", "2 <b>Økonomi</b> & gæld", "3 Mål"]
-    line = _parse(steps_html(titles, current=1, label='Mødets "trin"'))
-    assert line.tag == "ol" and line.get("class") == "sp-steps" and line.get("aria-label") == 'Mødets "trin"'
-    assert [li.text for li in line] == ["1 Fremmøde", "2 <b>Økonomi</b> & gæld", "3 Mål"]
-    assert [li.get("aria-current") for li in line] == [None, "step", None]
-    assert {el.tag for el in line.iter()} == {"ol", "li"}  # a leader's own title made no element
-
-
 def test_a_key_names_the_block_by_a_class_and_only_a_code_made_key_is_taken():
     from streamlit.testing.v1 import AppTest
 

@@ -15,7 +15,7 @@ line breaks (white-space: pre-wrap), as st.text did. The look is in ui/theme.py 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 import streamlit as st
 
@@ -71,17 +71,3 @@ def show_lines(lines: Iterable[Line], *, key: str | None = None) -> None:
     """Show the lines as one element."""
     show_html(lines_html(lines), key=key)
 
-
-def steps_html(labels: Sequence[str], *, current: int, label: str) -> str:
-    """An agenda as one line: its items in order (each label carries its number), the current one
-    marked for the eye and for a screen reader (aria-current="step"); `label` names the list."""
-    mark = ' aria-current="step"'
-    items = "".join(
-        f"<li{mark if n == current else ''}>{escape_html(text)}</li>" for n, text in enumerate(labels)
-    )
-    return f'<ol class="sp-steps" aria-label="{escape_html(label)}">{items}</ol>'
-
-
-def show_steps(labels: Sequence[str], *, current: int, label: str, key: str | None = None) -> None:
-    """Show the agenda line as one element."""
-    show_html(steps_html(labels, current=current, label=label), key=key)

@@ -97,8 +97,8 @@ label:has(input[type="radio"]:focus-visible) { outline: 3px solid #1F4E79; outli
   cursor: pointer; }
 .sp-choices input[type="radio"]:focus-visible { outline: none !important; }  /* the label's ring */
 /* Forberedelse's steps (ui/choice_group.py, look="steps"): the radio buttons as pills, the open
-step filled as Mødet's agenda line (.sp-steps below); the radio itself is hidden, not removed, so
-the keyboard and a screen reader use it as any radio button. */
+step filled (Mødet's agenda too); the radio itself is hidden, not removed, so the keyboard and a
+screen reader use it as any radio button. */
 .sp-choices-steps .sp-choices-options { gap: 0.35rem 0.4rem; }
 .sp-choices-steps label { position: relative; padding: 0 0.7rem; min-height: 2.75rem;
   border: 1px solid #9AA5B1; border-radius: 1.375rem; font-size: 0.95rem; white-space: nowrap;
@@ -164,13 +164,6 @@ a.sp-action:visited { color: #1A1A1A; }
 [class*="st-key-big"] .sp-lines .sp-label { font-size: 1.6rem; }
 .sp-caption, .sp-late { font-size: 0.875rem; line-height: 1.5; color: #4A4A4A; }
 .sp-late { color: #8A4B00; font-weight: 600; }  /* over time: 6.3:1 on white */
-/* An agenda as one line (ui/text_block.steps_html): the current item on the accent colour
-   (white on #1F4E79 is 9.0:1), the others outlined. */
-.sp-steps { list-style: none; display: flex; flex-wrap: wrap; gap: 0.35rem 0.5rem; }
-[data-testid="stHtml"] ol.sp-steps { margin: 0; padding: 0; }  /* over Streamlit's list indent */
-.sp-steps li { padding: 0.2rem 0.7rem; border: 1px solid #9AA5B1; border-radius: 1rem; color: #1A1A1A;
-  font-size: 0.95rem; line-height: 1.5; white-space: nowrap; }
-.sp-steps li[aria-current] { background: #1F4E79; border-color: #1F4E79; color: #FFFFFF; font-weight: 600; }
 [class*="st-key-fu-overdue"] { border-left: 8px solid #B00020 !important; background: #FDF0F0; }
 [class*="st-key-fu-due_soon"] { border-left: 8px solid #E08E0B !important; background: #FFF8EC; }
 [class*="st-key-fu-later"] { border-left: 8px solid #1F4E79 !important; }

@@ -95,28 +95,12 @@ def unfolded(label: str, *, key: str, expanded: bool = False, icon: str | None =
 
     Streamlit draws a plain expander's content on every rerun, folded or not, and each element
     costs the browser a millisecond or more (issue 16). Unfolding or folding this one reruns the
-    page (`on_change="rerun"`); its open state lives in st.session_state under `key` (see fold).
+    page (`on_change="rerun"`); its open state lives in st.session_state under `key`.
         if (box := unfolded(t("goal.edit"), key=...)) is not None:
             with box:
                 ...
     """
-    box = st.expander(label, expanded=expanded, key=_expander_key(key), icon=icon, on_change="rerun",
+    box = st.expander(label, expanded=expanded, key=key, icon=icon, on_change="rerun",
                       width=width)  # type: ignore[arg-type]
     return box if box.open else None
 
-
-def fold(key: str) -> None:
-    """Fold an `unfolded` expander from a widget's callback (a pick in it folds it, as a menu closes).
-
-    Setting an open expander's state to False folds it on the server, but Streamlit 1.67's browser
-    side kept the first one of a page open, and empty (seen in Chromium): the next run draws a
-    new expander instead (a new key, "<key>_<n>", folded), and forgets the old one's state.
-    """
-    generation = st.session_state.get(f"{key}__generation", 0)
-    st.session_state.pop(_expander_key(key), None)
-    st.session_state[f"{key}__generation"] = generation + 1
-
-
-def _expander_key(key: str) -> str:
-    generation = st.session_state.get(f"{key}__generation", 0)
-    return key if generation == 0 else f"{key}_{generation}"
