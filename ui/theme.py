@@ -123,6 +123,11 @@ a.sp-action:visited { color: #1A1A1A; }
   color: #FFFFFF; }
 .sp-action-primary:hover { background: #173B5C; color: #FFFFFF; }
 .sp-action:disabled { cursor: not-allowed; color: #5F6B7A; background: #F1F4F8; border-color: #D5DCE4; }
+/* A button that unfolds something ("Ret målet") shows which way, as an expander's chevron does,
+   and is tinted while open; the arrow is not part of its name (the CSS alt text is empty). */
+.sp-action[aria-expanded]::after { content: "▾" / ""; font-size: 0.9em; }
+.sp-action[aria-expanded="true"]::after { content: "▴" / ""; }
+.sp-action[aria-expanded="true"] { background: #E3ECF5; border-color: #1F4E79; color: #0B1F33; }
 .sp-actions + .sp-lines, .sp-lines + .sp-actions { margin-top: 0.5rem; }
 [class*="st-key-meet-controls"] .sp-action { min-height: 3rem; font-size: 1.3rem; }
 .sp-visually-hidden { position: absolute !important; width: 1px; height: 1px; overflow: hidden;
