@@ -30,12 +30,12 @@ from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versi
 from models.plans import ActionView, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
 from ui.citizen_page import load_plan_or_stop
-from ui.citizen_team_view import citizen_voice
+from ui.citizen_team_view import VOICE_KEY, citizen_voice_lines
 from ui.context import current_actor
 from ui.downloads import download_button
 from ui.feedback import attempt, flash, show_flash
 from ui.i18n import lang, t
-from ui.text_block import Line, lines_html, show_html, show_lines
+from ui.text_block import Line, TextRun, lines_html, show_lines
 from ui.text_table import show_table, table_html
 from ui.widgets import choose, citizen_header, day, form, moment
 
@@ -125,6 +125,9 @@ heading: list[Line] = [("subheading", t("plan.what_matters"))]
 if not plan.active_goals:
     show_lines(heading)
     st.info(t("plan.no_goals"))
+# The goals, the other agreements, the next meeting, the citizen's answers and the history's
+# heading follow each other: one element (ui/text_block.TextRun), each block keyed as before.
+text = TextRun()
 for goal in plan.active_goals:
     facts = [t(f"planview.area_{goal.area}")] if goal.area else []
     if goal.latest_score is not None:
@@ -133,14 +136,14 @@ for goal in plan.active_goals:
                          ("words", goal.own_words), ("caption", " · ".join(facts))]  # fmt: skip
     heading = []
     actions = [a for a in plan.actions_for_goal(goal.id) if a.status != "cancelled"]
-    show_html(lines_html(lines) + (action_table(actions) if actions else ""), key=f"plan-goal-{goal.id}")
+    text.add(lines_html(lines) + (action_table(actions) if actions else ""), key=f"plan-goal-{goal.id}")
 
 others = [
     a for a in plan.actions if (a.goal_id is None or a.goal_id not in numbers) and a.status != "cancelled"
 ]
 if others:
-    show_html(lines_html([("subheading", t("planview.other_actions"))]) + action_table(others),
-              key="plan-actions-other")  # fmt: skip
+    text.add(lines_html([("subheading", t("planview.other_actions"))]) + action_table(others),
+             key="plan-actions-other")  # fmt: skip
 
 held = plan.last_held_meeting
 decisions: list[Line] = []
@@ -149,15 +152,15 @@ if held is not None and held.decisions:
 coming = plan.next_meeting
 words = next_meeting_words(coming, lang())
 place = coming.place if coming is not None and words is not None and not words.is_suggestion else None
-show_lines([*decisions, ("subheading", t("plan.next_meeting")),
-            ("text", words.text if words else t("prepare.no_meeting")), ("text", place)],
-           key="next-meeting-words")  # fmt: skip
+text.add_lines([*decisions, ("subheading", t("plan.next_meeting")),
+               ("text", words.text if words else t("prepare.no_meeting")), ("text", place)],
+              key="next-meeting-words")  # fmt: skip
 
 
 # The citizen's own answers through their link (issue 20): beside the goals' words, never in them.
 with session_scope() as session:
     voice = citizen_voice_for_plan(session=session, actor=actor, plan=plan)
-citizen_voice(voice)
+text.add_lines(citizen_voice_lines(voice), key=VOICE_KEY)
 
 
 # --- History --------------------------------------------------------------------------------
@@ -210,8 +213,9 @@ def show_diff(diff: PlanDiff) -> None:
 
 with session_scope() as session:
     versions = list_plan_versions_for_plan(session=session, actor=actor, plan=plan)
-show_lines([("subheading", t("history.title")), ("caption", None if versions else t("history.none"))],
-           key="plan-history")  # fmt: skip
+text.add_lines([("subheading", t("history.title")), ("caption", None if versions else t("history.none"))],
+               key="plan-history")  # fmt: skip
+text.show()
 if versions:
     show_table(
         {

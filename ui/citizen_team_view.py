@@ -23,6 +23,8 @@ from ui.safe import escape_markdown, show_text
 from ui.text_block import Line, show_lines
 from ui.widgets import form, moment
 
+VOICE_KEY = "citizen-voice"  # the citizen's answers' block (tests and the style sheet find it)
+
 
 def preparation_author(actor: Actor, plan: JointPlan, meeting_id: int) -> None:
     """Above the preparation form: the citizen wrote it (when), and their own version if the team
@@ -118,6 +120,11 @@ def citizen_voice(voice: CitizenVoice) -> None:
     element (ui/text_block.py), as Planen's goals are, not a dozen st.write and st.text elements
     drawn on every visit (issue 16: fewer elements; no change in the click was measurable). The
     citizen's words are shown verbatim, never as Markdown."""
+    show_lines(citizen_voice_lines(voice), key=VOICE_KEY)
+
+
+def citizen_voice_lines(voice: CitizenVoice) -> list[Line]:
+    """citizen_voice's lines, for a page that draws them with other text (ui/text_block.TextRun)."""
     lines: list[Line] = [("subheading", t("citizen_team.voice_title"))]
     if not (voice.goal_answers or voice.plan_answer or voice.ticked_off):
         lines.append(("caption", t("citizen_team.voice_none")))
@@ -136,7 +143,7 @@ def citizen_voice(voice: CitizenVoice) -> None:
         lines.append(("label", t("citizen_team.ticked_title")))
         for item in voice.ticked_off:
             lines += [("text", t("citizen_team.ticked_when", when=moment(item.at))), ("text", item.text)]
-    show_lines(lines, key="citizen-voice")
+    return lines
 
 
 def messages(actor: Actor, lines: tuple[citizen_team.MessageLine, ...], *, key: str) -> None:

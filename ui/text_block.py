@@ -57,14 +57,41 @@ def key_class(key: str) -> str:
     return f"sp-key-{key}"
 
 
+def keyed(markup: str, key: str | None) -> str:
+    """The markup named by `key`: a class on a wrapping <div> (key_class), not a keyed
+    st.container: each container is a block Streamlit's browser code lays out and redraws on every
+    rerun (Mødet had 54 blocks; its ten keyed containers for text were ~15-20 ms of each
+    navigation to it, issue 16)."""
+    return markup if key is None else f'<div class="{key_class(key)}">{markup}</div>'
+
+
 def show_html(markup: str, *, key: str | None = None) -> None:
-    """Markup built here or in ui/text_table.py (every text in it escaped) as one st.html; `key`
-    names it by a class on a wrapping <div> (key_class), not by a keyed st.container: each
-    container is a block Streamlit's browser code lays out and redraws on every rerun (Mødet had
-    54 blocks; its ten keyed containers for text were ~15-20 ms of each navigation to it, issue 16)."""
-    if key is not None:
-        markup = f'<div class="{key_class(key)}">{markup}</div>'
-    st.html(markup)
+    """Markup built here or in ui/text_table.py (every text in it escaped) as one st.html."""
+    st.html(keyed(markup, key))
+
+
+class TextRun:
+    """Text blocks that follow each other on a page, drawn as one st.html when shown.
+
+    Each block keeps its key (its own wrapping <div>), so tests, the benchmark and the style sheet
+    find it as before; the browser lays out one element instead of one per block (Planen's goals,
+    next meeting, the citizen's answers and the history heading were seven, issue 16). Call
+    `show()` before anything that is not text is drawn: what was added is drawn in its place."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+
+    def add(self, markup: str, *, key: str | None = None) -> None:
+        self._parts.append(keyed(markup, key))
+
+    def add_lines(self, lines: Iterable[Line], *, key: str | None = None) -> None:
+        self.add(lines_html(lines), key=key)
+
+    def show(self) -> None:
+        """Draw what was added as one element (nothing if nothing was), and start again."""
+        if self._parts:
+            st.html("".join(self._parts))
+        self._parts = []
 
 
 def show_lines(lines: Iterable[Line], *, key: str | None = None) -> None:

@@ -169,9 +169,10 @@ def text_tables(at: AppTest) -> list[pd.DataFrame]:
     headings as columns, every cell its text (an empty cell is "")."""
     read = {"flavor": "lxml", "keep_default_na": False, "thousands": None}
     return [
-        pd.read_html(StringIO(html.value), **read)[0].astype(str)
+        frame.astype(str)
         for html in at.get("html")
         if 'class="sp-table"' in html.value
+        for frame in pd.read_html(StringIO(html.value), **read)  # one element may hold several (TextRun)
     ]
 
 
