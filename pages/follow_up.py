@@ -43,6 +43,7 @@ from ui.fragments import page_part
 from ui.i18n import t
 from ui.rc_survey import surveys
 from ui.safe import escape_markdown, show_text
+from ui.text_block import TextRun
 from ui.widgets import day, form, person_line, rows_shown, show_more_button, unfolded
 
 actor = current_actor()
@@ -86,16 +87,19 @@ def my_follow_ups():
     """The user's own agreements: a part that reruns alone when a row is chosen, a save is made or
     the list is searched (ui/fragments.py; issue 16), so it loads all it shows itself."""
     show_flash()  # a save in this part, on its own rerun (a full run showed it at the top already)
-    st.caption(t("followup.intro_mine"))
-    my_messages(actor)  # messages from citizens to me as their contact person (issue 20)
     open_ids = {chosen_agreement_id()} - {None}
     shown = {name: rows_shown(shown_key(name), ROWS_PER_PAGE) for name in SECTIONS}
     query = st.session_state.get("fu_search", "").strip()
     with session_scope() as session:  # only what the page shows is read (all, to search)
         page = my_start_page(session=session, actor=actor, shown=shown, open_ids=open_ids, query=query,
                              with_done=bool(st.session_state.get("fu_unfold_done")))  # fmt: skip
-    with st.container(key="fu-summary"):
-        st.write(t("followup.summary", **page.counts))
+    # Texts that follow each other are one element each time (ui/text_block.TextRun): the intro
+    # with the counts, and the hint with the first list's heading (issue 16).
+    text = TextRun()
+    text.add_lines([("caption", t("followup.intro_mine"))])
+    text.add_lines([("text", t("followup.summary", **page.counts))], key="fu-summary")
+    text.show()
+    my_messages(actor)  # messages from citizens to me as their contact person (issue 20)
     open_count = page.open_count
     if not open_count:
         no_open_agreements()  # and where the citizens are (issue 19)
@@ -103,14 +107,15 @@ def my_follow_ups():
         st.text_input(t("followup_more.search"), key="fu_search",
                       placeholder=t("followup_more.search_hint"))  # fmt: skip
     if query:
-        found = page.listed
-        st.caption(t("followup_more.search_result", count=found))
+        text.add_lines([("caption", t("followup_more.search_result", count=page.listed))])
     if open_count:
-        st.caption(t("followup_more.choose_row"))
+        text.add_lines([("caption", t("followup_more.choose_row"))])
     words = Words()
     for section in page.sections:
-        title = f":{COLOURS[section.name]}[{t(f'followup.section.{section.name}')}] ({section.total})"
-        st.subheader(title, anchor=False)
+        # The bucket's colour and its words (the rows say how urgent in words too).
+        title = f"{t(f'followup.section.{section.name}')} ({section.total})"
+        text.add_lines([(f"subheading-{COLOURS[section.name]}", title)])
+        text.show()
         if section.name == "done":
             done_section(section, words, searching=bool(query))
         else:

@@ -31,6 +31,10 @@ KINDS = {
     "text": ("p", "sp-text"),  # user text, as st.text: verbatim, its line breaks kept
     "words": ("p", "sp-words"),  # the citizen's own words: large, on the calm tint with its bar
     "code": ("p", "room-code"),  # a short code to type on another PC: large, spaced, monospace
+    # A subheading in a colour that says what follows (Opfølgning's buckets, as :red[...] did);
+    # the words say it too.
+    **{f"subheading-{colour}": ("h3", f"sp-subheading sp-colour-{colour}") for colour in
+       ("red", "orange", "blue", "green")},  # fmt: skip
 }
 
 Line = tuple[str, object]  # (kind, text)

@@ -162,6 +162,13 @@ a.sp-action:visited { color: #1A1A1A; }
   padding: 0; }
 .sp-lines .room-code { font-size: 2.4rem; font-weight: 700; letter-spacing: 0.2em; margin: 0.3rem 0 0;
   font-family: monospace; }
+/* Blocks drawn together (ui/text_block.TextRun) keep the space Streamlit puts between elements. */
+.sp-lines + .sp-lines { margin-top: 0.5rem; }
+.sp-lines + .sp-lines > .sp-subheading:first-child { margin-top: 1.25rem; }
+.sp-lines .sp-colour-red { color: #B00020; }  /* 7.3:1 on white */
+.sp-lines .sp-colour-orange { color: #8A4B00; }  /* 6.8:1 */
+.sp-lines .sp-colour-blue { color: #1F4E79; }  /* 8.7:1 */
+.sp-lines .sp-colour-green { color: #1E6B34; }  /* 6.5:1 */
 .sp-lines .sp-label { font-weight: 700; margin-top: 1rem; }
 /* A heading after lines in the same block keeps the space Streamlit puts between elements. */
 .sp-lines p + .sp-subheading, .sp-lines p + .sp-heading { margin-top: 1.5rem; }

@@ -123,7 +123,7 @@ def test_a_row_opens_and_closes_with_the_keyboard(demo_password, app_server, pag
     log_in(page, app_server.url, "rasmus", demo_password)
     expect(page.locator(".st-key-fu-rows-overdue").get_by_role("button").first).to_be_visible()
     row = page.locator(f'.st-key-fu-rows-overdue button[data-row="{action_id}"]')
-    page.locator(".st-key-fu-summary").click()  # the focus starts just above the lists
+    page.locator(".sp-key-fu-summary").click()  # the focus starts just above the lists
     keys = Keyboard(page, wait_for_app)
     keys.tab_to(row, limit=40)
     keys.press("Enter", reruns=True)
