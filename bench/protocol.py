@@ -66,6 +66,13 @@ class Run:
         return None
 
 
+def event_trigger(element: Element, event: str, value: Any) -> WidgetState:  # noqa: ANN401
+    """A component's event (st.components.v2) as its script's setTriggerValue sends it: a trigger
+    on the component's events widget. For Client.send_event, and for requests sent together."""
+    return WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.id}__events",
+                       json_trigger_value=json.dumps([{"event": event, "value": value}]))  # fmt: skip
+
+
 def _element(message: Any, fragment: str = "") -> Element:
     kind = message.WhichOneof("type") or ""
     inner = getattr(message, kind) if kind else None
@@ -126,9 +133,7 @@ class Client:
     async def send_event(self, element: Element, event: str, value: Any) -> Run:
         """A component's event (st.components.v2), as its script's setTriggerValue sends it: a
         trigger on the component's events widget (e.g. ui/row_list.py's "chosen" with a row's id)."""
-        trigger = WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{element.id}__events",
-                              json_trigger_value=json.dumps([{"event": event, "value": value}]))  # fmt: skip
-        return await self.rerun(trigger=trigger)
+        return await self.rerun(trigger=event_trigger(element, event, value))
 
     async def poll(self, fragment_id: str) -> Run:
         """What the frontend does when a fragment's run_every timer fires: rerun that fragment."""

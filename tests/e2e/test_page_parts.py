@@ -228,15 +228,6 @@ def _texts(row) -> list[str]:  # noqa: ANN001 - bench.protocol.Element
     return [a["text"] for group in json.loads(row.data)["groups"] for a in group["actions"]]
 
 
-def _press(row, position: int):  # noqa: ANN001, ANN202 - bench.protocol.Element, a WidgetState
-    """A press on the button at `position` of a ui/action_row.py row, as its script sends it."""
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
-    from streamlit.runtime.state.session_state import STREAMLIT_INTERNAL_KEY_PREFIX
-
-    return WidgetState(id=f"{STREAMLIT_INTERNAL_KEY_PREFIX}_{row.id}__events",
-                       json_trigger_value=json.dumps([{"event": "clicked", "value": position}]))  # fmt: skip
-
-
 def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(app_server) -> None:
     """On the wire, three requests at once, as quick clicks send them: a full run of Mødet, then
     "Skalér dette mål" in the goals step (a part: its request waits for the run in progress, as
@@ -248,7 +239,7 @@ def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(a
     import asyncio
     from concurrent.futures import ThreadPoolExecutor
 
-    from bench.protocol import Client
+    from bench.protocol import Client, event_trigger
     from bench.users import StaffUser, log_in_over
     from models.meeting_live import go_to_agenda_item
     from tests.e2e.test_meeting import seed
@@ -274,8 +265,8 @@ def test_a_click_in_a_part_waiting_for_a_run_is_not_lost_to_a_click_outside_it(a
             goal = pick.id.rsplit("-", 1)[-1]
             done = await client.together(
                 (None, ""),
-                (_press(pick, 0), pick.fragment),
-                (_press(pause, _texts(pause).index("Pause")), ""),
+                (event_trigger(pick, "clicked", 0), pick.fragment),
+                (event_trigger(pause, "clicked", _texts(pause).index("Pause")), ""),
             )
             assert not done.exception
             return goal, [e.id for e in done.elements if e.kind == "bidi_component"]  # ui/choice_group.py

@@ -134,23 +134,29 @@ def _html_blocks(at: AppTest, css_class: str) -> list:
     return [lxml_html.fromstring(e.value) for e in at.get("html") if f'class="{css_class}"' in e.value]
 
 
-def block_lines(at: AppTest, kind: str | None = None) -> list[str]:
-    """Every line of the page's text blocks (ui/text_block.py), in order, as the browser reads them:
-    its text with the escaping undone; the lines a row of buttons shows with them (ui/action_row.py)
-    count too. `kind` ("heading", "caption", "words", ...) keeps only those."""
+def node_lines(node: object) -> list[tuple[str | None, str]]:
+    """The lines one element shows as a text block (ui/text_block.py), or above or under a row of
+    buttons (ui/action_row.py), as the browser reads them: (kind, text with the escaping undone);
+    a kind is None for a class no kind has. Any other element shows none."""
     from lxml import html as lxml_html
 
     from ui.text_block import KINDS
 
     kinds = {css: name for name, (_tag, css) in KINDS.items()}
-    lines: list[tuple[str | None, str]] = []
-    for node in at._tree:  # noqa: SLF001 - every element in the page's order
-        if node.type == "html" and 'class="sp-lines"' in node.value:  # type: ignore[attr-defined]
-            block = lxml_html.fromstring(node.value)  # type: ignore[attr-defined]
-            lines += [(line.get("class"), line.text_content()) for line in block.iter("p", "h2", "h3")]
-        elif node.type == "bidi_component" and node.proto.component_name == "samplan_actions":  # type: ignore[attr-defined]
-            lines += [(line["css"], line["text"]) for line in json.loads(node.proto.json)["lines"]]  # type: ignore[attr-defined]
-    return [text for css, text in lines if kind is None or kinds.get(css) == kind]
+    kind_of = getattr(node, "type", None)
+    if kind_of == "html" and 'class="sp-lines"' in node.value:  # type: ignore[attr-defined]
+        block = lxml_html.fromstring(node.value)  # type: ignore[attr-defined]
+        return [(kinds.get(line.get("class")), line.text_content()) for line in block.iter("p", "h2", "h3")]
+    if kind_of == "bidi_component" and node.proto.component_name == "samplan_actions":  # type: ignore[attr-defined]
+        return [(kinds.get(line["css"]), line["text"]) for line in json.loads(node.proto.json)["lines"]]  # type: ignore[attr-defined]
+    return []
+
+
+def block_lines(at: AppTest, kind: str | None = None) -> list[str]:
+    """Every line of the page's text blocks, in the page's order (node_lines); `kind` ("heading",
+    "caption", "words", ...) keeps only those."""
+    lines = [line for node in at._tree for line in node_lines(node)]  # noqa: SLF001 - every element, in order
+    return [text for name, text in lines if kind is None or name == kind]
 
 
 def shown_texts(at: AppTest) -> list[str]:
@@ -225,13 +231,9 @@ def _send_event(at: AppTest, key: str, event: str, value: object) -> AppTest:
     return at._run(states)  # noqa: SLF001
 
 
-def _send_chosen(at: AppTest, key: str, value: object) -> AppTest:
-    return _send_event(at, key, "chosen", value)
-
-
 def choose_in_list(at: AppTest, key: str, row_id: object) -> AppTest:
     """A click on a row of a ui/row_list.py list: the row's id (any id: the server must check it)."""
-    return _send_chosen(at, key, row_id)
+    return _send_event(at, key, "chosen", row_id)
 
 
 @dataclass(frozen=True)
@@ -258,7 +260,7 @@ def choice_groups(at: AppTest) -> dict[str, ChoiceGroup]:
 def choose_in_group(at: AppTest, key: str, position: object) -> AppTest:
     """A choice in a ui/choice_group.py group, as the browser sends it: the component's `chosen`
     event with the option's position (any value: the server must check it), then the rerun."""
-    return _send_chosen(at, key, position)
+    return _send_event(at, key, "chosen", position)
 
 
 @dataclass(frozen=True)

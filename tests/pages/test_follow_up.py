@@ -22,6 +22,7 @@ from tests.pages.conftest import (
     choose_in_group,
     choose_in_list,
     chosen_rows,
+    node_lines,
 )
 from tests.pages.conftest import choose_agreement as choose
 from tests.pages.conftest import table_rows as rows
@@ -50,29 +51,20 @@ def open_panel(at, action, prefix="m"):
 def headings(at):
     """The subheadings as read, in the page's order: the buckets' are lines of text blocks
     (ui/text_block.py, in the bucket's colour), the coordinator's view's Streamlit subheaders."""
-    from lxml import html as lxml_html
     from streamlit.testing.v1.element_tree import Subheader
 
     found = []
     for node in at._tree:  # noqa: SLF001 - every element in the page's order
         if isinstance(node, Subheader):
             found.append(re.sub(r":\w+\[(.*?)\]", r"\1", node.value))
-        elif node.type == "html" and 'class="sp-lines"' in node.value:
-            found += [h.text_content() for h in lxml_html.fromstring(node.value).iter("h3")]
+        found += [text for kind, text in node_lines(node) if (kind or "").startswith("subheading")]
     return found
 
 
 def heading_colours(at):
     """The buckets' headings' colours (ui/text_block.py kinds "subheading-<colour>"), in order."""
-    from lxml import html as lxml_html
-
-    return [
-        h.get("class").removeprefix("sp-subheading sp-colour-")
-        for node in at.get("html")
-        if 'class="sp-lines"' in node.value
-        for h in lxml_html.fromstring(node.value).iter("h3")
-        if "sp-colour-" in (h.get("class") or "")
-    ]
+    lines = [line for node in at._tree for line in node_lines(node)]  # noqa: SLF001
+    return [kind.removeprefix("subheading-") for kind, _ in lines if (kind or "").startswith("subheading-")]
 
 
 def open_tab(at, label=COORDINATOR_TAB):
