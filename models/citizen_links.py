@@ -29,6 +29,8 @@ from models.tables import Citizen, CitizenLink, UserAccount, utcnow
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 365
+# The lengths Planen offers for a new link (a week to a year; DEFAULT_DAYS among them).
+VALIDITY_CHOICES = (7, 14, 30, 90, 180, 365)
 TOKEN_BYTES = 32  # 256 bits; the issue asks for at least 128
 _MAX_TOKEN_LENGTH = 200  # anything longer is not one of ours: refuse before hashing
 LINK_ROLE = "citizen_link"

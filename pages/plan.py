@@ -6,30 +6,36 @@ calls models/ to create or revoke a link. Word files are built when someone clic
 (a deferred download), so every export is authorised and audited as an export.
 """
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
+from sqlmodel import Session
 
 from exports.word_plan import DOCX_MIME, build_plan_docx, file_name
 from models.access import Actor
 from models.citizen_links import (
     DEFAULT_DAYS,
-    MAX_DAYS,
+    VALIDITY_CHOICES,
+    CreatedLink,
+    LinkInfo,
     create_citizen_link,
     link_path,
     list_citizen_links_for_plan,
     reissue_citizen_link,
     revoke_citizen_link,
 )
-from models.citizen_team import citizen_voice_for_plan
+from models.citizen_team import CitizenVoice, citizen_voice_for_plan
 from models.db import session_scope
 from models.fhir_plan import FHIR_MIME, fhir_download, fhir_file_name
 from models.next_meeting import next_meeting_words
-from models.plan_history import PlanDiff, compare_plan_versions, list_plan_versions_for_plan
-from models.plans import ActionView, load_plan_for_export, may_receive_plan
+from models.plan_history import PlanDiff, PlanVersionInfo, compare_plan_versions, list_plan_versions_for_plan
+from models.plans import ActionView, JointPlan, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
-from ui.citizen_page import load_plan_or_stop
+from ui.action_row import Action, Group, action_row
+from ui.choice_group import choice_group
+from ui.citizen_page import load_plan_with_or_stop
 from ui.citizen_team_view import VOICE_KEY, citizen_voice_lines
 from ui.context import current_actor
 from ui.downloads import download_button
@@ -37,12 +43,24 @@ from ui.feedback import attempt, flash, show_flash
 from ui.i18n import lang, t
 from ui.text_block import Line, TextRun, lines_html, show_lines
 from ui.text_table import show_table, table_html
-from ui.widgets import choose, citizen_header, day, form, moment
+from ui.widgets import choose, citizen_header, day, moment
 
 actor = current_actor()
 st.title(t("nav.plan"))
 show_flash()
-plan = load_plan_or_stop(actor, purpose="plan.read")
+
+
+Reads = tuple[CitizenVoice, list[PlanVersionInfo], list[LinkInfo]]
+
+
+def page_reads(session: Session, loaded: JointPlan) -> Reads:
+    """What Planen shows besides the plan, read in the plan's own transaction (ui/citizen_page.py)."""
+    return (citizen_voice_for_plan(session=session, actor=actor, plan=loaded),
+            list_plan_versions_for_plan(session=session, actor=actor, plan=loaded),
+            list_citizen_links_for_plan(session=session, actor=actor, plan=loaded))  # fmt: skip
+
+
+plan, (voice, versions, links) = load_plan_with_or_stop(actor, purpose="plan.read", also=page_reads)
 citizen_id = plan.citizen.id
 readability = plan_readability(plan)
 version = t("plan.version", number=plan.plan_version_number) if plan.plan_version_number else None
@@ -87,12 +105,11 @@ for variant in ("citizen", "team"):
         mime=DOCX_MIME,
         key=f"download-{variant}",
         on_click="ignore",
-        icon="📄",
         disabled=not receives,
     )
 download_button(  # the same plan for other systems (HL7 FHIR), behind the same consent gate
     t("exchange2.download_fhir"), kind="plan_fhir", build=fhir_download(citizen_id), citizen_id=citizen_id,
-    file_name=fhir_file_name(plan), mime=FHIR_MIME, key="download-fhir", on_click="ignore", icon="🔗",
+    file_name=fhir_file_name(plan), mime=FHIR_MIME, key="download-fhir", on_click="ignore",
     container=downloads, disabled=not receives,
 )
 
@@ -158,8 +175,6 @@ text.add_lines([*decisions, ("subheading", t("plan.next_meeting")),
 
 
 # The citizen's own answers through their link (issue 20): beside the goals' words, never in them.
-with session_scope() as session:
-    voice = citizen_voice_for_plan(session=session, actor=actor, plan=plan)
 text.add_lines(citizen_voice_lines(voice), key=VOICE_KEY)
 
 
@@ -211,8 +226,6 @@ def show_diff(diff: PlanDiff) -> None:
     show_lines(lines, key="plan-diff")
 
 
-with session_scope() as session:
-    versions = list_plan_versions_for_plan(session=session, actor=actor, plan=plan)
 text.add_lines([("subheading", t("history.title")), ("caption", None if versions else t("history.none"))],
                key="plan-history")  # fmt: skip
 text.show()
@@ -255,12 +268,12 @@ def app_root() -> str:
     return f"{parts.scheme}://{parts.netloc}/" + (f"{base}/" if base else "")
 
 
-def create_link(days: int) -> object:
+def create_link(days: int) -> CreatedLink:
     with session_scope(write=True) as session:
         return create_citizen_link(session=session, actor=actor, citizen_id=citizen_id, days=days)
 
 
-def reissue_link(days: int) -> object:
+def reissue_link(days: int) -> CreatedLink:
     with session_scope(write=True) as session:
         return reissue_citizen_link(session=session, actor=actor, citizen_id=citizen_id, days=days)
 
@@ -271,27 +284,46 @@ def revoke_link(link_id: int) -> bool:
     return True
 
 
-show_lines([("subheading", t("link.title")), ("caption", t("citizen_team.link_intro"))], key="plan-link")
-with form("new-link", clear_on_submit=True):
-    days = st.number_input(t("link.days"), min_value=1, max_value=MAX_DAYS, value=DEFAULT_DAYS, step=1)
-    wanted = st.form_submit_button(t("link.create"))
-if wanted:
-    created = attempt(lambda: create_link(int(days)))
-    if created is not None:
-        # Shown once, in this run only: the token is stored nowhere but in the citizen's hands.
-        st.success(t("link.created", date=day(created.expires_at)), icon="🔗")
-        st.code(app_root() + link_path(created.token), language=None, wrap_lines=True)
+DAYS_KEY = "_plan_link_days"  # the validity chosen for a new link, kept in this tab
+WANTED_KEY = "_plan_link_wanted"  # "create" or "reissue": set by a press, done in the run it starts
 
-with session_scope() as session:
-    links = list_citizen_links_for_plan(session=session, actor=actor, plan=plan)
-# One click when the phone is lost or the wrong person has the link: all old links closed, a new one.
-if links and st.button(t("citizen_team.reissue"), key="link-reissue", help=t("citizen_team.reissue_help")):
-    reissued = attempt(lambda: reissue_link(DEFAULT_DAYS))
-    if reissued is not None:
-        st.success(t("citizen_team.reissued", date=day(reissued.expires_at)), icon="🔗")
-        st.code(app_root() + link_path(reissued.token), language=None, wrap_lines=True)
+
+def want(what: str) -> Callable[[], None]:
+    def pressed() -> None:
+        st.session_state[WANTED_KEY] = what
+
+    return pressed
+
+
+def keep_days(days: int) -> None:
+    st.session_state[DAYS_KEY] = days
+
+
+days = st.session_state.get(DAYS_KEY, DEFAULT_DAYS)
+made, wanted = None, st.session_state.pop(WANTED_KEY, None)
+if wanted in ("create", "reissue"):
+    # Done before the row is drawn, so the row and the list below it show the link just made.
+    made = attempt(lambda: (create_link if wanted == "create" else reissue_link)(days))
+    if made is not None:
         with session_scope() as session:
             links = list_citizen_links_for_plan(session=session, actor=actor, plan=plan)
+
+show_lines([("subheading", t("link.title")), ("caption", t("citizen_team.link_intro"))], key="plan-link")
+# How long a new link works, as a choice of usual lengths (a number field and its form were two
+# elements more on every visit, issue 16); the model still refuses anything outside 1-MAX_DAYS.
+choice_group(VALIDITY_CHOICES, key="link-days", label=t("link.days"), chosen=days, on_choose=keep_days,
+             format_func=lambda n: t("link.days_option", count=n))  # fmt: skip
+# One click when the phone is lost or the wrong person has the link: all old links closed, a new one.
+actions = [Action(t("link.create"), want("create"), primary=True)]
+if links:
+    actions.append(Action(t("citizen_team.reissue"), want("reissue")))
+action_row([Group(t("link.title"), tuple(actions))], key="link-actions",
+           lines=[("caption", t("citizen_team.reissue_help") if links else None)])  # fmt: skip
+if made is not None:
+    # Shown once, in this run only: the token is stored nowhere but in the citizen's hands.
+    done = "link.created" if wanted == "create" else "citizen_team.reissued"
+    st.success(t(done, date=day(made.expires_at)), icon="🔗")
+    st.code(app_root() + link_path(made.token), language=None, wrap_lines=True)
 if not links:
     show_lines([("caption", t("link.none"))], key="plan-links-none")
 else:

@@ -11,6 +11,7 @@ from models.db import session_scope
 from models.preparation import save_preparation
 from models.tables import Action, AgendaItem, AgendaProposal, CitizenLink, CitizenMessage, Goal, Meeting
 from tests.factories import make_actor
+from tests.pages.conftest import press
 from tests.pages.test_citizen_link import open_link, shown
 from tests.pages.test_my_plan import make_link
 from tests.pages.test_prepare import open_step
@@ -111,7 +112,7 @@ def test_declining_needs_a_reason_the_citizen_reads(open_page, ditte):
 def test_the_leader_reissues_the_link_in_one_click(open_page, ditte):
     token, old_id = make_link(ditte)
     at = open_page("pages/plan.py", user=ditte.staff_user, citizen_id=ditte.citizen.id)
-    next(b for b in at.button if b.label == "Luk alle links og lav et nyt").click().run()
+    press(at, "link-actions", "Luk alle links og lav et nyt")
     assert not at.exception
     with session_scope() as s:
         links = s.exec(select(CitizenLink).order_by(CitizenLink.id)).all()

@@ -12,7 +12,15 @@ from models.db import session_scope
 from models.plans import load_joint_plan, plan_to_json
 from models.tables import Action, AuditEvent, CitizenLink, Goal, PlanVersion
 from tests.factories import make_actor
-from tests.pages.conftest import block_lines, shown_texts, text_tables
+from tests.pages.conftest import (
+    action_rows,
+    block_lines,
+    choice_groups,
+    choose_in_group,
+    press,
+    shown_texts,
+    text_tables,
+)
 
 PAGE = "pages/plan.py"
 
@@ -62,10 +70,17 @@ def test_the_lix_hint_shows_above_35_and_not_below(open_page, ditte, session):
 
 def test_a_link_is_created_shown_once_and_revoked(open_page, ditte):
     at = open_page(PAGE, user=ditte.staff_user, citizen_id=ditte.citizen.id)
-    at.number_input[0].set_value(7)
-    at.button[0].click().run()  # the form's submit button
+    days = choice_groups(at)["link-days"]
+    assert days.label == "Linket virker i" and days.options[days.chosen] == "30 dage"
+    assert days.options == ("7 dage", "14 dage", "30 dage", "90 dage", "180 dage", "365 dage")
+    choose_in_group(at, "link-days", 0)  # 7 days: kept for the press that follows
+    assert [a.text for a in action_rows(at)["link-actions"]] == ["Lav et nyt link"]  # nothing to close yet
+    press(at, "link-actions", "Lav et nyt link")
     assert not at.exception
     assert "Linket er lavet" in at.success[0].value
+    # The row drawn in the same run knows the new link: the way to close it is there at once.
+    shown_now = [a.text for a in action_rows(at)["link-actions"]]
+    assert shown_now == ["Lav et nyt link", "Luk alle links og lav et nyt"]
     url = at.code[0].value
     token = url.split("?link=", 1)[1]
     with session_scope() as s:
