@@ -6,7 +6,6 @@ calls models/ to create or revoke a link. Word files are built when someone clic
 (a deferred download), so every export is authorised and audited as an export.
 """
 
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -33,7 +32,7 @@ from models.next_meeting import next_meeting_words
 from models.plan_history import PlanDiff, PlanVersionInfo, compare_plan_versions, list_plan_versions_for_plan
 from models.plans import ActionView, JointPlan, load_plan_for_export, may_receive_plan
 from models.readability import plan_readability
-from ui.action_row import Action, Group, action_row
+from ui.action_row import Action, Group, action_row, pressed
 from ui.choice_group import choice_group
 from ui.citizen_page import load_plan_with_or_stop
 from ui.citizen_team_view import VOICE_KEY, citizen_voice_lines
@@ -285,25 +284,26 @@ def revoke_link(link_id: int) -> bool:
 
 
 DAYS_KEY = "_plan_link_days"  # the validity chosen for a new link, kept in this tab
-WANTED_KEY = "_plan_link_wanted"  # "create" or "reissue": set by a press, done in the run it starts
-
-
-def want(what: str) -> Callable[[], None]:
-    def pressed() -> None:
-        st.session_state[WANTED_KEY] = what
-
-    return pressed
 
 
 def keep_days(days: int) -> None:
     st.session_state[DAYS_KEY] = days
 
 
+def link_row() -> tuple[Group, ...]:
+    """A new link, and once there is one, all closed and a new one (the phone is lost, or the wrong
+    person has the link): one row of buttons (ui/action_row.py)."""
+    create = Action(t("link.create"), primary=True)
+    return (Group(t("link.title"), (create, Action(t("citizen_team.reissue"))) if links else (create,)),)
+
+
 days = st.session_state.get(DAYS_KEY, DEFAULT_DAYS)
-made, wanted = None, st.session_state.pop(WANTED_KEY, None)
-if wanted in ("create", "reissue"):
-    # Done before the row is drawn, so the row and the list below it show the link just made.
-    made = attempt(lambda: (create_link if wanted == "create" else reissue_link)(days))
+made, press = None, pressed(link_row(), key="link-actions")
+reissue = press is not None and press.text == t("citizen_team.reissue")
+if press is not None:
+    # Made in this run, after app.py's login check, and before the row and the list are drawn, so
+    # both show the new link at once.
+    made = attempt(lambda: (reissue_link if reissue else create_link)(days))
     if made is not None:
         with session_scope() as session:
             links = list_citizen_links_for_plan(session=session, actor=actor, plan=plan)
@@ -313,15 +313,11 @@ show_lines([("subheading", t("link.title")), ("caption", t("citizen_team.link_in
 # elements more on every visit, issue 16); the model still refuses anything outside 1-MAX_DAYS.
 choice_group(VALIDITY_CHOICES, key="link-days", label=t("link.days"), chosen=days, on_choose=keep_days,
              format_func=lambda n: t("link.days_option", count=n))  # fmt: skip
-# One click when the phone is lost or the wrong person has the link: all old links closed, a new one.
-actions = [Action(t("link.create"), want("create"), primary=True)]
-if links:
-    actions.append(Action(t("citizen_team.reissue"), want("reissue")))
-action_row([Group(t("link.title"), tuple(actions))], key="link-actions",
+action_row(link_row(), key="link-actions",
            lines=[("caption", t("citizen_team.reissue_help") if links else None)])  # fmt: skip
 if made is not None:
     # Shown once, in this run only: the token is stored nowhere but in the citizen's hands.
-    done = "link.created" if wanted == "create" else "citizen_team.reissued"
+    done = "citizen_team.reissued" if reissue else "link.created"
     st.success(t(done, date=day(made.expires_at)), icon="🔗")
     st.code(app_root() + link_path(made.token), language=None, wrap_lines=True)
 if not links:

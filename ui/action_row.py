@@ -155,20 +155,33 @@ def _shown(action: Action) -> dict[str, object]:
                                                      "disabled")}  # fmt: skip
 
 
+def pressed(groups: Sequence[Group], *, key: str) -> Action | None:
+    """The button of the row keyed `key` pressed in this run, if the row drawn last showed it, as
+    `groups` (the same actions in the same order), enabled, and not a link; else None.
+
+    For a page that acts on a press in its script, after the login check of app.py, rather than
+    in a callback before it (Planen's new link): the press is a trigger, there only in the run it
+    starts, so a run that a click elsewhere cut short leaves nothing to act on later."""
+    shown = [action for group in groups for action in group.actions]
+    position = (st.session_state.get(key) or {}).get("clicked")
+    if isinstance(position, int) and not isinstance(position, bool) and 0 <= position < len(shown):
+        action = shown[position]
+        if action.href is None and not action.disabled:
+            return action
+    return None
+
+
 def action_row(groups: Sequence[Group], *, key: str, lines: Iterable[Line] = (), lines_first: bool = False,
                width: int | Literal["stretch", "content"] = "stretch") -> None:  # fmt: skip
     """Draw the groups side by side as one element; a press calls the action's `on_click`.
 
     `lines` (ui/text_block.py's kinds and look, set as text) are shown under the row, or above it
     with `lines_first`: words that belong to the buttons stay in the same element."""
-    shown = [action for group in groups for action in group.actions]
 
     def _clicked() -> None:
-        position = (st.session_state.get(key) or {}).get("clicked")
-        if isinstance(position, int) and not isinstance(position, bool) and 0 <= position < len(shown):
-            action = shown[position]
-            if action.on_click is not None and action.href is None and not action.disabled:
-                action.on_click()
+        action = pressed(groups, key=key)
+        if action is not None and action.on_click is not None:
+            action.on_click()
 
     data = {
         "lines_first": lines_first,

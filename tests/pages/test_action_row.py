@@ -17,6 +17,7 @@ def row_page() -> None:
     import streamlit as st
 
     from ui.action_row import Action, Group, action_row
+    from ui.action_row import pressed as pressed_now
 
     hostile = (
         '<img src=x onerror="alert(1)"> **fed** [link](javascript:alert(1))'  # HOSTILE (a script of its own)
@@ -26,18 +27,22 @@ def row_page() -> None:
     def note(what: str) -> None:
         pressed.append(what)
 
+    groups = [
+        Group("Giv ordet", (
+            Action(hostile, lambda: note("hostile"), primary=True, pressed=True, icon="🗣️"),
+            Action("Pause", lambda: note("pause"), pressed=False),
+        )),
+        Group("Dagsorden", (
+            Action("Næste punkt", lambda: note("next"), disabled=True),
+            Action("Rumskærm", lambda: note("link"), href="./?room=abc"),
+            Action("Ret målet", lambda: note("edit"), expanded=False),
+        )),
+    ]
+    # What a page acting in its script would act on in this run (ui.action_row.pressed).
+    now = pressed_now(groups, key="row")
+    st.session_state.setdefault("runs", []).append(now.text if now is not None else None)
     action_row(
-        [
-            Group("Giv ordet", (
-                Action(hostile, lambda: note("hostile"), primary=True, pressed=True, icon="🗣️"),
-                Action("Pause", lambda: note("pause"), pressed=False),
-            )),
-            Group("Dagsorden", (
-                Action("Næste punkt", lambda: note("next"), disabled=True),
-                Action("Rumskærm", lambda: note("link"), href="./?room=abc"),
-                Action("Ret målet", lambda: note("edit"), expanded=False),
-            )),
-        ],
+        groups,
         key="row",
         lines=[("words", hostile), ("caption", None), ("code", "AB12-CD34")],
         lines_first=True,
@@ -92,3 +97,18 @@ def test_the_script_sets_text_never_markup():
     assert "textContent" in _SCRIPT
     for way in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "eval("):
         assert way not in _SCRIPT
+
+
+def test_a_press_is_there_for_the_script_of_its_own_run_only():
+    """ui.action_row.pressed: the press a page acts on in its script (Planen's new link), in the run
+    the press starts and never again; a forged, disabled or link press is none."""
+    at = AppTest.from_function(row_page, default_timeout=TIMEOUT).run()
+    press(at, "row", "Pause")
+    assert at.session_state["runs"][-1] == "Pause"
+    at.run()  # any later run, e.g. after a click elsewhere
+    assert at.session_state["runs"][-1] is None
+    for forged in (5, -1, "1", True, None, 1.0, 2, 3):
+        press_at(at, "row", forged)
+        assert not at.exception and at.session_state["runs"][-1] is None
+    press(at, "row", "Ret målet")
+    assert at.session_state["runs"][-1] == "Ret målet"

@@ -90,6 +90,8 @@ def test_a_link_is_created_shown_once_and_revoked(open_page, ditte):
     # The URL is shown in that one run only; after any other action it is gone for good.
     at.run()
     assert not at.code
+    with session_scope() as s:  # and that later run made no second link: a press is for its own run
+        assert len(s.exec(select(CitizenLink)).all()) == 1
     assert list(text_tables(at)[-1]["Status"]) == ["Aktivt"]
     at.button(key="link-revoke").click().run()
     assert not at.exception
