@@ -10,9 +10,10 @@ from pathlib import Path
 
 import docx
 from playwright.sync_api import Page, expect
+from sqlmodel import select
 
 from models.db import session_scope
-from models.tables import utcnow
+from models.tables import CitizenLink, utcnow
 from tests.factories import (
     PASSWORD,
     make_action,
@@ -101,10 +102,16 @@ def test_the_word_file_downloads_and_the_citizen_link_opens_without_login(
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert "Dig selv" in cells and "Prøvehandling: Prøve en mentor i fire uger." in cells
 
-    # A personal link, shown once.
+    # A personal link for two weeks, shown once.
+    page.get_by_role("radio", name="14 dage").check()
+    wait_for_app(page)
     page.get_by_role("button", name="Lav et nyt link").click()
     expect(page.get_by_text("Linket er lavet.", exact=False)).to_be_visible()
     wait_for_app(page)
+    with session_scope(url=app_server.database_url) as s:
+        [made] = s.exec(select(CitizenLink)).all()
+        assert made.expires_at - made.created_at == timedelta(days=14)
+    expect(page.get_by_role("button", name="Luk alle links og lav et nyt")).to_be_visible()
     url = page.get_by_test_id("stCode").inner_text().strip()
     assert url.startswith(app_server.url) and "?link=" in url
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
