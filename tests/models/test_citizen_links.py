@@ -11,6 +11,7 @@ from sqlmodel import select
 from models.access import may_access
 from models.citizen_links import (
     DEFAULT_DAYS,
+    VALIDITY_CHOICES,
     create_citizen_link,
     hash_token,
     list_citizen_links,
@@ -77,6 +78,15 @@ def test_thirty_days_by_default_and_a_chosen_number_of_days(team):
     assert DEFAULT_DAYS == 30
     assert before + timedelta(days=30) <= default.expires_at <= utcnow() + timedelta(days=30)
     assert week.expires_at < default.expires_at
+
+
+@pytest.mark.parametrize("days", VALIDITY_CHOICES)
+def test_every_length_planen_offers_makes_a_link_that_long(team, days):
+    staff, _, ditte_id, _ = team
+    before = utcnow()
+    link = create(staff, ditte_id, days=days)
+    assert before + timedelta(days=days) <= link.expires_at <= utcnow() + timedelta(days=days)
+    assert DEFAULT_DAYS in VALIDITY_CHOICES
 
 
 @pytest.mark.parametrize("days", [0, -1, 366, "30", True])  # out of range, or not a whole number
