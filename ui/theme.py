@@ -163,8 +163,9 @@ a.sp-action:visited { color: #1A1A1A; }
 .sp-lines .room-code { font-size: 2.4rem; font-weight: 700; letter-spacing: 0.2em; margin: 0.3rem 0 0;
   font-family: monospace; }
 /* Blocks drawn together (ui/text_block.TextRun) keep the space Streamlit puts between elements. */
-.sp-lines + .sp-lines { margin-top: 0.5rem; }
-.sp-lines + .sp-lines > .sp-subheading:first-child { margin-top: 1.25rem; }
+.sp-lines + .sp-lines, [class*="sp-key-"] + [class*="sp-key-"] { margin-top: 0.5rem; }
+.sp-lines + .sp-lines > .sp-subheading:first-child,
+[class*="sp-key-"] + [class*="sp-key-"] > .sp-lines > .sp-subheading:first-child { margin-top: 1.25rem; }
 .sp-lines .sp-colour-red { color: #B00020; }  /* 7.3:1 on white */
 .sp-lines .sp-colour-orange { color: #8A4B00; }  /* 6.8:1 */
 .sp-lines .sp-colour-blue { color: #1F4E79; }  /* 8.7:1 */
