@@ -162,6 +162,8 @@ STATES: tuple[State, ...] = (
           (meeting_step("goals"), expander("goal.add_title"))),  # drawn only when unfolded (issue 16)
     State("meeting · status · changes", "staff", "nav.meeting",
           (meeting_step("status"), expander("meet.review.change_details"))),
+    # The link just made (its address, the list, "Luk alle links og lav et nyt" and its line).
+    State("plan · a new link", "staff", "nav.plan", (button("link.create"),)),
 )
 
 
