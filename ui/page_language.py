@@ -72,9 +72,15 @@ _SCRIPT = """<script>
     if ((active && active !== document.body) || !lastFocused || lastFocused.isConnected) return;
     // The same control again, else the first control of the nearest container still there (a
     // goal's "Skalér dette mål" gives way to its scale: the focus goes to the scale's choice).
-    for (const key of lastKeys) {
+    for (const [index, key] of lastKeys.entries()) {
       const again = document.querySelector("." + CSS.escape(key));
       if (!again) continue;
+      // A container stands in for the control only once the rerun is over: a rerun draws its
+      // elements one by one as they arrive, so while it runs the scale that replaces "Skalér dette
+      // mål" may not be there yet, and the focus went to the container's first other button (seen
+      // on a busy machine). The end of the run is an attribute change, which calls this again.
+      const state = document.querySelector('[data-testid="stApp"]')?.getAttribute("data-test-script-state");
+      if (index > 0 && (state === "running" || state === "rerunRequested")) return;
       // A component in it (ui/choice_group.py, ui/row_list.py) draws its controls a moment after
       // the rerun: until it has, wait; its drawing is a mutation, which calls this again.
       const components = [...again.querySelectorAll('[data-testid^="stBidiComponent"]')];
@@ -116,7 +122,10 @@ _SCRIPT = """<script>
   };
   window.__samplanFix = fix;
   window.__samplanObserver = new MutationObserver(fix);
-  window.__samplanObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+  window.__samplanObserver.observe(document.body, {
+    subtree: true, childList: true, characterData: true,
+    attributes: true, attributeFilter: ["data-test-script-state"],
+  });
   fix();
 })();
 </script>"""

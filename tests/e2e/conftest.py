@@ -208,6 +208,36 @@ RUN_TRACKER = string.Template("""
     new_session=_NEW_SESSION_FIELD,
 )
 
+# The server's messages reach the page one by one, `window.__samplanSlowGap` ms apart (0: as they
+# come): what a busy server or a slow network does to a rerun, whose elements the page draws as they
+# arrive. Each message is held back from the page's own listeners and given to them again later;
+# the run tracker, added after this, wraps it and so sees each message when the page does.
+SLOW_DELIVERY = """
+(() => {
+  window.__samplanSlowGap = 0;
+  const Native = window.WebSocket;
+  const ours = new WeakSet();
+  class Slow extends Native {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes("/_stcore/stream")) return;
+      let next = 0;
+      this.addEventListener("message", (event) => {
+        if (ours.has(event)) return;
+        const gap = window.__samplanSlowGap;
+        if (!gap && next <= performance.now()) return;
+        event.stopImmediatePropagation();
+        const again = new MessageEvent("message", { data: event.data, origin: event.origin });
+        ours.add(again);
+        next = Math.max(performance.now(), next) + gap;
+        setTimeout(() => this.dispatchEvent(again), next - performance.now());
+      });
+    }
+  }
+  window.WebSocket = Slow;
+})();
+"""
+
 SCRIPT_DONE = """
 ([idle, since]) => {
   const runs = window.__samplanRuns;
@@ -264,10 +294,14 @@ def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., Bro
     """pytest-playwright's context factory (contexts closed after the test), each context with
     the run tracker wait_for_app reads and the generous action and navigation timeouts."""
 
-    def tracked_context(**kwargs: object) -> BrowserContext:
+    def tracked_context(*, first_script: str | None = None, **kwargs: object) -> BrowserContext:
+        """`first_script` runs before the tracker (e.g. SLOW_DELIVERY, which the tracker must
+        wrap to see messages when the page does)."""
         context = new_context(**kwargs)
         context.set_default_timeout(UI_TIMEOUT_MS)
         context.set_default_navigation_timeout(UI_TIMEOUT_MS)
+        if first_script is not None:
+            context.add_init_script(script=first_script)
         context.add_init_script(script=RUN_TRACKER)
         return context
 

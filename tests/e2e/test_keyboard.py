@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import Action, Goal, GoalScore
-from tests.e2e.conftest import go_to_step, run_sequence
+from tests.e2e.conftest import SLOW_DELIVERY, go_to_step, run_sequence
 from tests.e2e.test_meeting import log_in, seed
 
 BUDGET = 25
@@ -172,3 +172,36 @@ def test_a_goal_and_an_agreement_with_the_keyboard_alone(page: Page, app_server,
     page.screenshot(path=str(SCREENS / "focus-ring-language.png"))
     print(f"\nkey presses: goal {goal_presses}, agreement {agreement_presses}; "
           f"lowest focus contrast {min(r['contrast'] for r in keys.rings):.1f}:1")  # fmt: skip
+
+
+def test_the_focus_reaches_the_scale_when_the_page_arrives_slowly(
+    new_context, app_server, wait_for_app, choose_option
+) -> None:
+    """A rerun's elements arrive one by one, and the page draws each as it comes: on a busy server
+    (CI beside busy cores) the goal's row lost "Skalér dette mål" well before its scale was there,
+    and the focus went to the row's other button ("Ret målet"), so the arrow keys scored nothing.
+    Here every message of that rerun reaches the page 250 ms after the one before."""
+    seed(app_server.database_url, running=True)
+    page = new_context(first_script=SLOW_DELIVERY, viewport={"width": 1440, "height": 900}).new_page()
+    log_in(page, app_server.url, "rasmus", wait_for_app, choose_option)
+    _start_of_step(page, "3 Mål", wait_for_app)
+    # Two goals, neither scored today: the first has the scale, the second "Skalér dette mål".
+    with session_scope(url=app_server.database_url) as s:
+        second = s.exec(select(Goal).where(Goal.area == "health")).one().id
+    goal = page.locator(f".st-key-meet-goal-{second}")
+    goal.get_by_role("button", name="Skalér dette mål").focus()
+    page.evaluate("window.__samplanSlowGap = 250")
+    before = run_sequence(page)
+    page.keyboard.press("Enter")
+    wait_for_app(page, requested_after=before)
+    page.evaluate("window.__samplanSlowGap = 0")
+    scale = goal.locator('[class*="st-key-meet_score_"]')
+    expect(scale.get_by_role("radio").first).to_be_visible()
+    expect(scale.locator(":focus"), "the focus is on the goal's scale").to_have_count(1)
+    before = run_sequence(page)
+    page.keyboard.press("ArrowRight")
+    wait_for_app(page, requested_after=before)
+    expect(goal.locator('[class*="st-key-meet_step_up_"]')).to_be_visible()
+    with session_scope(url=app_server.database_url) as s:
+        # The focus was on 0 (nothing chosen yet), and the arrow moves to the next: 1.
+        assert s.exec(select(GoalScore).where(GoalScore.goal_id == second)).one().score == 1
