@@ -300,6 +300,11 @@ def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., Bro
         context = new_context(**kwargs)
         context.set_default_timeout(UI_TIMEOUT_MS)
         context.set_default_navigation_timeout(UI_TIMEOUT_MS)
+        # SAMPLAN_E2E_SLOW_GAP=40: every page gets the server's messages 40 ms apart (a run to look
+        # for races; the whole suite passed at 40 ms and the Mødet/Opfølgning/Forberedelse journeys
+        # at 120 ms, 5 Dec 2026).
+        if first_script is None and (gap := os.environ.get("SAMPLAN_E2E_SLOW_GAP")):
+            first_script = SLOW_DELIVERY.replace("__samplanSlowGap = 0", f"__samplanSlowGap = {int(gap)}")
         if first_script is not None:
             context.add_init_script(script=first_script)
         context.add_init_script(script=RUN_TRACKER)
