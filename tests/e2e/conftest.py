@@ -209,12 +209,13 @@ RUN_TRACKER = string.Template("""
 )
 
 # The server's messages reach the page one by one, `window.__samplanSlowGap` ms apart (0: as they
-# come): what a busy server or a slow network does to a rerun, whose elements the page draws as they
-# arrive. Each message is held back from the page's own listeners and given to them again later;
-# the run tracker, added after this, wraps it and so sees each message when the page does.
-SLOW_DELIVERY = """
+# come; a test may change it while the page is open): what a busy server or a slow network does to
+# a rerun, whose elements the page draws as they arrive. Each message is held back from the page's
+# own listeners and given to them again later; the run tracker, added after this, wraps it and so
+# sees each message when the page does.
+SLOW_DELIVERY = string.Template("""
 (() => {
-  window.__samplanSlowGap = 0;
+  window.__samplanSlowGap = $gap;
   const Native = window.WebSocket;
   const ours = new WeakSet();
   class Slow extends Native {
@@ -236,7 +237,7 @@ SLOW_DELIVERY = """
   }
   window.WebSocket = Slow;
 })();
-"""
+""")
 
 SCRIPT_DONE = """
 ([idle, since]) => {
@@ -294,19 +295,19 @@ def new_context(new_context: Callable[..., BrowserContext]) -> Callable[..., Bro
     """pytest-playwright's context factory (contexts closed after the test), each context with
     the run tracker wait_for_app reads and the generous action and navigation timeouts."""
 
-    def tracked_context(*, first_script: str | None = None, **kwargs: object) -> BrowserContext:
-        """`first_script` runs before the tracker (e.g. SLOW_DELIVERY, which the tracker must
-        wrap to see messages when the page does)."""
+    def tracked_context(*, slow_gap_ms: int | None = None, **kwargs: object) -> BrowserContext:
+        """`slow_gap_ms`: the pages get the server's messages that far apart (SLOW_DELIVERY, added
+        before the tracker, which must wrap it to see messages when the page does)."""
         context = new_context(**kwargs)
         context.set_default_timeout(UI_TIMEOUT_MS)
         context.set_default_navigation_timeout(UI_TIMEOUT_MS)
         # SAMPLAN_E2E_SLOW_GAP=40: every page gets the server's messages 40 ms apart (a run to look
         # for races; the whole suite passed at 40 ms and the Mødet/Opfølgning/Forberedelse journeys
         # at 120 ms, 5 Dec 2026).
-        if first_script is None and (gap := os.environ.get("SAMPLAN_E2E_SLOW_GAP")):
-            first_script = SLOW_DELIVERY.replace("__samplanSlowGap = 0", f"__samplanSlowGap = {int(gap)}")
-        if first_script is not None:
-            context.add_init_script(script=first_script)
+        if slow_gap_ms is None and (gap := os.environ.get("SAMPLAN_E2E_SLOW_GAP")):
+            slow_gap_ms = int(gap)
+        if slow_gap_ms is not None:
+            context.add_init_script(script=SLOW_DELIVERY.substitute(gap=int(slow_gap_ms)))
         context.add_init_script(script=RUN_TRACKER)
         return context
 

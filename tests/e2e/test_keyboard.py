@@ -16,7 +16,7 @@ from sqlmodel import select
 
 from models.db import session_scope
 from models.tables import Action, Goal, GoalScore
-from tests.e2e.conftest import SLOW_DELIVERY, go_to_step, run_sequence
+from tests.e2e.conftest import go_to_step, run_sequence
 from tests.e2e.test_meeting import log_in, seed
 
 BUDGET = 25
@@ -182,7 +182,7 @@ def test_the_focus_reaches_the_scale_when_the_page_arrives_slowly(
     and the focus went to the row's other button ("Ret målet"), so the arrow keys scored nothing.
     Here every message of that rerun reaches the page 250 ms after the one before."""
     seed(app_server.database_url, running=True)
-    page = new_context(first_script=SLOW_DELIVERY, viewport={"width": 1440, "height": 900}).new_page()
+    page = new_context(slow_gap_ms=0, viewport={"width": 1440, "height": 900}).new_page()
     log_in(page, app_server.url, "rasmus", wait_for_app, choose_option)
     _start_of_step(page, "3 Mål", wait_for_app)
     # Two goals, neither scored today: the first has the scale, the second "Skalér dette mål".
